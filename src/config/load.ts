@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { ArchiverError } from '../errors.js';
+import { CONFIG_SPEC, type Config } from './schema.js';
+
+/**
+ * Reads the configuration once: defaults, then an optional file (KEY=VALUE lines, named by
+ * WXA_CONFIG_FILE), then the environment. Every key is validated; the first bad one stops
+ * start-up with an error naming both the environment variable and the reason.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): Config {
+  const fromFile = env.WXA_CONFIG_FILE ? readEnvFile(env.WXA_CONFIG_FILE) : {};
+  const out: Record<string, unknown> = {};
+  const known = new Set(Object.values(CONFIG_SPEC).map((s) => s.env));
+  for (const name of Object.keys(fromFile)) {
+    if (!known.has(name)) throw new ArchiverError('CONFIG', `${name}: unknown key in ${env.WXA_CONFIG_FILE}`);
+  }
+  for (const [key, spec] of Object.entries(CONFIG_SPEC)) {
+    const raw = overrides[spec.env] ?? env[spec.env] ?? fromFile[spec.env] ?? spec.default;
+    try {
+      out[key] = spec.parse(raw);
+    } catch (err) {
+      throw new ArchiverError('CONFIG', `${spec.env}: ${(err as Error).message}`);
+    }
+  }
+  return Object.freeze(out) as Config;
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (err) {
+    throw new ArchiverError('CONFIG', `WXA_CONFIG_FILE: cannot read ${file}`, { cause: err });
+  }
+  const out: Record<string, string> = {};
+  text.split(/\r?\n/).forEach((line, i) => {
+    const t = line.trim();
+    if (!t || t.startsWith('#')) return;
+    const eq = t.indexOf('=');
+    if (eq < 1) throw new ArchiverError('CONFIG', `WXA_CONFIG_FILE: line ${i + 1} is not KEY=VALUE`);
+    out[t.slice(0, eq).trim()] = t.slice(eq + 1).trim();
+  });
+  return out;
+}
+
+/** The configuration with every secret replaced, safe to print or log. */
+export function redactedConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(CONFIG_SPEC)) {
+    const v = (config as Record<string, unknown>)[key];
+    out[key] = 'secret' in spec && spec.secret && v !== '' ? '[redacted]' : v;
+  }
+  return out;
+}

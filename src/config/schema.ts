@@ -1,0 +1,75 @@
+/**
+ * Every configuration key, declared as data: its environment variable, default, parser and
+ * documentation. `loadConfig` validates all of them once at start-up; a bad value stops the
+ * program with a message that names the key. docs/configuration.md is generated from this list.
+ */
+import { parsers as p, type KeySpec } from './parsers.js';
+
+export const AZURITE_DEV_CONNECTION_STRING =
+  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+  // Azurite's published, well-known development key (not a secret).
+  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+  'BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;';
+
+export const CONFIG_SPEC = {
+  // --- Kafka and the schema registry ---
+  kafkaBrokers: { env: 'WXA_KAFKA_BROKERS', default: '127.0.0.1:19092', parse: p.list, doc: 'Kafka bootstrap servers, comma-separated' },
+  kafkaClientId: { env: 'WXA_KAFKA_CLIENT_ID', default: 'webex-archiver', parse: p.string, doc: 'Kafka client id' },
+  topicPrefix: { env: 'WXA_TOPIC_PREFIX', default: '', parse: p.topicPrefix, doc: 'Prefix for every topic and consumer group (isolates test runs and tenants)' },
+  topicPartitions: { env: 'WXA_TOPIC_PARTITIONS', default: '6', parse: p.intRange(1, 1000), doc: 'Partitions for newly created topics' },
+  topicReplication: { env: 'WXA_TOPIC_REPLICATION', default: '1', parse: p.intRange(1, 10), doc: 'Replication factor for newly created topics' },
+  schemaRegistryUrl: { env: 'WXA_SCHEMA_REGISTRY_URL', default: 'http://127.0.0.1:18081/apis/ccompat/v7', parse: p.url, doc: 'Confluent-compatible schema registry base URL' },
+  // --- Blob storage ---
+  blobConnectionString: { env: 'WXA_BLOB_CONNECTION_STRING', default: AZURITE_DEV_CONNECTION_STRING, parse: p.string, secret: true, doc: 'Azure Blob Storage connection string (default: local Azurite)' },
+  attachmentsContainer: { env: 'WXA_BLOB_ATTACHMENTS_CONTAINER', default: 'attachments', parse: p.containerName, doc: 'Private container for original attachments, named by SHA-256' },
+  stagingContainer: { env: 'WXA_BLOB_STAGING_CONTAINER', default: 'staging', parse: p.containerName, doc: 'Private container for rendered .eml files' },
+  // --- Webex ---
+  webexBaseUrl: { env: 'WXA_WEBEX_BASE_URL', default: 'http://127.0.0.1:18090/v1', parse: p.url, doc: 'Webex REST base URL (https://webexapis.com/v1 in production; the simulator locally)' },
+  webexToken: { env: 'WXA_WEBEX_TOKEN', default: 'simulator-token', parse: p.string, secret: true, doc: 'Compliance Officer access token' },
+  webexRefreshToken: { env: 'WXA_WEBEX_REFRESH_TOKEN', default: '', parse: p.string, secret: true, doc: 'OAuth refresh token; when set, the access token is refreshed before expiry' },
+  webexClientId: { env: 'WXA_WEBEX_CLIENT_ID', default: '', parse: p.string, doc: 'OAuth client id (for token refresh)' },
+  webexClientSecret: { env: 'WXA_WEBEX_CLIENT_SECRET', default: '', parse: p.string, secret: true, doc: 'OAuth client secret (for token refresh)' },
+  webexMaxInFlight: { env: 'WXA_WEBEX_MAX_IN_FLIGHT', default: '4', parse: p.intRange(1, 64), doc: 'Concurrent Webex requests at most' },
+  webhookSecret: { env: 'WXA_WEBHOOK_SECRET', default: 'local-webhook-secret', parse: p.secret(16), secret: true, doc: 'Shared secret for X-Spark-Signature (HMAC-SHA1); at least 16 characters' },
+  webhookTargetUrl: { env: 'WXA_WEBHOOK_TARGET_URL', default: 'http://127.0.0.1:18080/webhooks/webex', parse: p.url, doc: 'Public URL Webex posts webhooks to' },
+  // --- Receiver and operator endpoints ---
+  receiverHost: { env: 'WXA_RECEIVER_HOST', default: '127.0.0.1', parse: p.string, doc: 'Address the receiver listens on' },
+  receiverPort: { env: 'WXA_RECEIVER_PORT', default: '18080', parse: p.intRange(0, 65535), doc: 'Port the receiver listens on (0 picks a free one)' },
+  receiverMaxBodyBytes: { env: 'WXA_RECEIVER_MAX_BODY_BYTES', default: '1048576', parse: p.intRange(1024, 100 * 1024 * 1024), doc: 'Largest webhook body accepted; larger gets 413' },
+  operatorToken: { env: 'WXA_OPERATOR_TOKEN', default: 'local-operator-token', parse: p.secret(16), secret: true, doc: 'Bearer credential for the dashboard, status log download and replay' },
+  metricsPublic: { env: 'WXA_METRICS_PUBLIC', default: 'true', parse: p.bool, doc: 'Serve /metrics without the operator credential' },
+  // --- Archive policy ---
+  orgDomains: { env: 'WXA_ORG_DOMAINS', default: 'example.com', parse: p.domainList, doc: "The organization's email domains; a participant there is their own mailbox" },
+  userMapFile: { env: 'WXA_USER_MAP_FILE', default: '', parse: p.string, doc: 'CSV override file with columns webexEmail,mailbox' },
+  unmappedPolicy: { env: 'WXA_UNMAPPED_POLICY', default: 'fallback', parse: p.oneOf(['fallback', 'record'] as const), doc: 'External/unmapped participants: deliver to the fallback mailbox, or only record them as unmapped' },
+  fallbackMailbox: { env: 'WXA_FALLBACK_MAILBOX', default: 'compliance@example.com', parse: p.emailOrEmpty, doc: 'Mailbox for external and unmapped participants' },
+  maxItemBytes: { env: 'WXA_MAX_ITEM_BYTES', default: String(10 * 1024 * 1024), parse: p.intRange(1024, 1024 * 1024 * 1024), doc: 'Largest encoded MIME item imported whole (default 10 MB)' },
+  oversizePolicy: { env: 'WXA_OVERSIZE_POLICY', default: 'strip-attachments', parse: p.oneOf(['reject', 'strip-attachments'] as const), doc: 'What happens to an item over the limit' },
+  transcriptMode: { env: 'WXA_TRANSCRIPT_MODE', default: 'false', parse: p.bool, doc: 'One email per space per day instead of one per message version' },
+  // --- Mailbox sink ---
+  sink: { env: 'WXA_SINK', default: 'maildir', parse: p.oneOf(['maildir', 'imap', 'graph'] as const), doc: 'Where items are imported' },
+  mailFolder: { env: 'WXA_MAIL_FOLDER', default: 'Webex Teams', parse: p.string, doc: 'Folder under the Inbox that receives the items' },
+  maildirRoot: { env: 'WXA_MAILDIR_ROOT', default: '.data/archive', parse: p.string, doc: 'Root folder of the Maildir sink (one folder per mailbox)' },
+  imapHost: { env: 'WXA_IMAP_HOST', default: '127.0.0.1', parse: p.string, doc: 'IMAP server' },
+  imapPort: { env: 'WXA_IMAP_PORT', default: '11143', parse: p.intRange(1, 65535), doc: 'IMAP port' },
+  imapSecure: { env: 'WXA_IMAP_SECURE', default: 'false', parse: p.bool, doc: 'Use implicit TLS' },
+  imapLoginTemplate: { env: 'WXA_IMAP_LOGIN_TEMPLATE', default: '{mailbox}*archiver', parse: p.string, doc: 'Login name per mailbox; {mailbox} is replaced (Dovecot master-user style by default)' },
+  imapPassword: { env: 'WXA_IMAP_PASSWORD', default: 'archiver-master-secret', parse: p.string, secret: true, doc: 'IMAP password (master user) when not using XOAUTH2' },
+  imapAccessToken: { env: 'WXA_IMAP_ACCESS_TOKEN', default: '', parse: p.string, secret: true, doc: 'XOAUTH2 access token; when set it replaces the password' },
+  graphBaseUrl: { env: 'WXA_GRAPH_BASE_URL', default: 'https://graph.microsoft.com/beta', parse: p.url, doc: 'Microsoft Graph base URL' },
+  graphAuthority: { env: 'WXA_GRAPH_AUTHORITY', default: 'https://login.microsoftonline.com', parse: p.url, doc: 'Token authority host' },
+  graphTenantId: { env: 'WXA_GRAPH_TENANT_ID', default: '', parse: p.string, doc: 'Entra tenant id' },
+  graphClientId: { env: 'WXA_GRAPH_CLIENT_ID', default: '', parse: p.string, doc: 'App registration client id' },
+  graphClientSecret: { env: 'WXA_GRAPH_CLIENT_SECRET', default: '', parse: p.string, secret: true, doc: 'App registration client secret' },
+  // --- Crawler ---
+  crawlDailyAt: { env: 'WXA_CRAWL_DAILY_AT', default: '02:00', parse: p.timeOfDay, doc: 'UTC time of the daily reconciliation crawl (HH:MM)' },
+  crawlOverlapMinutes: { env: 'WXA_CRAWL_OVERLAP_MINUTES', default: '60', parse: p.intRange(0, 24 * 60), doc: 'How far before its checkpoint each crawl starts again' },
+  // --- Processing ---
+  processorConcurrency: { env: 'WXA_PROCESSOR_CONCURRENCY', default: '2', parse: p.intRange(1, 64), doc: 'Partitions each processor instance works on at once' },
+  maxAttempts: { env: 'WXA_MAX_ATTEMPTS', default: '8', parse: p.intRange(1, 1000), doc: 'Attempts for a retriable failure before the runner pauses the partition and tries later' },
+  dataDir: { env: 'WXA_DATA_DIR', default: '.data', parse: p.string, doc: 'Local working folder' },
+  logLevel: { env: 'WXA_LOG_LEVEL', default: 'info', parse: p.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), doc: 'Log level' },
+} satisfies Record<string, KeySpec<unknown>>;
+
+export type ConfigSpec = typeof CONFIG_SPEC;
+export type Config = { readonly [K in keyof ConfigSpec]: ReturnType<ConfigSpec[K]['parse']> };

@@ -1,0 +1,180 @@
+/**
+ * TypeScript shapes of the Avro records in schemas/. Keep in step with the .avsc files;
+ * test/kafka/records.test.ts round-trips a sample of each through avsc to catch drift.
+ * Avro ["null", T] unions decode to `T | null`.
+ */
+export interface WebhookDelivery {
+  deliveryId: string;
+  receivedAt: string;
+  webhookId: string;
+  resource: string;
+  event: string;
+  orgId: string | null;
+  actorId: string | null;
+  dataId: string | null;
+  roomId: string | null;
+  body: string;
+}
+
+export type CaptureSource = 'webhook' | 'crawler' | 'test';
+export type MessageEvent = 'created' | 'updated' | 'deleted';
+export type FileStatus = 'stored' | 'infected' | 'unscannable' | 'missing';
+
+export interface Person { personId: string; email: string; displayName: string }
+
+export interface FileRef {
+  contentId: string;
+  url: string;
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  container: string;
+  blobName: string;
+  status: FileStatus;
+}
+
+export interface RawMessage {
+  source: CaptureSource;
+  event: MessageEvent;
+  versionAt: string;
+  capturedAt: string;
+  message: {
+    id: string;
+    roomId: string;
+    roomType: string;
+    parentId: string | null;
+    personId: string;
+    personEmail: string;
+    text: string | null;
+    markdown: string | null;
+    html: string | null;
+    created: string;
+    updated: string | null;
+    mentionedPeople: string[];
+    isVoiceClip: boolean;
+  };
+  files: FileRef[];
+  room: { id: string; title: string; type: string; teamId: string | null; teamName: string | null; created: string };
+  sender: Person;
+  participants: Person[];
+}
+
+export interface Address { name: string; address: string }
+export interface Header { name: string; value: string }
+export type AttachmentStatus = FileStatus | 'stripped';
+
+export interface AttachmentRef {
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  container: string;
+  blobName: string;
+  status: AttachmentStatus;
+}
+
+export interface LimitDecision { decision: 'pass' | 'strip'; encodedBytes: number; limitBytes: number; strippedCount: number }
+
+export interface EmailPlan {
+  itemId: string;
+  webexMessageId: string;
+  roomId: string;
+  event: string;
+  source: string;
+  versionAt: string;
+  webexCreated: string;
+  messageId: string;
+  inReplyTo: string | null;
+  references: string[];
+  date: string;
+  subject: string;
+  from: Address;
+  to: Address[];
+  headers: Header[];
+  text: string;
+  html: string;
+  attachments: AttachmentRef[];
+  participants: Person[];
+  limit: LimitDecision | null;
+}
+
+export interface StagedItem {
+  itemId: string;
+  webexMessageId: string;
+  roomId: string;
+  event: string;
+  messageId: string;
+  date: string;
+  webexCreated: string;
+  container: string;
+  blobName: string;
+  size: number;
+  sha256: string;
+  partial: boolean;
+  strippedCount: number;
+  participants: Person[];
+}
+
+export interface ImportTask {
+  mailbox: string;
+  participantEmail: string;
+  viaFallback: boolean;
+  itemId: string;
+  webexMessageId: string;
+  roomId: string;
+  messageId: string;
+  date: string;
+  webexCreated: string;
+  container: string;
+  blobName: string;
+  size: number;
+  sha256: string;
+  partial: boolean;
+}
+
+export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed';
+
+export interface Outcome {
+  at: string;
+  kind: OutcomeKind;
+  processor: string;
+  itemId: string;
+  webexMessageId: string;
+  roomId: string;
+  mailbox: string | null;
+  participantEmail: string | null;
+  reason: string | null;
+  size: number | null;
+  webexCreated: string | null;
+}
+
+export interface DeadLetter {
+  processor: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  errorCode: string;
+  errorMessage: string;
+  attempts: number;
+  at: string;
+}
+
+export interface CrawlerCheckpoint {
+  name: string;
+  cursor: string;
+  complete: boolean;
+  runStartedAt: string;
+  updatedAt: string;
+  published: number;
+}
+
+export interface DedupeEntry {
+  itemId: string;
+  firstSeenAt: string;
+  sourceTopic: string;
+  sourcePartition: number;
+  sourceOffset: string;
+}
