@@ -1,0 +1,142 @@
+import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { HOST, PORTS, RUN_DIR } from './paths.js';
+import { commandExists, isPortOpen, logFile, pidFile, readPid, runToCompletion, sleep } from './process.js';
+import type { LocalServer } from './server.js';
+
+/**
+ * A throwaway Dovecot IMAP server (Debian's dovecot-imapd), on loopback, without TLS:
+ * - any user name logs in with the password DOVECOT_USER_PASSWORD (tests read mailboxes this way);
+ * - the master user `archiver` (DOVECOT_MASTER_PASSWORD) logs in as anyone with `<user>*archiver`,
+ *   which is how the IMAP sink reaches every mailbox with one credential (Dovecot "master users").
+ * Mail lives in .run/dovecot/mail/<user>/Maildir with LAYOUT=fs, so "INBOX/Webex Teams" is a real folder.
+ */
+export const DOVECOT_USER_PASSWORD = 'userpass';
+export const DOVECOT_MASTER_USER = 'archiver';
+export const DOVECOT_MASTER_PASSWORD = 'archiver-master-secret';
+export const DOVECOT_DIR = path.join(RUN_DIR, 'dovecot');
+export const DOVECOT_MAIL_DIR = path.join(DOVECOT_DIR, 'mail');
+
+const isRoot = process.getuid?.() === 0;
+// Dovecot refuses to run its login processes as root, so as root everything runs as nobody.
+const RUN_USER = isRoot ? 'nobody' : userInfo().username;
+const RUN_GROUP = isRoot ? 'nogroup' : (spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim() || RUN_USER);
+
+function dovecotConf(): string {
+  const d = DOVECOT_DIR;
+  return `protocols = imap
+listen = ${HOST}
+base_dir = ${d}/run
+state_dir = ${d}/state
+instance_name = webex-archiver-imap
+log_path = ${logFile('dovecot')}
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_master_user_separator = *
+default_internal_user = ${RUN_USER}
+default_internal_group = ${RUN_GROUP}
+default_login_user = ${RUN_USER}
+mail_uid = ${RUN_USER}
+mail_gid = ${RUN_GROUP}
+first_valid_uid = 1
+mail_location = maildir:~/Maildir:LAYOUT=fs
+mail_max_userip_connections = 100
+namespace inbox {
+  inbox = yes
+  separator = /
+  prefix =
+}
+passdb {
+  driver = passwd-file
+  master = yes
+  args = scheme=PLAIN username_format=%u ${d}/master-users
+}
+passdb {
+  driver = static
+  args = password=${DOVECOT_USER_PASSWORD}
+}
+userdb {
+  driver = static
+  args = uid=${RUN_USER} gid=${RUN_GROUP} home=${DOVECOT_MAIL_DIR}/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = ${HOST}
+    port = ${PORTS.dovecot}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+  chroot =
+}
+service anvil {
+  chroot =
+}
+`;
+}
+
+function chownTree(dir: string, uid: number, gid: number): void {
+  chownSync(dir, uid, gid);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) chownTree(p, uid, gid); else chownSync(p, uid, gid);
+  }
+}
+
+function idOf(flag: '-u' | '-g', name: string): number {
+  return Number(spawnSync('id', [flag, name === RUN_GROUP && flag === '-g' ? RUN_USER : name], { encoding: 'utf8' }).stdout.trim());
+}
+
+export const dovecotServer: LocalServer = {
+  name: 'dovecot',
+  endpoint: `imap://${HOST}:${PORTS.dovecot}`,
+  startTimeoutMs: 20_000,
+
+  async prepare(progress) {
+    if (commandExists('dovecot')) return;
+    if (!isRoot) throw new Error('dovecot: not installed; run `sudo apt-get install -y dovecot-imapd`');
+    progress('dovecot: installing Debian package dovecot-imapd (first run only)');
+    runToCompletion('dovecot-apt', 'apt-get', ['update', '-qq']);
+    runToCompletion('dovecot-apt', 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'dovecot-imapd'], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  },
+
+  async start(progress) {
+    rmSync(DOVECOT_DIR, { recursive: true, force: true });
+    mkdirSync(DOVECOT_MAIL_DIR, { recursive: true });
+    const conf = path.join(DOVECOT_DIR, 'dovecot.conf');
+    writeFileSync(conf, dovecotConf());
+    writeFileSync(path.join(DOVECOT_DIR, 'master-users'), `${DOVECOT_MASTER_USER}:{PLAIN}${DOVECOT_MASTER_PASSWORD}\n`);
+    writeFileSync(logFile('dovecot'), '', { flag: 'a' });
+    if (isRoot) {
+      const uid = idOf('-u', RUN_USER);
+      const gid = idOf('-g', RUN_GROUP);
+      chownTree(DOVECOT_DIR, uid, gid);
+      chownSync(logFile('dovecot'), uid, gid);
+    }
+    progress(`dovecot: starting IMAP on ${this.endpoint} (log: ${logFile('dovecot')})`);
+    // Dovecot daemonizes; its master writes base_dir/master.pid, which becomes our pid file.
+    const [cmd, args] = isRoot ? ['runuser', ['-u', RUN_USER, '--', 'dovecot', '-c', conf]] : ['dovecot', ['-c', conf]];
+    runToCompletion('dovecot', cmd as string, args as string[]);
+    const masterPid = path.join(DOVECOT_DIR, 'run', 'master.pid');
+    for (let i = 0; i < 100 && !existsSync(masterPid); i++) await sleep(50);
+    const pid = readPid(masterPid);
+    if (!pid) throw new Error(`dovecot: no master.pid; see ${logFile('dovecot')}`);
+    mkdirSync(path.dirname(pidFile('dovecot')), { recursive: true });
+    writeFileSync(pidFile('dovecot'), String(pid));
+    return pid;
+  },
+
+  async healthy() {
+    if (!(await isPortOpen(HOST, PORTS.dovecot))) return false;
+    return existsSync(DOVECOT_DIR) ? statSync(DOVECOT_DIR).isDirectory() : true;
+  },
+
+  async afterStop() {
+    rmSync(path.join(DOVECOT_DIR, 'run'), { recursive: true, force: true });
+  },
+};

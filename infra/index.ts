@@ -1,0 +1,118 @@
+import { mkdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { azuriteServer } from './azurite.js';
+import { dovecotServer } from './dovecot.js';
+import { kafkaServer } from './kafka.js';
+import { RUN_DIR } from './paths.js';
+import { clearPid, isAlive, pidFile, readPid, sleep, stopPid, waitFor } from './process.js';
+import { registryServer } from './registry.js';
+import type { LocalServer } from './server.js';
+
+/**
+ * `infra up|down|status`: the real local servers every test and `npm start` use.
+ * up is idempotent (a healthy server is reused, whoever started it); down stops only the
+ * servers whose pid files we wrote, so it never kills someone else's process.
+ */
+export const SERVERS: readonly LocalServer[] = [kafkaServer, registryServer, azuriteServer, dovecotServer];
+export type ServerName = LocalServer['name'];
+
+export interface ServerStatus {
+  name: ServerName;
+  endpoint: string;
+  healthy: boolean;
+  /** Pid from our pid file when that process is alive: we started it and `down` will stop it. */
+  ownedPid: number | null;
+}
+
+function select(only?: readonly ServerName[]): LocalServer[] {
+  return only && only.length ? SERVERS.filter((s) => only.includes(s.name)) : [...SERVERS];
+}
+
+function ownedPid(server: LocalServer): number | null {
+  const pid = readPid(pidFile(server.name));
+  return pid !== undefined && isAlive(pid) ? pid : null;
+}
+
+export async function infraStatus(only?: readonly ServerName[]): Promise<ServerStatus[]> {
+  return Promise.all(select(only).map(async (s) => ({ name: s.name, endpoint: s.endpoint, healthy: await s.healthy(), ownedPid: ownedPid(s) })));
+}
+
+/** Starts what is not already healthy. Returns the names this call started. */
+export async function infraUp(opts: { only?: readonly ServerName[]; progress?: (line: string) => void } = {}): Promise<ServerName[]> {
+  const progress = opts.progress ?? (() => undefined);
+  return withLock(progress, async () => {
+    const servers = select(opts.only);
+    const toStart: LocalServer[] = [];
+    for (const s of servers) {
+      if (await s.healthy()) { progress(`${s.name}: already running at ${s.endpoint}`); continue; }
+      const stale = ownedPid(s);
+      if (stale !== null) { progress(`${s.name}: our process ${stale} is not healthy; restarting it`); await stopPid(stale); }
+      toStart.push(s);
+    }
+    // Downloads first (sequential: Maven and apt share caches), then start all and wait in parallel.
+    for (const s of toStart) await s.prepare(progress);
+    const started = await Promise.all(toStart.map(async (s) => {
+      const pid = await s.start(progress);
+      const t0 = Date.now();
+      await waitFor(s.name, () => s.healthy(), s.startTimeoutMs, () => isAlive(pid));
+      progress(`${s.name}: ready at ${s.endpoint} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      return s.name;
+    }));
+    return started;
+  });
+}
+
+/** Stops the servers we started (or only those named). Returns the names it stopped. */
+export async function infraDown(opts: { only?: readonly ServerName[]; progress?: (line: string) => void } = {}): Promise<ServerName[]> {
+  const progress = opts.progress ?? (() => undefined);
+  return withLock(progress, async () => {
+    const stopped: ServerName[] = [];
+    await Promise.all(select(opts.only).map(async (s) => {
+      const pid = ownedPid(s);
+      if (pid === null) { clearPid(s.name); return; }
+      progress(`${s.name}: stopping pid ${pid}`);
+      await stopPid(pid);
+      clearPid(s.name);
+      await s.afterStop?.();
+      stopped.push(s.name);
+    }));
+    return stopped;
+  });
+}
+
+/**
+ * A lock directory so that two `infra up` (say, two test runs) never start the same server twice.
+ * A lock whose owner died is taken over.
+ */
+async function withLock<T>(progress: (line: string) => void, fn: () => Promise<T>): Promise<T> {
+  const dir = path.join(RUN_DIR, 'infra.lock');
+  mkdirSync(RUN_DIR, { recursive: true });
+  let waitedSince = 0;
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'owner'), String(process.pid));
+      break;
+    } catch {
+      let owner = NaN;
+      try { owner = Number(readFileSync(path.join(dir, 'owner'), 'utf8')); } catch { /* being written */ }
+      const ageMs = (() => { try { return Date.now() - statSync(dir).mtimeMs; } catch { return 0; } })();
+      if ((Number.isInteger(owner) && owner > 0 && !isAlive(owner)) || ageMs > 15 * 60_000) {
+        forceUnlock(dir);
+        continue;
+      }
+      if (!waitedSince) { waitedSince = Date.now(); progress('infra: another infra command is running; waiting'); }
+      await sleep(250);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    forceUnlock(dir);
+  }
+}
+
+function forceUnlock(dir: string): void {
+  try { writeFileSync(path.join(dir, 'owner'), ''); } catch { /* gone */ }
+  try { rmSync(dir, { recursive: true, force: true }); } catch { /* gone */ }
+}

@@ -1,0 +1,31 @@
+import { ArchiverError } from '../errors.js';
+import type { Command } from './command.js';
+import { wantsHelp } from './command.js';
+import { COMMANDS } from './commands/index.js';
+
+/** `webex-archiver <command> [...]`: one CLI for every job. Exit codes: 0 ok, 1 failure, 2 bad usage or config. */
+function printHelp(): void {
+  const lines = ['webex-archiver: compliance archiving for Cisco Webex messaging', '', 'Usage: webex-archiver <command> [options]   (--help on each command)', '', 'Commands:'];
+  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') { printHelp(); return name ? 0 : 2; }
+  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
+  if (!command) { process.stderr.write(`webex-archiver: unknown command "${name}"\n`); printHelp(); return 2; }
+  if (wantsHelp(rest)) { process.stdout.write(command.usage + '\n'); return 0; }
+  try {
+    return (await command.run(rest)) ?? 0;
+  } catch (err) {
+    if (err instanceof ArchiverError && (err.code === 'CONFIG' || err.code === 'BAD_INPUT')) {
+      process.stderr.write(`webex-archiver ${name}: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`webex-archiver ${name}: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
