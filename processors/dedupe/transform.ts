@@ -1,0 +1,31 @@
+import type { Output } from '../../src/kafka/publisher.js';
+import type { DedupeEntry, EmailPlan } from '../../src/kafka/records.js';
+import type { RecordMeta } from '../../src/kafka/runner.js';
+
+/**
+ * Drops a message version already seen (webhook and crawler overlap, redeliveries, replays of raw).
+ * The seen set is the in-memory view of the compacted changelog webex.dedupe.state.v1; each new
+ * item is written there in the same produce as its output, so a restart restores exactly what
+ * was passed on. The mailbox edge stays idempotent too (Message-ID lookup): a cache alone is not
+ * enough for at-least-once (see benthos' dedupe processor notes).
+ */
+export interface SeenSet {
+  has(itemId: string): boolean;
+  add(itemId: string): void;
+}
+
+export function dedupePlan(plan: EmailPlan, seen: SeenSet, meta: Pick<RecordMeta, 'topic' | 'partition' | 'offset'>, now: Date): Output[] {
+  if (seen.has(plan.itemId)) return [];
+  seen.add(plan.itemId);
+  const entry: DedupeEntry = {
+    itemId: plan.itemId,
+    firstSeenAt: now.toISOString(),
+    sourceTopic: meta.topic,
+    sourcePartition: meta.partition,
+    sourceOffset: meta.offset,
+  };
+  return [
+    { topic: 'unique', key: plan.roomId, value: plan },
+    { topic: 'dedupeState', key: plan.itemId, value: entry },
+  ];
+}

@@ -1,0 +1,18 @@
+import type { BlobStore } from '../../src/blob/store.js';
+import type { Config } from '../../src/config/schema.js';
+import type { ImportTask } from '../../src/kafka/records.js';
+import type { ProcessorSpec } from '../../src/kafka/runner.js';
+import type { MailboxSink } from '../../src/sinks/sink.js';
+import { outcome } from '../shared/outcome.js';
+import { importTask } from './transform.js';
+
+export function importProcessor(deps: { config: Config; blob: BlobStore; sink: MailboxSink }): ProcessorSpec<ImportTask> {
+  const { blob, sink, config } = deps;
+  return {
+    name: 'import',
+    input: 'imports',
+    chunkSize: 20,
+    transform: (task) => importTask(task, { sink, folder: config.mailFolder, open: (t) => blob.openRead(t.container, t.blobName), now: () => new Date() }),
+    onDeadLetter: (task, err) => task ? [outcome('failed', 'import', task, { mailbox: task.mailbox, participantEmail: task.participantEmail, reason: `${err.code}: ${err.message}`, size: task.size })] : [],
+  };
+}

@@ -1,0 +1,14 @@
+import type { Config } from '../../src/config/schema.js';
+import type { EmailPlan } from '../../src/kafka/records.js';
+import type { ProcessorSpec } from '../../src/kafka/runner.js';
+import { encodedSize } from '../../src/mail/render.js';
+import { limitPlan } from './transform.js';
+
+export function limitProcessor(deps: { config: Config }): ProcessorSpec<EmailPlan> {
+  const policy = { maxItemBytes: deps.config.maxItemBytes, oversizePolicy: deps.config.oversizePolicy };
+  return {
+    name: 'limit',
+    input: 'unique',
+    transform: (plan) => limitPlan(plan, policy, (p) => encodedSize(p), new Date()),
+  };
+}

@@ -1,0 +1,51 @@
+import type { Output } from '../../src/kafka/publisher.js';
+import type { AttachmentRef, EmailPlan } from '../../src/kafka/records.js';
+import { outcome } from '../shared/outcome.js';
+
+export interface LimitPolicy {
+  maxItemBytes: number;
+  oversizePolicy: 'reject' | 'strip-attachments';
+}
+
+/**
+ * Enforces the maximum item size on the encoded MIME (what the mailbox will store), computed
+ * exactly from the plan without reading attachment bytes.
+ * - within the limit: passes whole;
+ * - `reject`: a `rejected` outcome with both sizes; nothing is imported;
+ * - `strip-attachments`: the largest attachments are replaced by placeholders (name, size,
+ *   SHA-256, container and blob name of the original) until the item fits; if the text alone is
+ *   still too large, the item is rejected.
+ * Either way the originals stay in blob storage: nothing is lost.
+ */
+export function limitPlan(plan: EmailPlan, policy: LimitPolicy, sizeOf: (plan: EmailPlan) => number, now: Date): Output[] {
+  const full = sizeOf(plan);
+  if (full <= policy.maxItemBytes) {
+    return [{ topic: 'limited', key: plan.roomId, value: { ...plan, limit: { decision: 'pass', encodedBytes: full, limitBytes: policy.maxItemBytes, strippedCount: 0 } } }];
+  }
+  const reject = (reason: string) => [outcome('rejected', 'limit', plan, { reason, size: full, at: now.toISOString() })];
+  if (policy.oversizePolicy === 'reject') {
+    return reject(`item is ${full} bytes encoded, over the ${policy.maxItemBytes}-byte limit (policy reject)`);
+  }
+  const stripped = stripUntilFits(plan, policy.maxItemBytes, sizeOf);
+  if (!stripped) {
+    return reject(`item is over the ${policy.maxItemBytes}-byte limit even without its attachments (${full} bytes with them)`);
+  }
+  const strippedCount = stripped.attachments.filter((a) => a.status === 'stripped').length;
+  return [{ topic: 'limited', key: plan.roomId, value: { ...stripped, limit: { decision: 'strip', encodedBytes: full, limitBytes: policy.maxItemBytes, strippedCount } } }];
+}
+
+function stripUntilFits(plan: EmailPlan, max: number, sizeOf: (plan: EmailPlan) => number): EmailPlan | null {
+  // Largest first: the fewest placeholders for the biggest saving. Ties broken by position for determinism.
+  const order = plan.attachments
+    .map((a, i) => ({ a, i }))
+    .filter(({ a }) => a.status === 'stored')
+    .sort((x, y) => y.a.size - x.a.size || x.i - y.i);
+  const attachments: AttachmentRef[] = [...plan.attachments];
+  let current: EmailPlan = plan;
+  for (const { i } of order) {
+    attachments[i] = { ...attachments[i]!, status: 'stripped' };
+    current = { ...plan, attachments: [...attachments] };
+    if (sizeOf(current) <= max) return current;
+  }
+  return null;
+}

@@ -1,0 +1,50 @@
+import type { Output } from '../../src/kafka/publisher.js';
+import type { ImportTask, StagedItem } from '../../src/kafka/records.js';
+import { outcome } from '../shared/outcome.js';
+import { mapParticipant, type UserMap } from './user-map.js';
+
+export interface RoutePolicy {
+  unmappedPolicy: 'fallback' | 'record';
+  fallbackMailbox: string;
+}
+
+/**
+ * One import task per mailbox for a staged item. Two participants that map to the same mailbox
+ * (e.g. several external people to the fallback) yield one task: one copy per mailbox.
+ * Unmapped participants are never silently dropped: with policy `record` (or no fallback mailbox)
+ * each gets an `unmapped` outcome.
+ */
+export function routeItem(item: StagedItem, map: UserMap, policy: RoutePolicy, now: Date): Output[] {
+  const tasks = new Map<string, ImportTask>();
+  const out: Output[] = [];
+  const participants = [...item.participants].sort((a, b) => a.email.localeCompare(b.email));
+  for (const p of participants) {
+    const m = mapParticipant(p.email, map);
+    let mailbox: string | null = m.kind === 'mailbox' ? m.mailbox : null;
+    const viaFallback = mailbox === null;
+    if (mailbox === null && policy.unmappedPolicy === 'fallback' && policy.fallbackMailbox) mailbox = policy.fallbackMailbox;
+    if (mailbox === null) {
+      out.push(outcome('unmapped', 'route', item, { participantEmail: p.email, reason: 'participant is external or unmapped and no fallback mailbox applies', at: now.toISOString() }));
+      continue;
+    }
+    if (tasks.has(mailbox)) continue;
+    tasks.set(mailbox, {
+      mailbox,
+      participantEmail: p.email,
+      viaFallback,
+      itemId: item.itemId,
+      webexMessageId: item.webexMessageId,
+      roomId: item.roomId,
+      messageId: item.messageId,
+      date: item.date,
+      webexCreated: item.webexCreated,
+      container: item.container,
+      blobName: item.blobName,
+      size: item.size,
+      sha256: item.sha256,
+      partial: item.partial,
+    });
+  }
+  for (const task of tasks.values()) out.push({ topic: 'imports', key: task.mailbox, value: task });
+  return out;
+}

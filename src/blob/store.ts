@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BlobServiceClient, RestError, type ContainerClient } from '@azure/storage-blob';
+import type { Config } from '../config/schema.js';
+import { ArchiverError } from '../errors.js';
+
+/**
+ * The blob store (Azure Blob Storage; Azurite locally). Containers are private (no public access
+ * level), names are deterministic so a rewrite after a crash lands on the same blob, and bodies
+ * are streamed in blocks so memory stays flat for 100 MB files.
+ */
+export interface StoredBlob { container: string; blobName: string; size: number; sha256: string }
+
+export interface BlobStore {
+  ensureContainers(): Promise<void>;
+  /** Streams `body` to container/blobName, hashing as it goes. */
+  putStream(container: string, blobName: string, body: Readable, opts?: { contentType?: string; metadata?: Record<string, string> }): Promise<StoredBlob>;
+  /** Streams `body` to a temporary blob, then names it by its SHA-256 (content addressing). */
+  putContentAddressed(container: string, body: Readable, opts?: { contentType?: string; metadata?: Record<string, string> }): Promise<StoredBlob>;
+  openRead(container: string, blobName: string): Promise<Readable>;
+  exists(container: string, blobName: string): Promise<boolean>;
+  properties(container: string, blobName: string): Promise<{ size: number; metadata: Record<string, string> } | null>;
+  publicUrl(container: string, blobName: string): string;
+}
+
+const BLOCK_SIZE = 4 * 1024 * 1024;
+const CONCURRENCY = 4;
+
+export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'attachmentsContainer' | 'stagingContainer'>): BlobStore {
+  const service = BlobServiceClient.fromConnectionString(config.blobConnectionString);
+  const containers = new Map<string, ContainerClient>();
+  const container = (name: string) => {
+    let c = containers.get(name);
+    if (!c) { c = service.getContainerClient(name); containers.set(name, c); }
+    return c;
+  };
+
+  async function upload(containerName: string, blobName: string, body: Readable, opts: { contentType?: string; metadata?: Record<string, string> } = {}): Promise<StoredBlob> {
+    const hash = createHash('sha256');
+    let size = 0;
+    const tee = new PassThrough({ highWaterMark: BLOCK_SIZE });
+    const counting = pipeline(body, async function* (source) {
+      for await (const chunk of source) { hash.update(chunk as Buffer); size += (chunk as Buffer).length; yield chunk; }
+    }, tee);
+    await Promise.all([
+      wrap(`upload ${containerName}/${blobName}`, () => container(containerName).getBlockBlobClient(blobName).uploadStream(tee, BLOCK_SIZE, CONCURRENCY, {
+        blobHTTPHeaders: { blobContentType: opts.contentType ?? 'application/octet-stream' },
+        metadata: opts.metadata,
+      })),
+      counting,
+    ]);
+    return { container: containerName, blobName, size, sha256: hash.digest('hex') };
+  }
+
+  return {
+    async ensureContainers() {
+      for (const name of [config.attachmentsContainer, config.stagingContainer]) {
+        // No `access` option: the container is private; every read needs the account key or a SAS.
+        await wrap(`create container ${name}`, () => container(name).createIfNotExists());
+      }
+    },
+    putStream: upload,
+    async putContentAddressed(containerName, body, opts) {
+      const tmpName = `tmp/${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const stored = await upload(containerName, tmpName, body, opts);
+      const finalName = stored.sha256;
+      const target = container(containerName).getBlockBlobClient(finalName);
+      if (!(await wrap('exists', () => target.exists()))) {
+        // Server-side copy within the account; then drop the temporary name.
+        const source = container(containerName).getBlockBlobClient(tmpName);
+        await wrap(`copy to ${finalName}`, () => target.syncCopyFromURL(source.url).catch(async (err: unknown) => {
+          // Azurite and small accounts: fall back to a streamed re-upload when sync copy is refused.
+          if (err instanceof RestError && (err.statusCode === 403 || err.statusCode === 404 || err.statusCode === 400)) {
+            const dl = await source.download();
+            await target.uploadStream(dl.readableStreamBody as Readable, BLOCK_SIZE, CONCURRENCY, { blobHTTPHeaders: { blobContentType: opts?.contentType ?? 'application/octet-stream' }, metadata: opts?.metadata });
+            return undefined as never;
+          }
+          throw err;
+        }));
+      }
+      await container(containerName).getBlockBlobClient(tmpName).deleteIfExists().catch(() => undefined);
+      return { ...stored, blobName: finalName };
+    },
+    async openRead(containerName, blobName) {
+      const res = await wrap(`download ${containerName}/${blobName}`, () => container(containerName).getBlobClient(blobName).download());
+      if (!res.readableStreamBody) throw new ArchiverError('UNAVAILABLE', `download ${containerName}/${blobName}: no body`);
+      return res.readableStreamBody as Readable;
+    },
+    async exists(containerName, blobName) {
+      return wrap('exists', () => container(containerName).getBlobClient(blobName).exists());
+    },
+    async properties(containerName, blobName) {
+      try {
+        const p = await container(containerName).getBlobClient(blobName).getProperties();
+        return { size: p.contentLength ?? 0, metadata: p.metadata ?? {} };
+      } catch (err) {
+        if (err instanceof RestError && err.statusCode === 404) return null;
+        throw classify(`properties ${containerName}/${blobName}`, err);
+      }
+    },
+    publicUrl(containerName, blobName) {
+      return container(containerName).getBlobClient(blobName).url;
+    },
+  };
+}
+
+async function wrap<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw classify(what, err);
+  }
+}
+
+function classify(what: string, err: unknown): ArchiverError {
+  if (err instanceof ArchiverError) return err;
+  if (err instanceof RestError) {
+    const s = err.statusCode ?? 0;
+    if (s === 404) return new ArchiverError('NOT_FOUND', `blob ${what}: not found`, { cause: err });
+    if (s === 401 || s === 403) return new ArchiverError('FORBIDDEN', `blob ${what}: ${err.code ?? s}`, { cause: err });
+    if (s === 429 || s === 503) return new ArchiverError('RATE_LIMITED', `blob ${what}: ${err.code ?? s}`, { cause: err });
+    if (s >= 400 && s < 500 && s !== 408 && s !== 409 && s !== 412) return new ArchiverError('BAD_INPUT', `blob ${what}: ${err.code ?? s}`, { cause: err });
+  }
+  return new ArchiverError('UNAVAILABLE', `blob ${what}: ${(err as Error).message}`, { cause: err });
+}

@@ -1,0 +1,171 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Config } from '../config/schema.js';
+import { ArchiverError, toArchiverError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { DeadLetter } from './records.js';
+import { backoffMs } from './backoff.js';
+import type { Output, Publisher } from './publisher.js';
+import type { Serde } from './serde.js';
+import { groupName, topicName, type TopicKey } from './topics.js';
+
+/** Where a record came from; handed to transforms for logging and to dead letters. */
+export interface RecordMeta {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  timestamp: string;
+}
+
+export interface TransformContext {
+  meta: RecordMeta;
+  logger: Logger;
+}
+
+/**
+ * A processor: a transform from one input record to zero or more outputs (`[]` = filtered out).
+ * Pure stages ignore everything but the value; effectful stages (stage, import) perform an
+ * idempotent effect first and then return what to publish.
+ */
+export interface ProcessorSpec<In> {
+  name: string;
+  input: TopicKey;
+  transform(value: In, ctx: TransformContext): Promise<Output[]> | Output[];
+  /** Called before consuming and after every rebalance (e.g. dedupe restores its state). */
+  onAssigned?(): Promise<void>;
+  /** Records handled per produce+commit round. */
+  chunkSize?: number;
+  /** Extra outputs when a record is dead-lettered (e.g. a `failed` outcome naming the mailbox). */
+  onDeadLetter?(value: In | undefined, err: ArchiverError): Output[];
+}
+
+export interface RunnerObserver {
+  processed?(processor: string, count: number): void;
+  failed?(processor: string, code: string): void;
+  deadLettered?(processor: string, code: string): void;
+}
+
+export interface RunningProcessor {
+  name: string;
+  stop(): Promise<void>;
+}
+
+interface RunnerDeps {
+  kafka: Kafka;
+  serde: Serde;
+  publisher: Publisher;
+  config: Pick<Config, 'topicPrefix' | 'processorConcurrency' | 'maxAttempts'>;
+  logger: Logger;
+  observer?: RunnerObserver;
+  /** Start from the earliest offset when the group has no commit (default true: archive everything). */
+  fromBeginning?: boolean;
+}
+
+/**
+ * The shared consume → transform → produce → commit loop. At-least-once: offsets are committed
+ * only after the outputs of every record before them are durably in Kafka. Retriable errors are
+ * retried in place with backoff (the partition waits; nothing is skipped); non-retriable ones send
+ * the original record to the dead-letter topic with the reason, and the stage carries on.
+ */
+export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps): Promise<RunningProcessor> {
+  const { kafka, serde, publisher, config, observer } = deps;
+  const logger = deps.logger.child({ processor: spec.name });
+  const consumer: Consumer = kafka.consumer({
+    groupId: groupName(config, spec.name),
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+  });
+  let stopping = false;
+  let assignedHook: Promise<void> | undefined;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    if (spec.onAssigned) assignedHook = spec.onAssigned();
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic: topicName(config, spec.input), fromBeginning: deps.fromBeginning ?? true });
+  const chunkSize = spec.chunkSize ?? 100;
+
+  async function handleOne(message: KafkaMessage, meta: RecordMeta, heartbeat: () => Promise<void>): Promise<Output[]> {
+    for (let attempt = 1; ; attempt++) {
+      let value: In | undefined;
+      try {
+        if (!message.value) throw new ArchiverError('BAD_RECORD', 'record has no value (tombstone)');
+        value = await serde.decode<In>(message.value);
+        return await spec.transform(value, { meta, logger: logger.child({ partition: meta.partition, offset: meta.offset }) });
+      } catch (err) {
+        const e = toArchiverError(err);
+        observer?.failed?.(spec.name, e.code);
+        if (!e.retriable) {
+          logger.error({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message }, 'record can never succeed; sending it to the dead-letter topic');
+          observer?.deadLettered?.(spec.name, e.code);
+          return [deadLetterOutput(spec.name, meta, message, e, attempt), ...(spec.onDeadLetter?.(value, e) ?? [])];
+        }
+        if (stopping) throw e;
+        const wait = backoffMs(attempt, { retryAfterSeconds: e.retryAfterSeconds, maxMs: 30_000 });
+        const level = attempt >= config.maxAttempts ? 'error' : 'warn';
+        logger[level]({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message, attempt, waitMs: wait }, 'retriable failure; retrying in place');
+        await sleepWithHeartbeat(wait, heartbeat, () => stopping);
+        if (stopping) throw e;
+      }
+    }
+  }
+
+  await consumer.run({
+    partitionsConsumedConcurrently: config.processorConcurrency,
+    eachBatchAutoResolve: false,
+    autoCommit: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) => {
+      if (assignedHook) await assignedHook;
+      for (let i = 0; i < batch.messages.length; i += chunkSize) {
+        if (!isRunning() || isStale() || stopping) return;
+        const chunk = batch.messages.slice(i, i + chunkSize);
+        const outputs: Output[] = [];
+        for (const message of chunk) {
+          const meta: RecordMeta = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, timestamp: message.timestamp };
+          outputs.push(...(await handleOne(message, meta, heartbeat)));
+        }
+        await publisher.publish(outputs);
+        const last = chunk[chunk.length - 1]!;
+        resolveOffset(last.offset);
+        // Commit explicitly: the outputs of everything up to `last` are now durable.
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        observer?.processed?.(spec.name, chunk.length);
+        await heartbeat();
+      }
+      await commitOffsetsIfNecessary();
+    },
+  });
+
+  return {
+    name: spec.name,
+    async stop() {
+      stopping = true;
+      await consumer.disconnect();
+    },
+  };
+}
+
+function deadLetterOutput(processor: string, meta: RecordMeta, message: KafkaMessage, err: ArchiverError, attempts: number): Output {
+  const value: DeadLetter = {
+    processor,
+    topic: meta.topic,
+    partition: meta.partition,
+    offset: meta.offset,
+    key: message.key ?? null,
+    value: message.value ?? null,
+    errorCode: err.code,
+    errorMessage: err.message.slice(0, 2000),
+    attempts,
+    at: new Date().toISOString(),
+  };
+  return { topic: 'deadLetter', key: meta.key, value };
+}
+
+async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, cancelled: () => boolean): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end && !cancelled()) {
+    await new Promise((r) => setTimeout(r, Math.min(1000, end - Date.now())));
+    await heartbeat().catch(() => undefined);
+  }
+}

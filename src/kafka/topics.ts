@@ -1,0 +1,54 @@
+import type { Admin } from 'kafkajs';
+import type { Config } from '../config/schema.js';
+
+/**
+ * The topic catalog: every topic, its schema file (schemas/<base>.avsc, subject <topic>-value),
+ * and whether it is compacted. Names are prefixed with config.topicPrefix so that tests and
+ * tenants never see each other's records.
+ */
+export const TOPICS = {
+  webhooks: { base: 'webex.webhooks.v1', compacted: false },
+  raw: { base: 'webex.raw.v1', compacted: false },
+  converted: { base: 'webex.converted.v1', compacted: false },
+  unique: { base: 'webex.unique.v1', compacted: false },
+  limited: { base: 'webex.limited.v1', compacted: false },
+  staged: { base: 'webex.staged.v1', compacted: false },
+  imports: { base: 'webex.imports.v1', compacted: false },
+  outcomes: { base: 'webex.outcomes.v1', compacted: false },
+  deadLetter: { base: 'webex.dead-letter.v1', compacted: false },
+  checkpoints: { base: 'webex.crawler.checkpoints.v1', compacted: true },
+  dedupeState: { base: 'webex.dedupe.state.v1', compacted: true },
+} as const;
+
+export type TopicKey = keyof typeof TOPICS;
+
+export function topicName(config: Pick<Config, 'topicPrefix'>, key: TopicKey): string {
+  return config.topicPrefix + TOPICS[key].base;
+}
+
+export function groupName(config: Pick<Config, 'topicPrefix'>, processor: string): string {
+  return `${config.topicPrefix}webex-archiver.${processor}`;
+}
+
+/** Creates every missing topic with the configured partitions; compacted ones get cleanup.policy=compact. */
+export async function ensureTopics(admin: Admin, config: Pick<Config, 'topicPrefix' | 'topicPartitions' | 'topicReplication'>): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = (Object.keys(TOPICS) as TopicKey[]).filter((k) => !existing.has(topicName(config, k)));
+  if (missing.length === 0) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((k) => ({
+      topic: topicName(config, k),
+      // Compacted state topics use one partition per input partition would be ideal; a single
+      // changelog keyed by item is simpler and is read whole on start-up anyway.
+      numPartitions: TOPICS[k].compacted ? 1 : config.topicPartitions,
+      replicationFactor: config.topicReplication,
+      configEntries: TOPICS[k].compacted
+        ? [{ name: 'cleanup.policy', value: 'compact' }, { name: 'min.cleanable.dirty.ratio', value: '0.1' }, { name: 'segment.ms', value: '3600000' }]
+        : [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }],
+    })),
+  }).catch((err: { type?: string }) => {
+    // Another process created them first; that is fine.
+    if (err?.type !== 'TOPIC_ALREADY_EXISTS') throw err;
+  });
+}

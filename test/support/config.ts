@@ -1,0 +1,26 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+
+/** A configuration on the local servers' defaults with its own topic prefix, containers and folders. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  const id = randomBytes(4).toString('hex');
+  const dir = mkdtempSync(path.join(tmpdir(), `wxa-${id}-`));
+  return loadConfig({}, {
+    WXA_TOPIC_PREFIX: `t${id}.`,
+    WXA_TOPIC_PARTITIONS: '3',
+    WXA_BLOB_ATTACHMENTS_CONTAINER: `att-${id}`,
+    WXA_BLOB_STAGING_CONTAINER: `stg-${id}`,
+    WXA_MAILDIR_ROOT: path.join(dir, 'archive'),
+    WXA_DATA_DIR: dir,
+    WXA_LOG_LEVEL: 'warn',
+    ...overrides,
+  });
+}
+
+export function uniqueId(prefix = ''): string {
+  return prefix + randomBytes(4).toString('hex');
+}
