@@ -20,12 +20,22 @@ export interface Publisher {
   close(): Promise<void>;
 }
 
-export async function createPublisher(kafka: Kafka, serde: Serde, config: Pick<Config, 'topicPrefix'>): Promise<Publisher> {
+export async function createPublisher(kafka: Kafka, serde: Serde, config: Pick<Config, 'topicPrefix'>, opts: { connectNow?: boolean } = {}): Promise<Publisher> {
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 5, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
+  // Connect lazily and again after a failure, so a service can start (and answer 503) while Kafka is down.
+  let connected: Promise<void> | undefined;
+  const ensureConnected = () => {
+    connected ??= producer.connect().catch((err: unknown) => {
+      connected = undefined;
+      throw new ArchiverError('UNAVAILABLE', `kafka connect: ${(err as Error).message}`, { cause: err });
+    });
+    return connected;
+  };
+  if (opts.connectNow !== false) await ensureConnected().catch(() => undefined);
   return {
     async publish(outputs) {
       if (outputs.length === 0) return;
+      await ensureConnected();
       const byTopic = new Map<string, { key: string | null; value: Buffer }[]>();
       for (const o of outputs) {
         const name = topicName(config, o.topic);
@@ -46,7 +56,7 @@ export async function createPublisher(kafka: Kafka, serde: Serde, config: Pick<C
       }
     },
     async close() {
-      await producer.disconnect();
+      if (connected) await producer.disconnect();
     },
   };
 }
