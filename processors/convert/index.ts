@@ -1,0 +1,13 @@
+import type { Config } from '../../src/config/schema.js';
+import type { RawMessage } from '../../src/kafka/records.js';
+import type { ProcessorSpec } from '../../src/kafka/runner.js';
+import { toEmailPlans } from './transform.js';
+
+export function convertProcessor(deps: { config: Config }): ProcessorSpec<RawMessage> {
+  const ctx = { orgDomains: deps.config.orgDomains };
+  return {
+    name: 'convert',
+    input: 'raw',
+    transform: (raw) => toEmailPlans(raw, ctx).map((plan) => ({ topic: 'converted' as const, key: plan.roomId, value: plan })),
+  };
+}
