@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
 import { BlobServiceClient, RestError, type ContainerClient } from '@azure/storage-blob';
 import type { Config } from '../config/schema.js';
 import { ArchiverError } from '../errors.js';
@@ -39,17 +38,16 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
   async function upload(containerName: string, blobName: string, body: Readable, opts: { contentType?: string; metadata?: Record<string, string> } = {}): Promise<StoredBlob> {
     const hash = createHash('sha256');
     let size = 0;
-    const tee = new PassThrough({ highWaterMark: BLOCK_SIZE });
-    const counting = pipeline(body, async function* (source) {
-      for await (const chunk of source) { hash.update(chunk as Buffer); size += (chunk as Buffer).length; yield chunk; }
-    }, tee);
-    await Promise.all([
-      wrap(`upload ${containerName}/${blobName}`, () => container(containerName).getBlockBlobClient(blobName).uploadStream(tee, BLOCK_SIZE, CONCURRENCY, {
-        blobHTTPHeaders: { blobContentType: opts.contentType ?? 'application/octet-stream' },
-        metadata: opts.metadata,
-      })),
-      counting,
-    ]);
+    // Hash and count on the way through; the SDK reads the stream in blocks (flat memory).
+    const hashing = new Transform({
+      transform(chunk: Buffer, _enc, cb) { hash.update(chunk); size += chunk.length; cb(null, chunk); },
+    });
+    body.once('error', (err) => hashing.destroy(err));
+    body.pipe(hashing);
+    await wrap(`upload ${containerName}/${blobName}`, () => container(containerName).getBlockBlobClient(blobName).uploadStream(hashing, BLOCK_SIZE, CONCURRENCY, {
+      blobHTTPHeaders: { blobContentType: opts.contentType ?? 'application/octet-stream' },
+      metadata: opts.metadata,
+    }));
     return { container: containerName, blobName, size, sha256: hash.digest('hex') };
   }
 

@@ -1,0 +1,46 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createBlobStore, type BlobStore } from '../../src/blob/store.js';
+import { testConfig } from '../support/config.js';
+
+// Against the real Azurite blob service.
+describe('blob store (Azurite)', () => {
+  const config = testConfig();
+  let store: BlobStore;
+  beforeAll(async () => {
+    store = createBlobStore(config);
+    await store.ensureContainers();
+  });
+
+  it('streams a blob up and down, recording size and SHA-256', async () => {
+    const bytes = randomBytes(9 * 1024 * 1024 + 17);
+    const stored = await store.putStream(config.stagingContainer, 'items/a.eml', Readable.from([bytes.subarray(0, 5_000_000), bytes.subarray(5_000_000)]), { contentType: 'message/rfc822' });
+    expect(stored.size).toBe(bytes.length);
+    expect(stored.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    // Buffer.equals, not toEqual: a deep compare of 9 MB element by element takes tens of seconds.
+    expect((await buffer(await store.openRead(config.stagingContainer, 'items/a.eml'))).equals(bytes)).toBe(true);
+  });
+
+  it('names content-addressed blobs by their SHA-256 and stores the same bytes once', async () => {
+    const bytes = Buffer.from('the same attachment twice');
+    const a = await store.putContentAddressed(config.attachmentsContainer, Readable.from([bytes]), { contentType: 'text/plain' });
+    const b = await store.putContentAddressed(config.attachmentsContainer, Readable.from([bytes]), { contentType: 'text/plain' });
+    expect(a.blobName).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(b).toEqual(a);
+    expect(await buffer(await store.openRead(config.attachmentsContainer, a.blobName))).toEqual(bytes);
+  });
+
+  it('keeps containers private: an anonymous read is refused', async () => {
+    await store.putStream(config.attachmentsContainer, 'private-check', Readable.from([Buffer.from('secret')]));
+    const res = await fetch(store.publicUrl(config.attachmentsContainer, 'private-check'));
+    expect([401, 403, 404]).toContain(res.status);
+    expect(await res.text()).not.toContain('secret');
+  });
+
+  it('reports a missing blob as NOT_FOUND', async () => {
+    await expect(store.openRead(config.stagingContainer, 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await store.properties(config.stagingContainer, 'nope')).toBeNull();
+  });
+});
