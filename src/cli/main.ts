@@ -1,5 +1,4 @@
 import { ArchiverError } from '../errors.js';
-import type { Command } from './command.js';
 import { wantsHelp } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -13,8 +12,9 @@ function printHelp(): void {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') { printHelp(); return name ? 0 : 2; }
-  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
-  if (!command) { process.stderr.write(`webex-archiver: unknown command "${name}"\n`); printHelp(); return 2; }
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) { process.stderr.write(`webex-archiver: unknown command "${name}"\n`); printHelp(); return 2; }
+  const command = await entry.load();
   if (wantsHelp(rest)) { process.stdout.write(command.usage + '\n'); return 0; }
   try {
     return (await command.run(rest)) ?? 0;

@@ -33,3 +33,11 @@ describe('loadConfig', () => {
     expect(printed).toContain('"webexToken":"[redacted]"');
   });
 });
+
+describe('docs/configuration.md', () => {
+  it('is generated from the schema and current', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderConfigDocs } = await import('../../src/config/docs.js');
+    expect(readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8')).toBe(renderConfigDocs());
+  });
+});

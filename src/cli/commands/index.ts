@@ -1,4 +1,17 @@
 import type { Command } from '../command.js';
-import { infraCommand } from './infra.js';
 
-export const COMMANDS: Command[] = [infraCommand];
+/**
+ * The command table. Modules load on demand so `--help` and light commands start fast and do
+ * not pull in Kafka, the blob SDK or the simulator.
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  { name: 'infra', summary: 'start, stop or check the local Kafka, schema registry, Azurite and Dovecot', load: async () => (await import('./infra.js')).infraCommand },
+  { name: 'run', summary: 'run processors: hydrate convert dedupe limit stage route import, or all', load: async () => (await import('./run.js')).runCommand },
+  { name: 'config', summary: 'print the effective configuration (secrets redacted), or --docs', load: async () => (await import('./config.js')).configCommand },
+];
