@@ -1,0 +1,159 @@
+import { ArchiverError } from '../errors.js';
+import type { OrgFixture } from './fixture-types.js';
+
+/**
+ * Checks a parsed fixture against the format in DESIGN.md before anything is built from it.
+ * Unknown keys are an error, not ignored (DESIGN.md), because a typo such as `deleteed` would
+ * otherwise silently produce a different organization than the test author meant.
+ * Every error names the JSON path, e.g. `messages[3].files[0].sise`.
+ */
+
+type Kind = 'string' | 'string?' | 'iso' | 'iso?' | 'int?' | 'base64?' | 'roomType';
+type Shape = Record<string, { kind: Kind; required: boolean }>;
+
+const req = (kind: Kind) => ({ kind, required: true });
+const opt = (kind: Kind) => ({ kind, required: false });
+
+const SHAPES: Record<string, Shape> = {
+  person: { key: req('string'), email: req('string'), displayName: req('string') },
+  team: { key: req('string'), name: req('string') },
+  room: { key: req('string'), type: req('roomType'), title: req('string'), team: opt('string?'), created: req('iso') },
+  membership: { room: req('string'), person: req('string'), joined: req('iso'), left: opt('iso?') },
+  message: {
+    key: req('string'), room: req('string'), person: req('string'), created: req('iso'), text: req('string'),
+    html: opt('string?'), parent: opt('string?'), edits: opt('string?'), deleted: opt('iso?'), files: opt('string?'),
+  },
+  edit: { at: req('iso'), text: req('string'), html: opt('string?') },
+  file: { name: req('string'), contentType: req('string'), base64: opt('base64?'), size: opt('int?') },
+};
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Attachments are at most 100 MB each (webex-api.md, File contents). */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;
+/** A message can be edited at most 10 times (webex-api.md, PUT /messages/{id}). */
+export const MAX_EDITS = 10;
+
+function fail(path: string, what: string): never {
+  throw new ArchiverError('BAD_INPUT', `fixture ${path}: ${what}`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkValue(path: string, kind: Kind, v: unknown): void {
+  const nullable = kind.endsWith('?');
+  if (v === null && nullable) return;
+  switch (kind) {
+    case 'string':
+    case 'string?':
+      if (typeof v !== 'string') fail(path, 'must be a string');
+      return;
+    case 'iso':
+    case 'iso?':
+      if (typeof v !== 'string' || !ISO.test(v) || Number.isNaN(Date.parse(v))) fail(path, 'must be an ISO-8601 time like 2026-01-05T09:00:00.000Z');
+      return;
+    case 'int?':
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_FILE_BYTES) fail(path, `must be an integer from 0 to ${MAX_FILE_BYTES}`);
+      return;
+    case 'base64?':
+      if (typeof v !== 'string' || !BASE64.test(v)) fail(path, 'must be base64 text');
+      return;
+    case 'roomType':
+      if (v !== 'direct' && v !== 'group') fail(path, 'must be "direct" or "group"');
+      return;
+  }
+}
+
+function checkObject(path: string, shapeName: string, v: unknown): Record<string, unknown> {
+  if (!isObject(v)) fail(path, 'must be an object');
+  const shape = SHAPES[shapeName]!;
+  for (const k of Object.keys(v)) if (!(k in shape)) fail(`${path}.${k}`, `unknown key "${k}" (allowed: ${Object.keys(shape).join(', ')})`);
+  for (const [k, rule] of Object.entries(shape)) {
+    if (!(k in v) || v[k] === undefined) {
+      if (rule.required) fail(`${path}.${k}`, 'is required');
+      continue;
+    }
+    // Arrays nested in a message are checked by their own shapes below.
+    if (shapeName === 'message' && (k === 'edits' || k === 'files')) continue;
+    checkValue(`${path}.${k}`, rule.kind, v[k]);
+  }
+  return v;
+}
+
+function checkArray(path: string, v: unknown, optional = false): unknown[] {
+  if (v === undefined && optional) return [];
+  if (!Array.isArray(v)) fail(path, 'must be an array');
+  return v;
+}
+
+function checkUnique(path: string, keys: Set<string>, key: string): void {
+  if (keys.has(key)) fail(path, `duplicate key "${key}"`);
+  keys.add(key);
+}
+
+/** Validates shape and references; returns the same object typed. Throws ArchiverError BAD_INPUT. */
+export function checkFixture(input: unknown): OrgFixture {
+  if (!isObject(input)) fail('(root)', 'must be an object');
+  const top = ['org', 'people', 'teams', 'rooms', 'memberships', 'messages'];
+  for (const k of Object.keys(input)) if (!top.includes(k)) fail(k, `unknown key "${k}" (allowed: ${top.join(', ')})`);
+  if (!isObject(input.org)) fail('org', 'must be an object');
+  for (const k of Object.keys(input.org)) if (k !== 'domains') fail(`org.${k}`, `unknown key "${k}" (allowed: domains)`);
+  const domains = checkArray('org.domains', input.org.domains);
+  if (domains.length === 0) fail('org.domains', 'must name at least one domain');
+  domains.forEach((d, i) => checkValue(`org.domains[${i}]`, 'string', d));
+
+  const people = new Set<string>();
+  const emails = new Set<string>();
+  checkArray('people', input.people).forEach((p, i) => {
+    const o = checkObject(`people[${i}]`, 'person', p);
+    checkUnique(`people[${i}].key`, people, o.key as string);
+    checkUnique(`people[${i}].email`, emails, (o.email as string).toLowerCase());
+  });
+  const teams = new Set<string>();
+  checkArray('teams', input.teams, true).forEach((t, i) => {
+    checkUnique(`teams[${i}].key`, teams, checkObject(`teams[${i}]`, 'team', t).key as string);
+  });
+  const rooms = new Set<string>();
+  checkArray('rooms', input.rooms).forEach((r, i) => {
+    const o = checkObject(`rooms[${i}]`, 'room', r);
+    checkUnique(`rooms[${i}].key`, rooms, o.key as string);
+    if (o.team != null && !teams.has(o.team as string)) fail(`rooms[${i}].team`, `no team with key "${String(o.team)}"`);
+    if (o.team != null && o.type === 'direct') fail(`rooms[${i}].team`, 'a direct room cannot belong to a team');
+  });
+  checkArray('memberships', input.memberships).forEach((m, i) => {
+    const o = checkObject(`memberships[${i}]`, 'membership', m);
+    if (!rooms.has(o.room as string)) fail(`memberships[${i}].room`, `no room with key "${String(o.room)}"`);
+    if (!people.has(o.person as string)) fail(`memberships[${i}].person`, `no person with key "${String(o.person)}"`);
+    if (o.left != null && Date.parse(o.left as string) < Date.parse(o.joined as string)) fail(`memberships[${i}].left`, 'is before joined');
+  });
+  const messages = new Set<string>();
+  checkArray('messages', input.messages).forEach((m, i) => {
+    const path = `messages[${i}]`;
+    const o = checkObject(path, 'message', m);
+    checkUnique(`${path}.key`, messages, o.key as string);
+    if (!rooms.has(o.room as string)) fail(`${path}.room`, `no room with key "${String(o.room)}"`);
+    if (!people.has(o.person as string)) fail(`${path}.person`, `no person with key "${String(o.person)}"`);
+    // A parent must come earlier in the list, so threads read top-down and cycles are impossible.
+    if (o.parent != null && !messages.has(o.parent as string)) fail(`${path}.parent`, `no earlier message with key "${String(o.parent)}"`);
+    let last = Date.parse(o.created as string);
+    checkArray(`${path}.edits`, o.edits ?? undefined, true).forEach((e, j) => {
+      const eo = checkObject(`${path}.edits[${j}]`, 'edit', e);
+      const at = Date.parse(eo.at as string);
+      if (at < last) fail(`${path}.edits[${j}].at`, 'edits must be in time order, after created');
+      last = at;
+    });
+    const edits = Array.isArray(o.edits) ? o.edits.length : 0;
+    if (edits > MAX_EDITS) fail(`${path}.edits`, `at most ${MAX_EDITS} edits (webex-api.md, PUT /messages)`);
+    if (edits > 0 && Array.isArray(o.files) && o.files.length > 0) fail(`${path}.edits`, 'a message with files cannot be edited (PUT /messages answers 400)');
+    if (o.deleted != null && Date.parse(o.deleted as string) < last) fail(`${path}.deleted`, 'is before the message or its last edit');
+    checkArray(`${path}.files`, o.files ?? undefined, true).forEach((f, j) => {
+      const fo = checkObject(`${path}.files[${j}]`, 'file', f);
+      const hasBytes = fo.base64 != null;
+      const hasSize = fo.size != null;
+      if (hasBytes === hasSize) fail(`${path}.files[${j}]`, 'give exactly one of base64 or size');
+    });
+  });
+  return input as unknown as OrgFixture;
+}

@@ -1,0 +1,125 @@
+import { ArchiverError } from '../errors.js';
+import type { FixtureMembership, FixtureMessage, FixturePerson, FixtureRoom, FixtureTeam, OrgFixture } from './fixture-types.js';
+import { FILE_NAMES, FIRST_NAMES, LAST_NAMES, contentTypeOf, fileSize, messageText } from './generate-content.js';
+import { createPrng, type Prng } from './prng.js';
+import type { SeedOptions } from './types.js';
+
+/**
+ * A seeded organization in the fixture format, so it goes through the same loader as hand-written
+ * fixtures. The same options always give the same fixture (no clock, no Math.random). It mixes
+ * direct, group and team spaces, external participants (another domain), members joining late and
+ * leaving, long threads, edits, deletions and files from 0 bytes up (over 10 MB with largeFiles).
+ */
+const DOMAIN = 'example.com';
+const EXTERNAL_DOMAIN = 'partner.example.org';
+const START = Date.parse('2026-01-05T08:00:00.000Z');
+
+const at = (ms: number) => new Date(ms).toISOString();
+
+function makePeople(prng: Prng, n: number): FixturePerson[] {
+  return Array.from({ length: n }, (_, i) => {
+    const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
+    const last = prng.pick(LAST_NAMES);
+    // Every seventh person is external, but never the first two (direct rooms need an internal side).
+    const domain = i >= 2 && i % 7 === 3 ? EXTERNAL_DOMAIN : DOMAIN;
+    return { key: `u${i + 1}`, email: `user${i + 1}@${domain}`, displayName: `${first} ${last}` };
+  });
+}
+
+interface RoomPlan {
+  room: FixtureRoom;
+  members: FixtureMembership[];
+}
+
+function makeRooms(prng: Prng, n: number, people: FixturePerson[], teams: FixtureTeam[]): RoomPlan[] {
+  return Array.from({ length: n }, (_, i) => {
+    const created = START + i * 60_000;
+    const direct = people.length >= 2 && i % 4 === 1;
+    const key = `r${i + 1}`;
+    if (direct) {
+      const a = people[prng.int(0, Math.min(1, people.length - 1))]!;
+      let b = prng.pick(people);
+      while (b.key === a.key) b = prng.pick(people);
+      return {
+        room: { key, type: 'direct', title: b.displayName, team: null, created: at(created) },
+        members: [a, b].map((p) => ({ room: key, person: p.key, joined: at(created), left: null })),
+      };
+    }
+    const team = teams.length > 0 && i % 3 === 2 ? prng.pick(teams).key : null;
+    const size = Math.min(people.length, prng.int(2, 8));
+    const chosen = new Set<string>();
+    while (chosen.size < size) chosen.add(prng.pick(people).key);
+    const members: FixtureMembership[] = [...chosen].map((p) => ({ room: key, person: p, joined: at(created), left: null }));
+    // Membership changes over time: someone joins a day later, someone leaves after two days.
+    if (members.length >= 3 && prng.chance(0.5)) members[members.length - 1]!.joined = at(created + 86_400_000);
+    if (members.length >= 3 && prng.chance(0.4)) members[1]!.left = at(created + 2 * 86_400_000);
+    return { room: { key, type: 'group', title: `${prng.pick(['Rates', 'FX desk', 'Équipe', '项目', 'فريق', 'Ops'])} ${i + 1}`, team, created: at(created) }, members };
+  });
+}
+
+function membersAt(plan: RoomPlan, t: string): string[] {
+  return plan.members.filter((m) => m.joined <= t && (m.left == null || m.left > t)).map((m) => m.person);
+}
+
+export function generateOrg(opts: SeedOptions): OrgFixture {
+  for (const k of ['users', 'rooms', 'messages'] as const) {
+    if (!Number.isInteger(opts[k]) || opts[k] < 0) throw new ArchiverError('BAD_INPUT', `seed.${k} must be a non-negative integer`);
+  }
+  if (opts.users < 2 && opts.rooms > 0) throw new ArchiverError('BAD_INPUT', 'seed.users must be at least 2 when there are rooms');
+  if (opts.rooms < 1 && opts.messages > 0) throw new ArchiverError('BAD_INPUT', 'seed.rooms must be at least 1 when there are messages');
+  const prng = createPrng(opts.seed);
+  const people = makePeople(prng, opts.users);
+  const teams: FixtureTeam[] = Array.from({ length: Math.max(1, Math.floor(opts.rooms / 5)) }, (_, i) => ({ key: `t${i + 1}`, name: `${prng.pick(['Trading', 'Compliance', 'Research', 'Ventas', '営業'])} team ${i + 1}` }));
+  const plans = makeRooms(prng, opts.rooms, people, teams);
+  const usedTeams = new Set(plans.map((p) => p.room.team).filter((t): t is string => Boolean(t)));
+
+  const messages: FixtureMessage[] = [];
+  const topLevel = new Map<string, string[]>();
+  let clock = START + opts.rooms * 60_000;
+  let fileCount = 0;
+  for (let i = 0; i < opts.messages; i++) {
+    clock += prng.int(1, 600) * 1000;
+    const created = at(clock);
+    // Skewed room choice: a few busy rooms and a long tail, like real organizations.
+    const plan = plans[Math.floor(Math.pow(prng.next(), 2) * plans.length)]!;
+    const senders = membersAt(plan, created);
+    const person = senders.length > 0 ? prng.pick(senders) : plan.members[0]!.person;
+    const roots = topLevel.get(plan.room.key) ?? [];
+    // Threads are one level deep; the first root of a room collects a long thread.
+    const parent = roots.length > 0 && prng.chance(0.3) ? (prng.chance(0.5) ? roots[0]! : prng.pick(roots)) : null;
+    const key = `m${i + 1}`;
+    if (!parent) topLevel.set(plan.room.key, [...roots, key]);
+    const { text, html } = messageText(prng);
+    const msg: FixtureMessage = { key, room: plan.room.key, person, created, text, html, parent, edits: [], deleted: null, files: [] };
+    if (prng.chance(0.12)) {
+      const n = prng.chance(0.2) ? 2 : 1;
+      for (let f = 0; f < n; f++) {
+        const name = FILE_NAMES[(fileCount + f) % FILE_NAMES.length]!;
+        // Guarantee one large file once there are enough messages to carry it.
+        const size = opts.largeFiles && fileCount === 1 ? 10 * 1024 * 1024 + 12_345 : fileSize(prng, opts.largeFiles === true);
+        msg.files!.push({ name, contentType: contentTypeOf(name), base64: null, size });
+      }
+      fileCount += n;
+    } else if (prng.chance(0.1)) {
+      let t = clock;
+      for (let e = prng.int(1, 3); e > 0; e--) {
+        t += prng.int(5, 300) * 1000;
+        const edit = messageText(prng);
+        msg.edits!.push({ at: at(t), text: `${edit.text} (edited)`, html: edit.html });
+      }
+    }
+    if (prng.chance(0.05)) {
+      const last = msg.edits!.length > 0 ? Date.parse(msg.edits![msg.edits!.length - 1]!.at) : clock;
+      msg.deleted = at(last + prng.int(10, 3600) * 1000);
+    }
+    messages.push(msg);
+  }
+  return {
+    org: { domains: [DOMAIN] },
+    people,
+    teams: teams.filter((t) => usedTeams.has(t.key)),
+    rooms: plans.map((p) => p.room),
+    memberships: plans.flatMap((p) => p.members),
+    messages,
+  };
+}

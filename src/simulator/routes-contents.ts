@@ -1,0 +1,56 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SimContext } from './context.js';
+import { sendError } from './http-errors.js';
+import type { FileRec, MessageRec } from './store-types.js';
+
+/**
+ * GET and HEAD /contents/{id} (webex-api.md §1, File contents): real bytes with Content-Disposition
+ * (filename), Content-Type, Content-Length and `Cache-Control: no-cache`. Anti-malware states come
+ * from faults: under scan → 423 + Retry-After, infected → 410, unscannable → 428 unless
+ * `?allow=unscannable`. Only GETs count toward "the first N GETs are scanning".
+ */
+function findFile(ctx: SimContext, id: string): { msg: MessageRec; file: FileRec } | undefined {
+  for (const msg of ctx.store.messages.values()) {
+    if (msg.released === 0) continue;
+    for (const file of msg.files) if (file.contentId === id) return { msg, file };
+  }
+  return undefined;
+}
+
+/** RFC 6266: an ASCII fallback plus the UTF-8 name in `filename*` for non-ASCII names. */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return ascii === name ? `attachment; filename="${name}"` : `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+export function registerContentRoutes(app: FastifyInstance, ctx: SimContext): void {
+  const fileCache = new Map<string, { msg: MessageRec; file: FileRec }>();
+
+  const handle = (req: FastifyRequest, reply: FastifyReply, isGet: boolean): FastifyReply => {
+    const id = (req.params as { id: string }).id;
+    const found = fileCache.get(id) ?? findFile(ctx, id);
+    if (!found) return sendError(reply, 404, 'Content not found');
+    fileCache.set(id, found);
+    const { msg, file } = found;
+    const state = ctx.faults.fileState(file.contentId, `${msg.key}#${file.index}`, file.gets);
+    if (isGet) file.gets += 1;
+    if (state === 'infected') return sendError(reply, 410, 'The file is infected and cannot be downloaded');
+    const allow = (req.query as Record<string, string>).allow === 'unscannable';
+    if (state === 'unscannable' && !allow) return sendError(reply, 428, 'The file cannot be scanned; add ?allow=unscannable to download it anyway');
+    if (state !== undefined && state !== 'unscannable') {
+      reply.header('retry-after', String(state.retryAfter ?? 1));
+      return sendError(reply, 423, 'The file is being scanned for malware');
+    }
+    reply
+      .code(200)
+      .header('content-type', file.contentType)
+      .header('content-length', String(file.bytes.size))
+      .header('content-disposition', contentDisposition(file.name))
+      .header('cache-control', 'no-cache');
+    return isGet ? reply.send(file.bytes.open()) : reply.send();
+  };
+
+  app.get('/v1/contents/:id', (req, reply) => handle(req, reply, true));
+  app.head('/v1/contents/:id', (req, reply) => handle(req, reply, false));
+}

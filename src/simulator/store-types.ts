@@ -1,0 +1,105 @@
+import type { FileBytes } from './file-bytes.js';
+
+/** The simulator's in-memory organization, built from a fixture (store.ts). */
+
+export interface PersonRec {
+  key: string;
+  uuid: string;
+  id: string;
+  email: string;
+  displayName: string;
+  orgUuid: string;
+  /** True when the email's domain is not one of the organization's (another org's user). */
+  external: boolean;
+  created: string;
+}
+
+export interface TeamRec {
+  key: string;
+  uuid: string;
+  id: string;
+  name: string;
+  created: string;
+}
+
+export interface RoomRec {
+  key: string;
+  uuid: string;
+  id: string;
+  type: 'direct' | 'group';
+  title: string;
+  teamKey: string | undefined;
+  created: string;
+  creatorKey: string | undefined;
+  /** Position in list order (ties on `created`). */
+  seq: number;
+}
+
+export interface MembershipRec {
+  id: string;
+  roomKey: string;
+  personKey: string;
+  joined: string;
+  left: string | undefined;
+  seq: number;
+}
+
+export interface VersionRec {
+  kind: 'created' | 'updated' | 'deleted';
+  at: string;
+  text: string;
+  html: string | undefined;
+}
+
+export interface FileRec {
+  index: number;
+  contentId: string;
+  name: string;
+  contentType: string;
+  bytes: FileBytes;
+  /** GETs served so far, for the "scanning for the first N GETs" fault. */
+  gets: number;
+}
+
+export interface MessageRec {
+  key: string;
+  uuid: string;
+  id: string;
+  roomKey: string;
+  personKey: string;
+  parentKey: string | undefined;
+  created: string;
+  versions: VersionRec[];
+  /** How many of `versions` have happened so far (playLive releases held ones). */
+  released: number;
+  files: FileRec[];
+  /** Global creation order, the tie-breaker for equal `created` times. */
+  seq: number;
+}
+
+export interface EventRec {
+  id: string;
+  resource: 'messages' | 'memberships';
+  type: 'created' | 'updated' | 'deleted';
+  actorKey: string;
+  created: string;
+  data: Record<string, unknown>;
+  seq: number;
+}
+
+export interface WebhookRec {
+  id: string;
+  name: string;
+  targetUrl: string;
+  resource: string;
+  event: string;
+  filter: string | undefined;
+  secret: string | undefined;
+  status: 'active' | 'inactive';
+  created: string;
+  ownedBy: string;
+  seq: number;
+  /** Failure times (ms) inside the disable window. */
+  failures: number[];
+  reactivatedAt: number | undefined;
+}
