@@ -1,0 +1,65 @@
+import type { BlobStore } from '../blob/store.js';
+import { ArchiverError } from '../errors.js';
+import type { CaptureSource, FileRef, MessageEvent, RawMessage } from '../kafka/records.js';
+import type { Logger } from '../log.js';
+import { buildRawMessage } from './raw-record.js';
+import type { RoomCache } from './room-cache.js';
+import type { WebexReader, WxMessage } from './webex-reader.js';
+
+export interface CaptureDeps {
+  reader: WebexReader;
+  blob: BlobStore;
+  rooms: RoomCache;
+  attachmentsContainer: string;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * Captures one message version: fetches what the raw record needs (the message unless given,
+ * its room, team and members through the cache) and claim-checks its files into blob storage
+ * under their SHA-256, so no later stage or replay ever needs Webex again.
+ */
+export async function captureMessage(
+  deps: CaptureDeps,
+  req: { messageId: string; event: MessageEvent; source: CaptureSource; message?: WxMessage; deletedAt?: string; retryNotFound?: number },
+): Promise<RawMessage> {
+  const message = req.message ?? (await deps.reader.getMessage(req.messageId, { retryNotFound: req.retryNotFound }));
+  const { room, team, memberships } = await deps.rooms.get(message.roomId);
+  const member = memberships.find((m) => m.personId === message.personId || m.personEmail.toLowerCase() === message.personEmail.toLowerCase());
+  const senderName = member?.personDisplayName ?? (await deps.reader.getPerson(message.personId).then((p) => p.displayName, () => undefined)) ?? message.personEmail;
+  const files: FileRef[] = [];
+  for (const url of message.files ?? []) files.push(await captureFile(deps, url));
+  return buildRawMessage({
+    source: req.source,
+    event: req.event,
+    deletedAt: req.deletedAt,
+    capturedAt: (deps.now ?? (() => new Date()))(),
+    message,
+    room,
+    team,
+    memberships,
+    sender: { personId: message.personId, email: message.personEmail, displayName: senderName },
+    files,
+  });
+}
+
+async function captureFile(deps: CaptureDeps, url: string): Promise<FileRef> {
+  const contentId = url.slice(url.lastIndexOf('/') + 1);
+  const base = { contentId, url, container: deps.attachmentsContainer };
+  try {
+    const file = await deps.reader.openFile(url);
+    const stored = await deps.blob.putContentAddressed(deps.attachmentsContainer, file.body, { contentType: file.contentType, metadata: { contentid: contentId } });
+    return { ...base, name: file.name, contentType: file.contentType, size: stored.size, sha256: stored.sha256, blobName: stored.blobName, status: 'stored' };
+  } catch (err) {
+    // Permanent file states are recorded on the item (the email says so), not retried forever.
+    if (err instanceof ArchiverError && !err.retriable) {
+      const status = err.code === 'GONE' ? 'infected' : err.code === 'NOT_FOUND' ? 'missing' : /unscannable/i.test(err.message) ? 'unscannable' : null;
+      if (status) {
+        deps.logger.warn({ contentId, status, code: err.code }, 'file not captured; recorded on the item');
+        return { ...base, name: contentId, contentType: 'application/octet-stream', size: 0, sha256: '', blobName: '', status };
+      }
+    }
+    throw err;
+  }
+}

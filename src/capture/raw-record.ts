@@ -1,0 +1,65 @@
+import type { FileRef, MessageEvent, Person, RawMessage, CaptureSource } from '../kafka/records.js';
+import type { WxMembership, WxMessage, WxRoom, WxTeam } from './webex-reader.js';
+
+/**
+ * The one function that builds raw records, for webhooks (hydrate) and the crawler alike, so
+ * both paths produce identical records for the same message version and dedupe can drop repeats.
+ * Pure: everything it needs was fetched before.
+ */
+export interface RawInputs {
+  source: CaptureSource;
+  event: MessageEvent;
+  /** For deletions: when it happened (event time). Created/updated versions use the message's own times. */
+  deletedAt?: string;
+  capturedAt: Date;
+  message: WxMessage;
+  room: WxRoom;
+  team: WxTeam | null;
+  memberships: WxMembership[];
+  sender: Person;
+  files: FileRef[];
+}
+
+export function buildRawMessage(i: RawInputs): RawMessage {
+  const m = i.message;
+  const versionAt = i.event === 'created' ? m.created : i.event === 'updated' ? (m.updated ?? m.created) : (i.deletedAt ?? m.updated ?? m.created);
+  const participants = new Map<string, Person>();
+  for (const ms of i.memberships) {
+    participants.set(ms.personEmail.toLowerCase(), { personId: ms.personId, email: ms.personEmail.toLowerCase(), displayName: ms.personDisplayName ?? ms.personEmail });
+  }
+  // The sender always gets a copy, even after leaving the space.
+  participants.set(i.sender.email.toLowerCase(), { ...i.sender, email: i.sender.email.toLowerCase() });
+  return {
+    source: i.source,
+    event: i.event,
+    versionAt,
+    capturedAt: i.capturedAt.toISOString(),
+    message: {
+      id: m.id,
+      roomId: m.roomId,
+      roomType: m.roomType ?? i.room.type,
+      parentId: m.parentId ?? null,
+      personId: m.personId,
+      personEmail: m.personEmail,
+      text: m.text ?? null,
+      markdown: m.markdown ?? null,
+      html: m.html ?? null,
+      created: m.created,
+      updated: m.updated ?? null,
+      mentionedPeople: m.mentionedPeople ?? [],
+      isVoiceClip: m.isVoiceClip ?? false,
+    },
+    files: i.files,
+    room: {
+      id: i.room.id,
+      // A compliance officer may read a 1:1 room's title as "Empty Title"; convert names the other person instead.
+      title: i.room.title ?? '',
+      type: i.room.type,
+      teamId: i.room.teamId ?? null,
+      teamName: i.team?.name ?? null,
+      created: i.room.created,
+    },
+    sender: { ...i.sender, email: i.sender.email.toLowerCase() },
+    participants: [...participants.values()].sort((a, b) => a.email.localeCompare(b.email)),
+  };
+}

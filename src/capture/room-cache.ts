@@ -1,0 +1,52 @@
+import type { WebexReader, WxMembership, WxRoom, WxTeam } from './webex-reader.js';
+
+/**
+ * Room, team and membership lookups, cached per room: a busy space costs one set of calls per
+ * TTL, not one per message. Membership events invalidate the room so the next message sees the
+ * people in the space at that time.
+ */
+export interface RoomInfo { room: WxRoom; team: WxTeam | null; memberships: WxMembership[] }
+
+export interface RoomCache {
+  get(roomId: string): Promise<RoomInfo>;
+  invalidate(roomId: string): void;
+}
+
+export function createRoomCache(reader: WebexReader, opts: { ttlMs?: number; maxRooms?: number; now?: () => number } = {}): RoomCache {
+  const ttl = opts.ttlMs ?? 5 * 60_000;
+  const max = opts.maxRooms ?? 5000;
+  const now = opts.now ?? Date.now;
+  const entries = new Map<string, { at: number; info: Promise<RoomInfo> }>();
+  const teams = new Map<string, Promise<WxTeam | null>>();
+
+  async function load(roomId: string): Promise<RoomInfo> {
+    const room = await reader.getRoom(roomId);
+    const team = room.teamId ? await teamOf(room.teamId) : null;
+    const memberships = await reader.listMemberships(roomId);
+    return { room, team, memberships };
+  }
+
+  function teamOf(teamId: string): Promise<WxTeam | null> {
+    let t = teams.get(teamId);
+    if (!t) {
+      t = reader.getTeam(teamId).catch(() => null);
+      teams.set(teamId, t);
+    }
+    return t;
+  }
+
+  return {
+    get(roomId) {
+      const hit = entries.get(roomId);
+      if (hit && now() - hit.at < ttl) return hit.info;
+      const info = load(roomId);
+      info.catch(() => entries.delete(roomId));
+      entries.set(roomId, { at: now(), info });
+      if (entries.size > max) entries.delete(entries.keys().next().value as string);
+      return info;
+    },
+    invalidate(roomId) {
+      entries.delete(roomId);
+    },
+  };
+}
