@@ -14,5 +14,13 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'infra', summary: 'start, stop or check the local Kafka, schema registry, Azurite and Dovecot', load: async () => (await import('./infra.js')).infraCommand },
   { name: 'run', summary: 'run processors: hydrate convert dedupe limit stage route import, or all', load: async () => (await import('./run.js')).runCommand },
   { name: 'receiver', summary: 'the webhook receiver, with health, readiness, metrics and the operator dashboard', load: async () => (await import('./receiver.js')).receiverCommand },
+  {
+    name: 'simulator',
+    summary: 'a local Webex API simulator (fixture or seeded org), for tests, demos and benchmarks',
+    load: async () => {
+      const { simulatorCommand, SIMULATOR_USAGE } = await import('../../simulator/cli.js');
+      return { name: 'simulator', summary: '', usage: SIMULATOR_USAGE, run: (argv: string[]) => simulatorCommand(argv) };
+    },
+  },
   { name: 'config', summary: 'print the effective configuration (secrets redacted), or --docs', load: async () => (await import('./config.js')).configCommand },
 ];
