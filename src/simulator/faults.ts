@@ -51,6 +51,8 @@ export class Faults {
   private prng: Prng = createPrng(1);
   /** Request times per token inside the last minute, for the rate limit. */
   private readonly windows = new Map<string, number[]>();
+  /** GETs each file has met since its scanning fault was set. */
+  private readonly scanGets = new Map<string, number>();
 
   constructor(initial: FaultSettings = {}) {
     this.set(initial);
@@ -60,7 +62,11 @@ export class Faults {
   set(patch: FaultSettings): FaultSettings {
     const copy = structuredClone(patch);
     if (copy.seed !== undefined) this.prng = createPrng(copy.seed);
-    if (copy.files) copy.files = { ...this.s.files, ...copy.files };
+    if (copy.files) {
+      for (const k of Object.keys(copy.files)) this.scanGets.delete(`file:${k}`);
+      copy.files = { ...this.s.files, ...copy.files };
+    }
+    if (copy.scanning !== undefined) for (const k of [...this.scanGets.keys()]) if (k.startsWith('all:')) this.scanGets.delete(k);
     this.s = { ...this.s, ...copy };
     return this.current();
   }
@@ -69,6 +75,7 @@ export class Faults {
   clear(): FaultSettings {
     this.s = { seed: this.s.seed };
     this.windows.clear();
+    this.scanGets.clear();
     return this.current();
   }
 
@@ -110,13 +117,20 @@ export class Faults {
     return f ? fires(f, this.prng) : false;
   }
 
-  /** What a GET of this file should meet: undefined (serve it), or a fault. `gets` counts prior GETs. */
-  fileState(contentId: string, fixtureRef: string, gets: number): FileFault | undefined {
-    const f = this.s.files?.[contentId] ?? this.s.files?.[fixtureRef];
+  /**
+   * What a request for this file meets: undefined (serve it) or a fault. "Scanning for N GETs"
+   * counts the GETs made since the fault was set; HEADs (`isGet` false) see the state but use none.
+   */
+  fileState(contentId: string, fixtureRef: string, isGet: boolean): FileFault | undefined {
+    const ref = this.s.files?.[contentId] !== undefined ? contentId : fixtureRef;
+    const f = this.s.files?.[ref];
     if (f === 'infected' || f === 'unscannable') return f;
-    if (f && gets < f.scanning) return f;
-    const all = this.s.scanning;
-    if (all && gets < all.count) return { scanning: all.count, retryAfter: all.retryAfter };
-    return undefined;
+    const scanning = f ?? (this.s.scanning ? { scanning: this.s.scanning.count, retryAfter: this.s.scanning.retryAfter } : undefined);
+    if (!scanning) return undefined;
+    const slot = f ? `file:${ref}` : `all:${contentId}`;
+    const used = this.scanGets.get(slot) ?? 0;
+    if (used >= scanning.scanning) return undefined;
+    if (isGet) this.scanGets.set(slot, used + 1);
+    return scanning;
   }
 }

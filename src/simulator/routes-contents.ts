@@ -33,8 +33,7 @@ export function registerContentRoutes(app: FastifyInstance, ctx: SimContext): vo
     if (!found) return sendError(reply, 404, 'Content not found');
     fileCache.set(id, found);
     const { msg, file } = found;
-    const state = ctx.faults.fileState(file.contentId, `${msg.key}#${file.index}`, file.gets);
-    if (isGet) file.gets += 1;
+    const state = ctx.faults.fileState(file.contentId, `${msg.key}#${file.index}`, isGet);
     if (state === 'infected') return sendError(reply, 410, 'The file is infected and cannot be downloaded');
     const allow = (req.query as Record<string, string>).allow === 'unscannable';
     if (state === 'unscannable' && !allow) return sendError(reply, 428, 'The file cannot be scanned; add ?allow=unscannable to download it anyway');

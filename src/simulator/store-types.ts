@@ -57,8 +57,6 @@ export interface FileRec {
   name: string;
   contentType: string;
   bytes: FileBytes;
-  /** GETs served so far, for the "scanning for the first N GETs" fault. */
-  gets: number;
 }
 
 export interface MessageRec {

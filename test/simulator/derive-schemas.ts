@@ -1,0 +1,72 @@
+/**
+ * Derives JSON schemas for the simulator's responses from Cisco's official OpenAPI spec
+ * (webex/webex-openapi-specs, public-spec/webex-messaging.json, CC BY 4.0): field names, types,
+ * enums and required fields only, no prose. Writes test/fixtures/webex/openapi-schemas.json.
+ *
+ *   npx tsx test/simulator/derive-schemas.ts [path/to/webex-messaging.openapi.json]
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const SPEC_PATH = process.env.WEBEX_OPENAPI_SPEC ?? '/work/shared/reference/webex-messaging.openapi.json';
+export const DERIVED_PATH = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/webex/openapi-schemas.json');
+export const SCHEMA_ID = 'webex-openapi';
+
+/** The component schemas the simulator serves (and what they reference). */
+const ROOTS = [
+  'ListMessage', 'ListMessageCollectionResponse', 'Room', 'RoomCollectionResponse', 'Membership', 'MembershipCollectionResponse',
+  'Person', 'PersonCollectionResponse', 'Team', 'TeamCollectionResponse', 'Webhook', 'WebhookCollectionResponse',
+  'Event', 'EventCollectionResponse',
+];
+
+/** Schema keywords that carry structure; everything else (description, example, x-*) is prose. */
+const KEEP = new Set(['type', 'properties', 'items', 'required', 'enum', '$ref', 'allOf', 'oneOf', 'anyOf', 'additionalProperties', 'nullable', 'format']);
+
+type Node = Record<string, unknown>;
+
+function clean(node: unknown, refs: Set<string>): unknown {
+  if (Array.isArray(node)) return node.map((n) => clean(n, refs));
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Node = {};
+  for (const [k, v] of Object.entries(node as Node)) {
+    if (k === 'properties') {
+      out.properties = Object.fromEntries(Object.entries(v as Node).map(([p, s]) => [p, clean(s, refs)]));
+    } else if (k === '$ref') {
+      const name = String(v).replace('#/components/schemas/', '');
+      refs.add(name);
+      out.$ref = `#/$defs/${name}`;
+    } else if (KEEP.has(k)) {
+      out[k] = clean(v, refs);
+    }
+  }
+  return out;
+}
+
+export function deriveSchemas(spec: { components: { schemas: Record<string, unknown> }; info?: { version?: string } }): Node {
+  const defs: Node = {};
+  const queue = [...ROOTS];
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (name in defs) continue;
+    const src = spec.components.schemas[name];
+    if (!src) throw new Error(`OpenAPI spec has no component schema ${name}`);
+    const refs = new Set<string>();
+    defs[name] = clean(src, refs);
+    queue.push(...refs);
+  }
+  return {
+    $id: SCHEMA_ID,
+    $comment: 'Derived by test/simulator/derive-schemas.ts from Cisco webex-messaging OpenAPI spec (CC BY 4.0); structure only.',
+    $defs: Object.fromEntries(Object.entries(defs).sort(([a], [b]) => a.localeCompare(b))),
+  };
+}
+
+export function deriveFromFile(path = SPEC_PATH): Node {
+  return deriveSchemas(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  writeFileSync(DERIVED_PATH, `${JSON.stringify(deriveFromFile(process.argv[2]), null, 2)}\n`);
+  process.stdout.write(`wrote ${DERIVED_PATH}\n`);
+}
