@@ -10,11 +10,8 @@ import type { FileRec, MessageRec } from './store-types.js';
  * `?allow=unscannable`. Only GETs count toward "the first N GETs are scanning".
  */
 function findFile(ctx: SimContext, id: string): { msg: MessageRec; file: FileRec } | undefined {
-  for (const msg of ctx.store.messages.values()) {
-    if (msg.released === 0) continue;
-    for (const file of msg.files) if (file.contentId === id) return { msg, file };
-  }
-  return undefined;
+  const found = ctx.store.files.get(id);
+  return found && found.msg.released > 0 ? found : undefined;
 }
 
 /** RFC 6266: an ASCII fallback plus the UTF-8 name in `filename*` for non-ASCII names. */
@@ -25,13 +22,10 @@ export function contentDisposition(name: string): string {
 }
 
 export function registerContentRoutes(app: FastifyInstance, ctx: SimContext): void {
-  const fileCache = new Map<string, { msg: MessageRec; file: FileRec }>();
-
   const handle = (req: FastifyRequest, reply: FastifyReply, isGet: boolean): FastifyReply => {
     const id = (req.params as { id: string }).id;
-    const found = fileCache.get(id) ?? findFile(ctx, id);
+    const found = findFile(ctx, id);
     if (!found) return sendError(reply, 404, 'Content not found');
-    fileCache.set(id, found);
     const { msg, file } = found;
     const state = ctx.faults.fileState(file.contentId, `${msg.key}#${file.index}`, isGet);
     if (state === 'infected') return sendError(reply, 410, 'The file is infected and cannot be downloaded');

@@ -1,7 +1,7 @@
 import type { OrgFixture } from './fixture-types.js';
 import { bytesFromBase64, bytesFromSeed } from './file-bytes.js';
 import { contentId, encodeId, membershipId, uuidFor } from './ids.js';
-import type { EventRec, MembershipRec, MessageRec, PersonRec, RoomRec, TeamRec, VersionRec, WebhookRec } from './store-types.js';
+import type { EventRec, FileRec, MembershipRec, MessageRec, PersonRec, RoomRec, TeamRec, VersionRec, WebhookRec } from './store-types.js';
 
 /** The key of the synthetic Compliance Officer whose token every request is taken to carry. */
 export const ME_KEY = '__compliance_officer';
@@ -23,6 +23,8 @@ export class OrgStore {
   readonly roomMessages = new Map<string, MessageRec[]>();
   readonly events: EventRec[] = [];
   readonly webhooks = new Map<string, WebhookRec>();
+  /** Every file by content id, for /contents. */
+  readonly files = new Map<string, { msg: MessageRec; file: FileRec }>();
   private readonly byId = new Map<string, PersonRec | TeamRec | RoomRec | MessageRec>();
   private counter = 0;
   private eventsSorted = true;
@@ -79,6 +81,7 @@ export class OrgStore {
   addMessage(rec: MessageRec): MessageRec {
     rec.seq = this.messages.size;
     this.messages.set(rec.key, rec);
+    for (const file of rec.files) this.files.set(file.contentId, { msg: rec, file });
     this.byId.set(rec.id, rec);
     const list = this.roomMessages.get(rec.roomKey)!;
     let i = list.length;
