@@ -91,6 +91,7 @@ export async function startWebexSimulator(opts: SimulatorOptions = {}): Promise<
     failureThreshold: opts.webhookFailureThreshold ?? DEFAULT_DELIVERY.failureThreshold,
     failureWindowMs: opts.webhookFailureWindowMs ?? DEFAULT_DELIVERY.failureWindowMs,
     timeoutMs: opts.webhookTimeoutMs ?? DEFAULT_DELIVERY.timeoutMs,
+    concurrency: opts.webhookConcurrency ?? DEFAULT_DELIVERY.concurrency,
   }, now);
   let baseUrl = '';
   const ctx: SimContext = {

@@ -1,44 +1,74 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimContext } from './context.js';
 import { announceMessageVersion } from './message-events.js';
-import type { MessageRec } from './store-types.js';
+import { iso } from './store.js';
+import type { MembershipRec, MessageRec } from './store-types.js';
+import { membershipJson } from './views.js';
 
 /**
  * Plays fixture messages as if they happened now: every version (created, each edit, deleted) in
  * time order becomes a compliance event stamped now plus webhook deliveries, so "everything arrives
  * through webhooks" flows can be tested. Held versions (started with `holdMessages`) become visible
  * to REST only as they are played; versions already visible are announced again, which a consumer
- * sees as redeliveries (new event ids, same message ids).
+ * sees as redeliveries (new event ids, same message ids). With `memberships`, joins and leaves are
+ * announced too (`memberships/created`, `memberships/deleted`), interleaved by time.
  */
 export interface PlayLiveOptions {
   /** Only these message keys (default: all fixture messages). */
   messages?: string[];
-  /** Pause between versions, in ms (default 0). */
+  /** Also announce membership joins and leaves (default false). */
+  memberships?: boolean;
+  /** Pause between steps, in ms (default 0). */
   intervalMs?: number;
   /** Wait for every webhook delivery to finish before resolving (default true). */
   waitForDeliveries?: boolean;
 }
 
 export interface PlayLiveResult {
+  /** Message versions played. */
   versions: number;
+  /** Membership changes played. */
+  membershipChanges: number;
+  /** Webhook deliveries queued. */
   deliveries: number;
 }
 
-export async function playLive(ctx: SimContext, opts: PlayLiveOptions = {}): Promise<PlayLiveResult> {
+type Step = { at: string; order: number } & ({ m: MessageRec; v: number } | { ms: MembershipRec; type: 'created' | 'deleted' });
+
+function timeline(ctx: SimContext, opts: PlayLiveOptions): Step[] {
   const wanted = opts.messages ? new Set(opts.messages) : undefined;
-  const steps: { m: MessageRec; v: number; at: string }[] = [];
+  const steps: Step[] = [];
   for (const m of ctx.store.messages.values()) {
     if (wanted && !wanted.has(m.key)) continue;
     if (m.key.startsWith('posted:')) continue;
-    m.versions.forEach((ver, v) => steps.push({ m, v, at: ver.at }));
+    m.versions.forEach((ver, v) => steps.push({ m, v, at: ver.at, order: m.seq * 100 + v }));
   }
-  steps.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.m.seq - b.m.seq || a.v - b.v));
-  let deliveries = 0;
-  for (const [i, { m, v }] of steps.entries()) {
+  if (opts.memberships) {
+    for (const ms of ctx.store.memberships) {
+      // A join sorts before messages at the same instant, a leave after them.
+      steps.push({ ms, type: 'created', at: ms.joined, order: -1 });
+      if (ms.left) steps.push({ ms, type: 'deleted', at: ms.left, order: Number.MAX_SAFE_INTEGER });
+    }
+  }
+  return steps.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.order - b.order));
+}
+
+export async function playLive(ctx: SimContext, opts: PlayLiveOptions = {}): Promise<PlayLiveResult> {
+  const { store } = ctx;
+  const result: PlayLiveResult = { versions: 0, membershipChanges: 0, deliveries: 0 };
+  for (const [i, step] of timeline(ctx, opts).entries()) {
     if (i > 0 && opts.intervalMs) await sleep(opts.intervalMs);
-    if (m.released <= v) m.released = v + 1;
-    deliveries += announceMessageVersion(ctx, m, v);
+    if ('m' in step) {
+      if (step.m.released <= step.v) step.m.released = step.v + 1;
+      result.versions += 1;
+      result.deliveries += announceMessageVersion(ctx, step.m, step.v);
+    } else {
+      const { ms, type } = step;
+      store.addEvent('memberships', type, ms.personKey, iso(ctx.now()), { membershipSeq: ms.seq }, store.nextName(`live-membership:${ms.seq}:${type}`));
+      result.membershipChanges += 1;
+      result.deliveries += ctx.webhooks.dispatch('memberships', type, store.people.get(ms.personKey)!.id, membershipJson(store, ms));
+    }
   }
   if (opts.waitForDeliveries !== false) await ctx.webhooks.idle();
-  return { versions: steps.length, deliveries };
+  return result;
 }

@@ -34,6 +34,8 @@ export interface SimulatorOptions {
   webhookFailureWindowMs?: number;
   /** Per-delivery timeout (ms, default 10 000). */
   webhookTimeoutMs?: number;
+  /** Deliveries in flight per webhook (default 4; 1 delivers strictly in order). */
+  webhookConcurrency?: number;
   /** Fixture messages stay invisible (no REST, no events) until playLive() plays them. */
   holdMessages?: boolean;
   /** Faults switched on from the start. */

@@ -18,9 +18,14 @@ export interface DeliveryOptions {
   failureThreshold: number;
   failureWindowMs: number;
   timeoutMs: number;
+  /**
+   * Deliveries in flight per webhook. Webex documents no ordering, so above 1 a receiver may see an
+   * edit before its message, as it can in production; 1 delivers strictly in order.
+   */
+  concurrency: number;
 }
 
-export const DEFAULT_DELIVERY: DeliveryOptions = { failureThreshold: 100, failureWindowMs: 5 * 60_000, timeoutMs: 10_000 };
+export const DEFAULT_DELIVERY: DeliveryOptions = { failureThreshold: 100, failureWindowMs: 5 * 60_000, timeoutMs: 10_000, concurrency: 4 };
 
 /** Which keys each resource's filter understands (webex-api.md §4, Filters). */
 function filterMatches(filter: string | undefined, data: Json): boolean {
@@ -44,7 +49,7 @@ function filterMatches(filter: string | undefined, data: Json): boolean {
 export class WebhookDispatcher {
   private pending = 0;
   private waiters: (() => void)[] = [];
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly queues = new Map<string, { active: number; waiting: string[] }>();
 
   constructor(
     private readonly store: OrgStore,
@@ -82,12 +87,26 @@ export class WebhookDispatcher {
 
   private enqueue(w: WebhookRec, body: string): void {
     this.pending += 1;
-    const prev = this.chains.get(w.id) ?? Promise.resolve();
-    const next = prev.then(() => this.deliver(w, body)).catch((err: unknown) => this.log.error({ err }, 'webhook delivery crashed')).finally(() => {
-      this.pending -= 1;
-      if (this.pending === 0) for (const resolve of this.waiters.splice(0)) resolve();
-    });
-    this.chains.set(w.id, next);
+    let q = this.queues.get(w.id);
+    if (!q) this.queues.set(w.id, (q = { active: 0, waiting: [] }));
+    q.waiting.push(body);
+    this.pump(w, q);
+  }
+
+  /** Starts queued deliveries up to the concurrency limit, oldest first. */
+  private pump(w: WebhookRec, q: { active: number; waiting: string[] }): void {
+    while (q.active < Math.max(1, this.options.concurrency) && q.waiting.length > 0) {
+      const body = q.waiting.shift()!;
+      q.active += 1;
+      this.deliver(w, body)
+        .catch((err: unknown) => this.log.error({ err }, 'webhook delivery crashed'))
+        .finally(() => {
+          q.active -= 1;
+          this.pending -= 1;
+          this.pump(w, q);
+          if (this.pending === 0) for (const resolve of this.waiters.splice(0)) resolve();
+        });
+    }
   }
 
   private async deliver(w: WebhookRec, body: string): Promise<void> {

@@ -106,20 +106,34 @@ describe('webhook delivery', () => {
 });
 
 describe('playLive', () => {
-  it('with held messages, everything arrives through webhooks and only then shows in REST', async () => {
-    const { sim, target } = await setup({ holdMessages: true });
-    await register(sim, target.url);
+  it('with held messages, everything arrives through webhooks, in order, and only then shows in REST', async () => {
+    const { sim, target } = await setup({ holdMessages: true, webhookConcurrency: 1 });
+    await register(sim, target.url, { resource: 'all' });
     expect((await api(sim, `/messages/${sim.ids.message('m1')}`)).status).toBe(404);
     expect((await api(sim, '/events?resource=messages')).body.items).toEqual([]);
-    const result = await sim.playLive();
+    const result = await sim.playLive({ memberships: true });
     const versions = sim.expected();
-    expect(result.versions).toBe(versions.length);
+    expect(result).toMatchObject({ versions: versions.length, membershipChanges: 8 });
     expect(versions.every((v) => v.released)).toBe(true);
-    expect(target.received).toHaveLength(versions.length);
     const seen = target.received.map((r) => JSON.parse(r.raw.toString('utf8')));
-    expect(seen.map((b) => `${b.data.id}/${b.event}`)).toEqual(versions.map((v) => `${v.messageId}/${v.kind}`));
+    expect(seen).toHaveLength(versions.length + 8);
+    const messageEvents = seen.filter((b) => b.resource === 'messages');
+    expect(messageEvents.map((b) => `${b.data.id}/${b.event}`)).toEqual(versions.map((v) => `${v.messageId}/${v.kind}`));
+    // Dan leaves r1 at 12:00, after every r1 message; joins come before the first message.
+    expect(seen[0]).toMatchObject({ resource: 'memberships', event: 'created' });
+    const leave = seen.findIndex((b) => b.resource === 'memberships' && b.event === 'deleted');
+    expect(seen[leave].data.personId).toBe(sim.ids.person('dan'));
+    expect(seen.slice(leave).some((b) => b.data.roomId === sim.ids.room('r1') && b.resource === 'messages')).toBe(false);
     expect((await api(sim, `/messages/${sim.ids.message('m1')}`)).body.text).toBe('hello all');
     const events = await api(sim, '/events?resource=messages&max=1000');
     expect(events.body.items).toHaveLength(versions.length);
+  });
+
+  it('with concurrent deliveries, every version still arrives once', async () => {
+    const { sim, target } = await setup({ webhookConcurrency: 8 });
+    await register(sim, target.url);
+    await sim.playLive();
+    const got = target.received.map((r) => JSON.parse(r.raw.toString('utf8'))).map((b) => `${b.data.id}/${b.event}`).sort();
+    expect(got).toEqual(sim.expected().map((v) => `${v.messageId}/${v.kind}`).sort());
   });
 });
