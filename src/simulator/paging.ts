@@ -85,14 +85,27 @@ export function sendList<T>(req: FastifyRequest, reply: FastifyReply, baseUrl: s
     setNextLink(reply, nextUrl(baseUrl, spec.path, query, { cursor: encodeCursor({ e: 1 }) }, max, faults));
     return reply.send({ items: [] });
   }
-  const after = cursor.a;
-  const start = after === undefined ? 0 : spec.items.findIndex((it) => (spec.dir === 'asc' ? spec.keyOf(it) > after : spec.keyOf(it) < after));
-  const page = start < 0 ? [] : spec.items.slice(start, start + max);
-  if (start >= 0 && start + max < spec.items.length) {
+  const start = cursor.a === undefined ? 0 : firstAfter(spec, cursor.a);
+  const page = spec.items.slice(start, start + max);
+  if (start + max < spec.items.length) {
     const last = spec.keyOf(page[page.length - 1]!);
     setNextLink(reply, nextUrl(baseUrl, spec.path, query, { cursor: encodeCursor({ a: last, e: 1 }) }, max, faults));
   }
   return reply.send({ items: page.map(spec.toJson) });
+}
+
+/** Index of the first item past `after` in list order (binary search: keys are monotone). */
+function firstAfter<T>(spec: ListSpec<T>, after: string): number {
+  let lo = 0;
+  let hi = spec.items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const k = spec.keyOf(spec.items[mid]!);
+    const past = spec.dir === 'asc' ? k > after : k < after;
+    if (past) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** A sortable key from a time and a tie-breaking sequence number. */

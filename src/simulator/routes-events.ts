@@ -25,16 +25,18 @@ export function registerEventRoutes(app: FastifyInstance, ctx: SimContext): void
       if (!actor) return sendError(reply, 404, 'actorId not found');
       actorKey = actor.key;
     }
+    // Event times are normalised ISO strings, so string comparison orders them without parsing.
+    const fromIso = from === undefined ? undefined : new Date(from).toISOString();
+    const toIso = to === undefined ? undefined : new Date(to).toISOString();
     const all = store.sortedEvents();
     const items: EventRec[] = [];
     for (let i = all.length - 1; i >= 0; i--) {
       const e = all[i]!;
-      const t = Date.parse(e.created);
       if (q.resource && e.resource !== q.resource) continue;
       if (q.type && e.type !== q.type) continue;
       if (actorKey && e.actorKey !== actorKey) continue;
-      if (from !== undefined && t < from) continue;
-      if (to !== undefined && t >= to) continue;
+      if (fromIso !== undefined && e.created < fromIso) continue;
+      if (toIso !== undefined && e.created >= toIso) continue;
       items.push(e);
     }
     return sendList<EventRec>(req, reply, ctx.baseUrl(), ctx.faults.paging, {
