@@ -58,7 +58,8 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: SimContext): vo
       if (!parent) return sendError(reply, 404, 'parentId not found');
       parentKey = parent.key;
     }
-    const list = store.roomMessages.get(room.key)!;
+    // Mentions are not simulated, so no message mentions anyone: `mentionedPeople` finds nothing.
+    const list = q.mentionedPeople ? [] : store.roomMessages.get(room.key)!;
     const out: MessageRec[] = [];
     let more = false;
     // Walk newest first; the room list is kept oldest first.
