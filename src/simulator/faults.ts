@@ -25,6 +25,13 @@ export interface FaultSettings {
    * `infected` (410), `unscannable` (428 unless ?allow=unscannable), or `{scanning: N}` (423 for N GETs).
    */
   files?: Record<string, 'infected' | 'unscannable' | { scanning: number; retryAfter?: number }>;
+  /**
+   * REST lagging webhooks: GET /messages/{id} answers 404 for the next `count` reads (or each with
+   * `probability`), as right after a webhook in production (webex-api.md §4, PYSDK #83).
+   */
+  restLag?: { count?: number; probability?: number } | null;
+  /** File downloads trickle at this many bytes per second (peers report stalled downloads). */
+  fileBytesPerSecond?: number;
   /** Next links carry `max=null`; the server answers such a request with 400 (PYSDK `_fix_next_url`). */
   maxNull?: boolean;
   /** Every list starts with an empty page that carries next. */
@@ -110,6 +117,15 @@ export class Faults {
     const f = this.s.serverErrors;
     if (f && matches(f.only, url) && fires(f, this.prng)) return f.status ?? 503;
     return undefined;
+  }
+
+  restLag(): boolean {
+    const f = this.s.restLag;
+    return f ? fires(f, this.prng) : false;
+  }
+
+  get fileBytesPerSecond(): number {
+    return this.s.fileBytesPerSecond ?? 0;
   }
 
   dropWebhook(): boolean {

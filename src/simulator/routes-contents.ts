@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Transform } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimContext } from './context.js';
 import { sendError } from './http-errors.js';
 import type { FileRec, MessageRec } from './store-types.js';
@@ -21,6 +23,20 @@ export function contentDisposition(name: string): string {
   return ascii === name ? `attachment; filename="${name}"` : `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+/** Passes bytes on at about `bytesPerSecond`, in slices of a tenth of a second. */
+function throttle(bytesPerSecond: number): Transform {
+  const slice = Math.max(1, Math.floor(bytesPerSecond / 10));
+  return new Transform({
+    async transform(chunk: Buffer, _enc, done) {
+      for (let i = 0; i < chunk.length; i += slice) {
+        this.push(chunk.subarray(i, i + slice));
+        await sleep(100);
+      }
+      done();
+    },
+  });
+}
+
 export function registerContentRoutes(app: FastifyInstance, ctx: SimContext): void {
   const handle = (req: FastifyRequest, reply: FastifyReply, isGet: boolean): FastifyReply => {
     const id = (req.params as { id: string }).id;
@@ -41,7 +57,9 @@ export function registerContentRoutes(app: FastifyInstance, ctx: SimContext): vo
       .header('content-length', String(file.bytes.size))
       .header('content-disposition', contentDisposition(file.name))
       .header('cache-control', 'no-cache');
-    return isGet ? reply.send(file.bytes.open()) : reply.send();
+    if (!isGet) return reply.send();
+    const rate = ctx.faults.fileBytesPerSecond;
+    return reply.send(rate > 0 ? file.bytes.open().pipe(throttle(rate)) : file.bytes.open());
   };
 
   app.get('/v1/contents/:id', (req, reply) => handle(req, reply, true));

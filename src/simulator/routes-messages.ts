@@ -82,7 +82,7 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: SimContext): vo
 
   app.get('/v1/messages/:id', (req, reply) => {
     const m = visibleMessage(ctx, (req.params as { id: string }).id);
-    if (!m) return sendError(reply, 404, 'Message not found');
+    if (!m || ctx.faults.restLag()) return sendError(reply, 404, 'Message not found');
     return reply.send(messageJson(store, ctx.baseUrl(), m));
   });
 

@@ -82,6 +82,22 @@ describe('other faults', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
   });
 
+  it('REST lag: a message read right after its webhook can 404, then appears', async () => {
+    const s = await sim();
+    s.faults.set({ restLag: { count: 1 } });
+    expect((await api(s, `/messages/${s.ids.message('m1')}`)).status).toBe(404);
+    expect((await api(s, `/messages/${s.ids.message('m1')}`)).status).toBe(200);
+  });
+
+  it('slow file downloads trickle the bytes', async () => {
+    const s = await sim();
+    s.faults.set({ fileBytesPerSecond: 20 });
+    const t0 = performance.now();
+    const res = await fetch(`${s.baseUrl}/contents/${s.ids.content('m2', 0)}`, { headers: { authorization: 'Bearer t' } });
+    expect(Buffer.from(await res.arrayBuffer()).toString('base64')).toBe('JVBERi0x');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(250);
+  });
+
   it('max=null in next links; following one answers 400', async () => {
     const s = await sim();
     s.faults.set({ maxNull: true });
