@@ -22,5 +22,7 @@ export const COMMANDS: CommandEntry[] = [
       return { name: 'simulator', summary: '', usage: SIMULATOR_USAGE, run: (argv: string[]) => simulatorCommand(argv) };
     },
   },
+  { name: 'status', summary: "consumer lag per processor, crawler progress, today's outcomes; --log for the daily status log", load: async () => (await import('./status.js')).statusCommand },
+  { name: 'replay', summary: "move a processor's consumer group to the earliest offset or a time, so records flow again", load: async () => (await import('./replay.js')).replayCommand },
   { name: 'config', summary: 'print the effective configuration (secrets redacted), or --docs', load: async () => (await import('./config.js')).configCommand },
 ];

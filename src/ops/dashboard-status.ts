@@ -1,0 +1,54 @@
+import type { CrawlerStatus } from './crawler-status.js';
+import type { LagSnapshot } from './lag-source.js';
+import type { OutcomeTailView } from './outcome-tail.js';
+
+/**
+ * The JSON the dashboard polls (/ops/api/status): per stage its lag, members and rate, the
+ * crawler's progress, today's outcome counts and the latest failures. Pure assembly; ids,
+ * mailboxes and reasons only, never message text or attachment content.
+ */
+export interface DashboardStatus {
+  generatedAt: string;
+  lagAt: string;
+  stages: {
+    processor: string;
+    groupId: string;
+    topic: string;
+    state: string;
+    members: number;
+    lag: number;
+    partitions: { partition: number; committed: string | null; high: string; lag: number }[];
+    recordsPerSecond: number | null;
+    lastCommitAt: string | null;
+    lastCommitSource: string | null;
+    error: string | null;
+  }[];
+  crawler: CrawlerStatus | null;
+  today: OutcomeTailView['today'] | null;
+  importsPerMinute: number[];
+  recentIssues: OutcomeTailView['recentIssues'];
+}
+
+export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date): DashboardStatus {
+  return {
+    generatedAt: now.toISOString(),
+    lagAt: snap.at,
+    stages: snap.groups.map((g) => ({
+      processor: g.processor,
+      groupId: g.groupId,
+      topic: g.topic,
+      state: g.state,
+      members: g.members,
+      lag: g.lagSum,
+      partitions: g.partitions.map((p) => ({ partition: p.partition, committed: p.committed, high: p.high, lag: p.lag })),
+      recordsPerSecond: snap.rates.get(g.groupId)?.recordsPerSecond ?? null,
+      lastCommitAt: g.lastCommitAt,
+      lastCommitSource: g.lastCommitSource,
+      error: g.error ?? null,
+    })),
+    crawler,
+    today: tail?.today ?? null,
+    importsPerMinute: tail?.importsPerMinute ?? [],
+    recentIssues: tail?.recentIssues.slice(0, 50) ?? [],
+  };
+}

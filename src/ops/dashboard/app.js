@@ -1,0 +1,135 @@
+// The operator dashboard: polls /ops/api/status and renders it. No framework and no build step.
+// Every value goes into the page through textContent, never innerHTML, so an id or a reason
+// can never become markup.
+'use strict';
+
+const POLL_MS = 2000;
+const HISTORY = 30;
+const history = new Map(); // stage -> recent lag values, for the trend sparkline
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'class') node.className = v; else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(c == null ? '' : String(c)));
+  return node;
+}
+
+function fmtInt(n) { return n == null ? '–' : Number(n).toLocaleString('en-US'); }
+function fmtRate(r) { return r == null ? '–' : r < 10 ? r.toFixed(1) : Math.round(r).toLocaleString('en-US'); }
+function fmtTime(iso) { return iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') : '–'; }
+function ago(iso) {
+  if (!iso) return 'never';
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return s < 90 ? `${s}s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+}
+
+function sparkline(values) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 120 24');
+  svg.setAttribute('class', 'spark');
+  svg.setAttribute('aria-hidden', 'true');
+  if (values.length > 1) {
+    const max = Math.max(1, ...values);
+    const pts = values.map((v, i) => `${(i / (HISTORY - 1)) * 120},${22 - (v / max) * 20}`).join(' ');
+    const line = document.createElementNS(ns, 'polyline');
+    line.setAttribute('points', pts);
+    svg.append(line);
+  }
+  return svg;
+}
+
+function trend(values) {
+  if (values.length < 2) return { text: '', cls: '' };
+  const d = values[values.length - 1] - values[values.length - 2];
+  return d > 0 ? { text: `▲ +${fmtInt(d)}`, cls: 'up' } : d < 0 ? { text: `▼ ${fmtInt(d)}`, cls: 'down' } : { text: '=', cls: 'flat' };
+}
+
+function renderStages(stages) {
+  const body = document.querySelector('#stages tbody');
+  body.replaceChildren(...stages.map((s) => {
+    const h = history.get(s.processor) || [];
+    if (!s.error) { h.push(s.lag); if (h.length > HISTORY) h.shift(); }
+    history.set(s.processor, h);
+    const t = trend(h);
+    const stateCls = s.members === 0 ? 'stopped' : 'running';
+    const perPartition = s.partitions.map((p) => `p${p.partition}: ${fmtInt(p.lag)}`).join(', ');
+    return el('tr', { 'data-stage': s.processor },
+      el('td', { class: 'stage' }, s.processor),
+      el('td', { class: 'topic' }, s.topic),
+      el('td', { class: stateCls }, s.error ? 'error' : s.members === 0 ? `${s.state} (stopped)` : s.state),
+      el('td', { class: 'num' }, s.members),
+      el('td', { class: `num lag ${s.lag > 0 ? 'behind' : ''}`, id: `lag-${s.processor}`, 'data-lag': s.error ? '' : String(s.lag), title: s.error || perPartition }, s.error ? s.error : fmtInt(s.lag)),
+      el('td', { class: `trend ${t.cls}` }, sparkline(h), el('span', {}, t.text)),
+      el('td', { class: 'num' }, fmtRate(s.recordsPerSecond)),
+      el('td', { title: s.lastCommitAt || '' }, s.lastCommitAt ? `${ago(s.lastCommitAt)}${s.lastCommitSource === 'observed' ? ' (observed)' : ''}` : '–'),
+    );
+  }));
+}
+
+function renderThroughput(perMinute) {
+  const box = document.getElementById('throughput');
+  const max = Math.max(1, ...perMinute);
+  box.replaceChildren(...perMinute.map((n, i) => el('div', { class: 'bar', style: `height:${Math.round((n / max) * 100)}%`, title: `${n} at −${perMinute.length - 1 - i} min` })));
+  box.setAttribute('aria-label', `import outcomes per minute: ${perMinute.join(', ')}`);
+}
+
+function renderToday(today) {
+  document.getElementById('today-date').textContent = today ? `(${today.date} UTC)` : '';
+  const dl = document.getElementById('today');
+  if (!today) { dl.replaceChildren(el('dt', {}, 'outcomes'), el('dd', {}, 'not available')); return; }
+  const order = ['imported', 'partial', 'duplicate', 'failed', 'rejected', 'unmapped'];
+  dl.replaceChildren(...order.flatMap((k) => [el('dt', { class: k }, k), el('dd', { class: k }, fmtInt(today.counts[k]))]));
+}
+
+function renderCrawler(c) {
+  const dl = document.getElementById('crawler');
+  const rows = c ? [
+    ['last run started', c.lastRunStartedAt ? `${fmtTime(c.lastRunStartedAt)} (${ago(c.lastRunStartedAt)})` : 'never'],
+    ['last checkpoint', c.lastCheckpointAt ? `${fmtTime(c.lastCheckpointAt)} (${ago(c.lastCheckpointAt)})` : 'none'],
+    ['events crawled up to', c.events ? `${fmtTime(c.events.cursor)}${c.events.complete ? ' · run complete' : ' · in progress or interrupted'}` : 'no checkpoint yet'],
+    ['published by events run', c.events ? fmtInt(c.events.published) : '–'],
+    ['backfill rooms done', fmtInt(c.backfill.roomsDone)],
+  ] : [['crawler', 'checkpoints not readable']];
+  dl.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+}
+
+function renderIssues(issues) {
+  const body = document.querySelector('#issues tbody');
+  if (issues.length === 0) { body.replaceChildren(el('tr', {}, el('td', { colspan: '6', class: 'empty' }, 'None today.'))); return; }
+  body.replaceChildren(...issues.map((i) => el('tr', { class: i.kind },
+    el('td', {}, fmtTime(i.at)),
+    el('td', { class: `kind ${i.kind}` }, i.kind),
+    el('td', {}, i.processor),
+    el('td', { class: 'id', title: `message ${i.webexMessageId} · room ${i.roomId}` }, i.itemId),
+    el('td', {}, i.mailbox || i.participantEmail || '–'),
+    el('td', { class: 'reason' }, i.reason),
+  )));
+}
+
+async function poll() {
+  const err = document.getElementById('error');
+  try {
+    const res = await fetch('/ops/api/status', { credentials: 'same-origin', cache: 'no-store' });
+    if (res.status === 401) { location.href = '/ops/login'; return; }
+    if (!res.ok) throw new Error(`status ${res.status}`);
+    const s = await res.json();
+    renderStages(s.stages);
+    renderThroughput(s.importsPerMinute.length ? s.importsPerMinute : new Array(15).fill(0));
+    renderToday(s.today);
+    renderCrawler(s.crawler);
+    renderIssues(s.recentIssues);
+    document.getElementById('updated').textContent = `updated ${fmtTime(s.generatedAt)} UTC`;
+    document.body.dataset.polls = String(Number(document.body.dataset.polls || 0) + 1);
+    err.hidden = true;
+  } catch (e) {
+    err.textContent = `Could not load status: ${e.message}. Retrying…`;
+    err.hidden = false;
+  } finally {
+    setTimeout(poll, POLL_MS);
+  }
+}
+
+poll();

@@ -1,0 +1,54 @@
+import type { Outcome, OutcomeKind } from '../kafka/records.js';
+
+/** Outcome kinds an operator must look at: the item (or a participant's copy) did not arrive. */
+export const ISSUE_KINDS: ReadonlySet<OutcomeKind> = new Set<OutcomeKind>(['failed', 'rejected', 'unmapped']);
+
+export const OUTCOME_KINDS: readonly OutcomeKind[] = ['imported', 'partial', 'duplicate', 'rejected', 'unmapped', 'failed'];
+
+/**
+ * One failed, rejected or unmapped item as shown on the dashboard and in the status log: ids,
+ * mailbox and reason only. Outcomes never carry message text, and the reason is cut short and
+ * flattened to one line so an error message cannot smuggle content or break a CSV row.
+ */
+export type IssueRow = Pick<Outcome, 'kind' | 'at' | 'processor' | 'itemId' | 'webexMessageId' | 'roomId' | 'mailbox' | 'participantEmail'> & { reason: string };
+
+export function toIssueRow(o: Outcome): IssueRow {
+  return {
+    kind: o.kind,
+    at: o.at,
+    processor: o.processor,
+    itemId: o.itemId,
+    webexMessageId: o.webexMessageId,
+    roomId: o.roomId,
+    mailbox: o.mailbox,
+    participantEmail: o.participantEmail,
+    reason: cleanReason(o.reason),
+  };
+}
+
+export function cleanReason(reason: string | null): string {
+  if (!reason) return '';
+  const flat = reason.replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+}
+
+export type OutcomeCounts = Record<OutcomeKind, number>;
+
+export function emptyCounts(): OutcomeCounts {
+  return { imported: 0, partial: 0, duplicate: 0, rejected: 0, unmapped: 0, failed: 0 };
+}
+
+/** Counts outcomes by kind, keeping only those whose `at` falls in [fromMs, toMs). */
+export function countOutcomes(outcomes: Iterable<Outcome>, fromMs: number, toMs: number): OutcomeCounts {
+  const counts = emptyCounts();
+  for (const o of outcomes) {
+    const t = Date.parse(o.at);
+    if (t >= fromMs && t < toMs && o.kind in counts) counts[o.kind]++;
+  }
+  return counts;
+}
+
+/** Midnight UTC of the day holding `d`: days in logs and counts are UTC days, like Microsoft's log. */
+export function utcDayStart(d: Date): number {
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+}

@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { operatorAuth } from '../capture/operator-auth.js';
+import type { Config } from '../config/schema.js';
+import { ArchiverError, toArchiverError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Serde } from '../kafka/serde.js';
+import type { CrawlerStatus } from './crawler-status.js';
+import { toDashboardStatus } from './dashboard-status.js';
+import { createLagSource } from './lag-source.js';
+import { clearSessionCookie, LOGIN_CSS, loginPage, setSessionCookie, tokenMatches, UNAUTHORIZED_HTML } from './login.js';
+import { captureLatencySeconds, createMetrics, registerLagMetrics, type ArchiverMetrics } from './metrics.js';
+import { startOutcomeTail, type OutcomeTail } from './outcome-tail.js';
+import { replay } from './replay.js';
+import { toReplayRequest } from './replay-plan.js';
+import { statusLogCsv, statusLogJson } from './status-log-format.js';
+import { readDailyLog } from './status-log-read.js';
+import { readCrawlerStatus } from './status-report.js';
+
+export interface OpsDeps {
+  config: Pick<Config, 'operatorToken' | 'metricsPublic' | 'topicPrefix'>;
+  kafka: Kafka;
+  serde: Serde;
+  logger: Logger;
+  /** The process's registry; a fresh one when absent. */
+  registry?: Registry;
+  /** Metrics already created on `registry` by the caller; created here when absent. */
+  metrics?: ArchiverMetrics;
+  /** Follow the outcomes topic for the dashboard and the capture-latency histogram (default true). */
+  tailOutcomes?: boolean;
+  lagTtlMs?: number;
+}
+
+const DASHBOARD_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dashboard');
+const ASSETS: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8', 'style.css': 'text/css; charset=utf-8' };
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/**
+ * Operator endpoints, mounted on the receiver (or any fastify app):
+ *   GET  /metrics              Prometheus text; open or operator-only per config.metricsPublic
+ *   GET  /ops/login, POST      sign-in form that sets the operator cookie; POST /ops/logout
+ *   GET  /ops/                 the dashboard (static HTML + JS, polls /ops/api/status)
+ *   GET  /ops/api/status       JSON for the dashboard
+ *   GET  /ops/log              the daily status log (?since=YYYY-MM-DD&format=csv|json)
+ *   POST /ops/replay           {processor, toEarliest | toTime, mailbox?, waitSeconds?}
+ * Everything under /ops except the login form needs the operator credential (Bearer header or
+ * cookie): without it, 401 and nothing else. Routes live in their own plugin context, with their
+ * own body parsers, so the receiver's raw-bytes webhook parser stays as it is.
+ */
+export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { registry: Registry; metrics: ArchiverMetrics } {
+  const registry = deps.registry ?? new Registry();
+  const metrics = deps.metrics ?? createMetrics(registry);
+  const logger = deps.logger.child({ component: 'ops' });
+  const lag = createLagSource(deps.kafka, deps.config, { ttlMs: deps.lagTtlMs ?? 5_000 });
+  registerLagMetrics(registry, lag);
+  const auth = operatorAuth(deps.config.operatorToken);
+  const assets = new Map(Object.keys(ASSETS).map((f) => [f, readFileSync(path.join(DASHBOARD_DIR, f), 'utf8')]));
+
+  let tail: OutcomeTail | undefined;
+  let tailStarting: Promise<OutcomeTail | undefined> | undefined;
+  const ensureTail = () => {
+    if (deps.tailOutcomes === false) return Promise.resolve(undefined);
+    tailStarting ??= startOutcomeTail({ ...deps, logger }, {
+      onLive: (o) => { const s = captureLatencySeconds(o); if (s !== undefined) metrics.observeCaptureLatency(s); },
+    }).then((t) => (tail = t), (err: unknown) => {
+      logger.warn({ err: (err as Error).message }, 'outcome tail not running; will try again on the next request');
+      tailStarting = undefined;
+      return undefined;
+    });
+    return tailStarting;
+  };
+  let crawler: { at: number; value: Promise<CrawlerStatus | null> } | undefined;
+  const crawlerStatus = () => {
+    if (!crawler || Date.now() - crawler.at > 30_000) {
+      crawler = { at: Date.now(), value: readCrawlerStatus(deps).catch(() => null) };
+    }
+    return crawler.value;
+  };
+
+  app.addHook('onReady', async () => { void ensureTail(); });
+  app.addHook('onClose', async () => {
+    await lag.close();
+    await (tail ?? (await tailStarting))?.stop();
+  });
+
+  void app.register(async (ops) => {
+    ops.removeAllContentTypeParsers();
+    ops.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
+      try { done(null, body === '' ? {} : JSON.parse(body as string)); } catch { done(Object.assign(new Error('malformed JSON'), { statusCode: 400 }), undefined); }
+    });
+    ops.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+
+    const metricsOpts = deps.config.metricsPublic ? {} : { preHandler: auth };
+    ops.get('/metrics', metricsOpts, async (_req, reply) => {
+      const text = await registry.metrics();
+      return reply.header('Content-Type', registry.contentType).send(text);
+    });
+
+    ops.get('/ops/login', async (_req, reply) => html(reply, 200, loginPage()));
+    ops.get('/ops/login.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(LOGIN_CSS));
+    ops.post('/ops/login', async (req, reply) => {
+      const token = (req.body as { token?: unknown } | undefined)?.token;
+      if (!tokenMatches(token, deps.config.operatorToken)) {
+        logger.warn({ ip: req.ip }, 'operator sign-in refused');
+        return html(reply, 401, loginPage('That token is not right.'));
+      }
+      setSessionCookie(req, reply, deps.config.operatorToken);
+      return reply.code(303).header('Location', '/ops/').send();
+    });
+    ops.post('/ops/logout', async (_req, reply) => { clearSessionCookie(reply); return reply.code(303).header('Location', '/ops/login').send(); });
+
+    // The dashboard's 401 is a link to the sign-in form instead of JSON: still nothing about the system.
+    const htmlAuth = { preHandler: auth, onSend: async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (reply.statusCode !== 401) return payload;
+      reply.type('text/html; charset=utf-8');
+      return UNAUTHORIZED_HTML;
+    } };
+    ops.get('/ops', htmlAuth, async (_req, reply) => reply.code(302).header('Location', '/ops/').send());
+    ops.get('/ops/', htmlAuth, async (_req, reply) => asset(reply, 'index.html'));
+    ops.get('/ops/app.js', { preHandler: auth }, async (_req, reply) => asset(reply, 'app.js'));
+    ops.get('/ops/style.css', { preHandler: auth }, async (_req, reply) => asset(reply, 'style.css'));
+
+    ops.get('/ops/api/status', { preHandler: auth }, async (_req, reply) => {
+      const [snap, t, c] = await Promise.all([lag.get(), ensureTail(), crawlerStatus()]);
+      return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date()));
+    });
+
+    ops.get('/ops/log', { preHandler: auth }, async (req, reply) => {
+      const q = req.query as { since?: string; format?: string };
+      const format = q.format ?? 'csv';
+      if (format !== 'csv' && format !== 'json') return reply.code(400).send({ error: 'format must be csv or json' });
+      let log;
+      try {
+        log = await readDailyLog(deps, { ...(q.since ? { sinceDay: q.since } : {}) });
+      } catch (err) {
+        if (err instanceof RangeError) return reply.code(400).send({ error: err.message });
+        throw err;
+      }
+      const name = `webex-archiver-status-${log.from}-to-${log.to}.${format}`;
+      return reply
+        .header('Cache-Control', 'no-store')
+        .header('Content-Disposition', `attachment; filename="${name}"`)
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+        .send(format === 'csv' ? statusLogCsv(log) : statusLogJson(log));
+    });
+
+    ops.post('/ops/replay', { preHandler: auth }, async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      try {
+        const request = toReplayRequest(body);
+        // An HTTP request should not hang: wait at most a minute for the group to go idle.
+        const waitSeconds = Math.min(60, Math.max(0, Number(body.waitSeconds ?? 0) || 0));
+        const result = await replay({ kafka: deps.kafka, config: deps.config, logger }, request, { waitTimeoutMs: waitSeconds * 1000 });
+        return reply.send(result);
+      } catch (err) {
+        const e = toArchiverError(err);
+        if (e.code === 'BAD_INPUT') return reply.code(400).send({ error: e.message });
+        if (e.code === 'TIMEOUT') return reply.code(409).send({ error: e.message });
+        throw err instanceof ArchiverError ? err : e;
+      }
+    });
+  });
+
+  function asset(reply: FastifyReply, file: string) {
+    return reply
+      .header('Content-Security-Policy', CSP)
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Referrer-Policy', 'no-referrer')
+      .header('Cache-Control', 'no-store')
+      .type(ASSETS[file]!)
+      .send(assets.get(file));
+  }
+  return { registry, metrics };
+}
+
+function html(reply: FastifyReply, code: number, body: string) {
+  return reply.code(code).header('Content-Security-Policy', CSP).header('X-Frame-Options', 'DENY').type('text/html; charset=utf-8').send(body);
+}
