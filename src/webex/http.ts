@@ -208,6 +208,11 @@ export class WebexHttp {
     for (;;) {
       await this.gate.wait(opts.signal);
       const release = await this.limiter.acquire(opts.signal);
+      // A 429 may have paused the client while we queued for the slot: give it back and wait.
+      if (this.gate.pausedUntil > this.clock.now()) {
+        release();
+        continue;
+      }
       tries += 1;
       safe(() => this.observer.onRequest?.(info));
       const ctrl = new AbortController();

@@ -119,23 +119,7 @@ export interface WebexEvent {
   data: Record<string, unknown> & { id?: string; roomId?: string };
 }
 
-export interface Webhook {
-  id: string;
-  name: string;
-  targetUrl: string;
-  resource: string;
-  event: string;
-  filter?: string;
-  secret?: string;
-  status?: 'active' | 'inactive';
-  created?: string;
-  ownedBy?: string;
-  /** Seen in real payloads, absent from the spec. */
-  orgId?: string;
-  createdBy?: string;
-  appId?: string;
-}
-
+/** POST /webhooks. */
 export interface WebhookCreate {
   name: string;
   targetUrl: string;
@@ -144,6 +128,17 @@ export interface WebhookCreate {
   filter?: string;
   secret?: string;
   ownedBy?: 'org';
+}
+
+export interface Webhook extends Omit<WebhookCreate, 'ownedBy'> {
+  id: string;
+  status?: 'active' | 'inactive';
+  created?: string;
+  ownedBy?: string;
+  /** Seen in real payloads, absent from the spec. */
+  orgId?: string;
+  createdBy?: string;
+  appId?: string;
 }
 
 /** PUT /webhooks/{id}: only these fields count; `status:"active"` re-activates a disabled webhook. */
