@@ -25,6 +25,10 @@ export async function captureMessage(
   req: { messageId: string; event: MessageEvent; source: CaptureSource; message?: WxMessage; deletedAt?: string; retryNotFound?: number },
 ): Promise<RawMessage> {
   const message = req.message ?? (await deps.reader.getMessage(req.messageId, { retryNotFound: req.retryNotFound }));
+  // A GET returns the message as it is now. If it was edited before we fetched it, what we hold
+  // is the edit, not the original: archive it as that edit's version, never as the original.
+  // The crawler's event snapshots supply the original text under the created version's id.
+  const event: MessageEvent = req.event === 'created' && !req.message && message.updated ? 'updated' : req.event;
   const { room, team, memberships } = await deps.rooms.get(message.roomId);
   const member = memberships.find((m) => m.personId === message.personId || m.personEmail.toLowerCase() === message.personEmail.toLowerCase());
   const senderName = member?.personDisplayName ?? (await deps.reader.getPerson(message.personId).then((p) => p.displayName, () => undefined)) ?? message.personEmail;
@@ -32,7 +36,7 @@ export async function captureMessage(
   for (const url of message.files ?? []) files.push(await captureFile(deps, url));
   return buildRawMessage({
     source: req.source,
-    event: req.event,
+    event,
     deletedAt: req.deletedAt,
     capturedAt: (deps.now ?? (() => new Date()))(),
     message,

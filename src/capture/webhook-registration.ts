@@ -1,0 +1,45 @@
+import type { WebexClient } from '../webex/client.js';
+import type { Webhook, WebhookCreate } from '../webex/types.js';
+
+/**
+ * The webhooks the archiver needs: every message event (created/updated/deleted) and every
+ * membership event (so hydrate's cached members stay right), org-wide, signed with our secret.
+ * Registration is idempotent: a webhook with the same name and target is kept, and re-activated
+ * when Webex disabled it after failed deliveries (Webex never re-enables one by itself).
+ */
+export const WANTED: readonly Pick<WebhookCreate, 'name' | 'resource' | 'event'>[] = [
+  { name: 'webex-archiver messages', resource: 'messages', event: 'all' },
+  { name: 'webex-archiver memberships', resource: 'memberships', event: 'all' },
+];
+
+export interface RegistrationPlan {
+  create: WebhookCreate[];
+  reactivate: Webhook[];
+  keep: Webhook[];
+}
+
+/** Pure: compares what exists with what we want. */
+export function planRegistration(existing: readonly Webhook[], targetUrl: string, secret: string): RegistrationPlan {
+  const plan: RegistrationPlan = { create: [], reactivate: [], keep: [] };
+  for (const want of WANTED) {
+    const found = existing.find((w) => w.name === want.name && w.targetUrl === targetUrl && w.resource === want.resource && w.event === want.event);
+    if (!found) plan.create.push({ ...want, targetUrl, secret, ownedBy: 'org' });
+    else if (found.status === 'inactive') plan.reactivate.push(found);
+    else plan.keep.push(found);
+  }
+  return plan;
+}
+
+export async function listWebhooks(client: WebexClient): Promise<Webhook[]> {
+  const out: Webhook[] = [];
+  for await (const w of client.webhooks.list({ max: 100 })) out.push(w);
+  return out;
+}
+
+/** Creates what is missing and re-activates what is disabled. `repairOnly` creates nothing. */
+export async function applyRegistration(client: WebexClient, targetUrl: string, secret: string, opts: { repairOnly?: boolean } = {}): Promise<RegistrationPlan> {
+  const plan = planRegistration(await listWebhooks(client), targetUrl, secret);
+  if (!opts.repairOnly) for (const c of plan.create) await client.webhooks.create(c);
+  for (const w of plan.reactivate) await client.webhooks.update(w.id, { name: w.name, targetUrl: w.targetUrl, secret, status: 'active' });
+  return opts.repairOnly ? { ...plan, create: [] } : plan;
+}
