@@ -26,11 +26,13 @@ export function contentDisposition(name: string): string {
 /** Passes bytes on at about `bytesPerSecond`, in slices of a tenth of a second. */
 function throttle(bytesPerSecond: number): Transform {
   const slice = Math.max(1, Math.floor(bytesPerSecond / 10));
+  let sent = 0;
   return new Transform({
     async transform(chunk: Buffer, _enc, done) {
       for (let i = 0; i < chunk.length; i += slice) {
+        if (sent > 0) await sleep(100);
         this.push(chunk.subarray(i, i + slice));
-        await sleep(100);
+        sent += 1;
       }
       done();
     },

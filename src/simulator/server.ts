@@ -14,7 +14,8 @@ import { registerWebhookRoutes } from './routes-webhooks.js';
  * routes under /_simulator (registered by the caller) skip all of that.
  */
 export function buildSimulatorApp(ctx: SimContext): FastifyInstance {
-  const app = Fastify({ logger: false, exposeHeadRoutes: false, bodyLimit: 1024 * 1024 });
+  // forceCloseConnections: close() must not wait out keep-alive (72 s) for a client that lingers.
+  const app = Fastify({ logger: false, exposeHeadRoutes: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
 
   // Clients may send `Content-Type: application/json` with an empty body (e.g. on DELETE).
   app.removeContentTypeParser('application/json');
