@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -25,17 +25,20 @@ export function ensureChromium(log: (line: string) => void = (l) => process.stdo
   return CHROMIUM_PATH;
 }
 
-/** Launches headless chromium with a fresh profile and everything that phones home turned off. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Launches headless chromium with a fresh profile (a new temporary --user-data-dir, which
+ * playwright takes as the persistent-context directory) and everything that phones home turned off.
+ */
+export async function launchChromium(opts: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
   const executablePath = ensureChromium();
   const profile = mkdtempSync(path.join(tmpdir(), 'wxa-chromium-'));
-  return chromium.launch({
+  return chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
+    ...(opts.viewport ? { viewport: opts.viewport } : {}),
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
 }

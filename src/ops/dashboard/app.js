@@ -33,7 +33,7 @@ function sparkline(values) {
   svg.setAttribute('aria-hidden', 'true');
   if (values.length > 1) {
     const max = Math.max(1, ...values);
-    const pts = values.map((v, i) => `${(i / (HISTORY - 1)) * 120},${22 - (v / max) * 20}`).join(' ');
+    const pts = values.map((v, i) => `${(i / (values.length - 1)) * 120},${22 - (v / max) * 20}`).join(' ');
     const line = document.createElementNS(ns, 'polyline');
     line.setAttribute('points', pts);
     svg.append(line);
@@ -54,12 +54,13 @@ function renderStages(stages) {
     if (!s.error) { h.push(s.lag); if (h.length > HISTORY) h.shift(); }
     history.set(s.processor, h);
     const t = trend(h);
-    const stateCls = s.members === 0 ? 'stopped' : 'running';
+    // A stage with no members is not running: red when records wait for it, grey when idle.
+    const stateCls = s.members > 0 ? 'running' : s.lag > 0 ? 'stopped' : 'idle';
     const perPartition = s.partitions.map((p) => `p${p.partition}: ${fmtInt(p.lag)}`).join(', ');
     return el('tr', { 'data-stage': s.processor },
       el('td', { class: 'stage' }, s.processor),
       el('td', { class: 'topic' }, s.topic),
-      el('td', { class: stateCls }, s.error ? 'error' : s.members === 0 ? `${s.state} (stopped)` : s.state),
+      el('td', { class: stateCls }, s.error ? 'error' : s.members === 0 ? `not running (${s.state})` : s.state),
       el('td', { class: 'num' }, s.members),
       el('td', { class: `num lag ${s.lag > 0 ? 'behind' : ''}`, id: `lag-${s.processor}`, 'data-lag': s.error ? '' : String(s.lag), title: s.error || perPartition }, s.error ? s.error : fmtInt(s.lag)),
       el('td', { class: `trend ${t.cls}` }, sparkline(h), el('span', {}, t.text)),
@@ -81,7 +82,8 @@ function renderToday(today) {
   const dl = document.getElementById('today');
   if (!today) { dl.replaceChildren(el('dt', {}, 'outcomes'), el('dd', {}, 'not available')); return; }
   const order = ['imported', 'partial', 'duplicate', 'failed', 'rejected', 'unmapped'];
-  dl.replaceChildren(...order.flatMap((k) => [el('dt', { class: k }, k), el('dd', { class: k }, fmtInt(today.counts[k]))]));
+  // Problem kinds turn red only when there is something to look at.
+  dl.replaceChildren(...order.flatMap((k) => { const cls = today.counts[k] > 0 ? k : ''; return [el('dt', { class: cls }, k), el('dd', { class: cls }, fmtInt(today.counts[k]))]; }));
 }
 
 function renderCrawler(c) {
