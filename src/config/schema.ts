@@ -63,6 +63,8 @@ export const CONFIG_SPEC = {
   graphClientSecret: { env: 'WXA_GRAPH_CLIENT_SECRET', default: '', parse: p.string, secret: true, doc: 'App registration client secret' },
   // --- Crawler ---
   crawlDailyAt: { env: 'WXA_CRAWL_DAILY_AT', default: '02:00', parse: p.timeOfDay, doc: 'UTC time of the daily reconciliation crawl (HH:MM)' },
+  crawlWindowMinutes: { env: 'WXA_CRAWL_WINDOW_MINUTES', default: '360', parse: p.intRange(1, 7 * 24 * 60), doc: 'Events are read in windows of this size; the checkpoint moves after each' },
+  crawlFirstLookbackDays: { env: 'WXA_CRAWL_FIRST_LOOKBACK_DAYS', default: '90', parse: p.intRange(1, 3650), doc: 'How far back the first crawl (no checkpoint yet) reads events (the Events API keeps 90 days without Pro Pack)' },
   crawlOverlapMinutes: { env: 'WXA_CRAWL_OVERLAP_MINUTES', default: '60', parse: p.intRange(0, 24 * 60), doc: 'How far before its checkpoint each crawl starts again' },
   // --- Processing ---
   processorConcurrency: { env: 'WXA_PROCESSOR_CONCURRENCY', default: '2', parse: p.intRange(1, 64), doc: 'Partitions each processor instance works on at once' },

@@ -7,9 +7,14 @@ import type { Config } from '../../src/config/schema.js';
 
 /** A configuration on the local servers' defaults with its own topic prefix, containers and folders. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({}, testEnv(overrides));
+}
+
+/** The same settings as environment variables, for tests that start the CLI as a child process. */
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
   const id = randomBytes(4).toString('hex');
   const dir = mkdtempSync(path.join(tmpdir(), `wxa-${id}-`));
-  return loadConfig({}, {
+  return {
     WXA_TOPIC_PREFIX: `t${id}.`,
     WXA_TOPIC_PARTITIONS: '3',
     WXA_BLOB_ATTACHMENTS_CONTAINER: `att-${id}`,
@@ -18,7 +23,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     WXA_DATA_DIR: dir,
     WXA_LOG_LEVEL: 'warn',
     ...overrides,
-  });
+  };
 }
 
 export function uniqueId(prefix = ''): string {

@@ -58,7 +58,7 @@ export function crawlerDeps(rt: Runtime, source = webexSource(createWebexFromCon
 }
 
 export async function runIncremental(deps: CrawlerDeps, rt: Runtime): Promise<void> {
-  const r = await crawlEvents(deps, { now: new Date(), overlapMinutes: rt.config.crawlOverlapMinutes });
+  const r = await crawlEvents(deps, { now: new Date(), overlapMinutes: rt.config.crawlOverlapMinutes, windowMinutes: rt.config.crawlWindowMinutes, firstRunLookbackHours: rt.config.crawlFirstLookbackDays * 24 });
   process.stderr.write(`crawl events: ${r.windows} windows, ${r.published} raw records published\n`);
 }
 
