@@ -282,7 +282,9 @@ export class WebexHttp {
         }
         throw transportError(outcome.kind === 'timeout', method, path, tries, this.timeoutMs, lastError, token);
       }
-      this.log.warn({ method, path, status, reason: decision.reason, delayMs: decision.delayMs, try: tries }, 'webex request will be retried');
+      // Throttling and failures are worth an operator's eye; a scan or REST lag is routine.
+      const level = decision.reason === 'not-found' || decision.reason === 'not-yet' || decision.reason === 'unscannable' ? 'info' : 'warn';
+      this.log[level]({ method, path, status, reason: decision.reason, delayMs: decision.delayMs, try: tries }, 'webex request will be retried');
       safe(() => this.observer.onRetry?.(decision.reason, { ...info, status, delayMs: decision.delayMs }));
       if (decision.allowUnscannable) {
         const u = new URL(url);
