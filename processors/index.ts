@@ -1,3 +1,4 @@
+import type { CrawlSource } from '../src/capture/crawl-source.js';
 import type { ProcessorSpec } from '../src/kafka/runner.js';
 import type { Runtime } from '../src/runtime.js';
 import type { MailboxSink } from '../src/sinks/sink.js';
@@ -16,6 +17,8 @@ export type ProcessorName = (typeof PROCESSOR_NAMES)[number];
 export interface ProcessorDeps extends Runtime {
   /** Created on demand: only import needs a mailbox sink. */
   sink: () => Promise<MailboxSink>;
+  /** Webex as hydrate reads it; from the configuration when absent. */
+  source?: CrawlSource;
 }
 
 export async function createProcessor(name: ProcessorName, deps: ProcessorDeps): Promise<ProcessorSpec<never>> {

@@ -11,6 +11,7 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: CommandEntry[] = [
+  { name: 'demo', summary: 'the main job (npm start): local servers, a simulated Webex org, every processor, a Maildir archive', load: async () => (await import('./demo.js')).demoCommand },
   { name: 'infra', summary: 'start, stop or check the local Kafka, schema registry, Azurite and Dovecot', load: async () => (await import('./infra.js')).infraCommand },
   { name: 'run', summary: 'run processors: hydrate convert dedupe limit stage route import, or all', load: async () => (await import('./run.js')).runCommand },
   { name: 'receiver', summary: 'the webhook receiver, with health, readiness, metrics and the operator dashboard', load: async () => (await import('./receiver.js')).receiverCommand },

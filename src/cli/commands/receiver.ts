@@ -1,7 +1,5 @@
-import { buildReceiver } from '../../capture/receiver.js';
-import { kafkaReadiness } from '../../capture/kafka-ready.js';
 import { loadConfig } from '../../config/load.js';
-import { createRuntime } from '../../runtime.js';
+import { startService } from '../../service/service.js';
 import { parseFlags, type Command } from '../command.js';
 import { onShutdown, untilShutdown } from '../lifecycle.js';
 
@@ -12,6 +10,8 @@ export const receiverCommand: Command = {
 
   POST /webhooks/webex   verified (X-Spark-Signature), written to Kafka (acks=all), then 202
   GET  /healthz /readyz  liveness; readiness (Kafka reachable)
+  GET  /metrics          consumer lag, throughput, Webex 429s and retries, capture latency
+  GET  /ops/             the operator dashboard (operator credential required)
   Listens on WXA_RECEIVER_HOST:WXA_RECEIVER_PORT unless given.`,
 
   async run(argv) {
@@ -20,12 +20,9 @@ export const receiverCommand: Command = {
       ...(values.port ? { WXA_RECEIVER_PORT: values.port } : {}),
       ...(values.host ? { WXA_RECEIVER_HOST: values.host } : {}),
     });
-    const rt = await createRuntime(config);
-    const app = buildReceiver({ config, publisher: rt.publisher, logger: rt.logger, isReady: kafkaReadiness(rt.kafka) });
-    const address = await app.listen({ host: config.receiverHost, port: config.receiverPort });
-    process.stdout.write(`receiver listening on ${address} (webhooks: ${address}/webhooks/webex)\n`);
-    onShutdown('runtime', () => rt.close());
-    onShutdown('receiver', () => app.close());
+    const service = await startService(config, { processors: [], receiver: true });
+    process.stdout.write(`receiver listening on ${service.url} (webhooks: ${service.url}/webhooks/webex, dashboard: ${service.url}/ops/)\n`);
+    onShutdown('service', () => service.stop());
     await untilShutdown();
   },
 };
