@@ -155,7 +155,8 @@ export class WebexHttp {
       try {
         body = (text === '' ? undefined : JSON.parse(text)) as T;
       } catch (err) {
-        throw Object.assign(new Error('response body is not JSON'), { code: 'ECONNRESET', cause: err });
+        // Retriable: a cut-off body or a proxy's HTML page is more likely than Webex sending bad JSON.
+        throw new ArchiverError('UNAVAILABLE', `Webex ${method} ${new URL(url).pathname} answered ${res.status} with a body that is not JSON`, { cause: err });
       }
       return { value: { body, headers: res.headers, url } };
     });
@@ -222,8 +223,10 @@ export class WebexHttp {
       let handedOver = false;
       const finish = (): void => {
         clearTimeout(timer);
+        // A handed-over stream keeps the slot and the caller's abort until it closes.
+        if (handedOver) return;
         opts.signal?.removeEventListener('abort', onCallerAbort);
-        if (!handedOver) release();
+        release();
       };
       let token: string | undefined;
       let outcome: AttemptOutcome;
