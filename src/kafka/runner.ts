@@ -129,7 +129,8 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
         const last = chunk[chunk.length - 1]!;
         resolveOffset(last.offset);
         // Commit explicitly: the outputs of everything up to `last` are now durable.
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        // The commit's metadata carries its time, so `status` can say when each group last moved.
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString(), metadata: new Date().toISOString() }]);
         observer?.processed?.(spec.name, chunk.length);
         await heartbeat();
       }

@@ -11,7 +11,9 @@ export const receiverCommand: Command = {
   POST /webhooks/webex   verified (X-Spark-Signature), written to Kafka (acks=all), then 202
   GET  /healthz /readyz  liveness; readiness (Kafka reachable)
   GET  /metrics          consumer lag, throughput, Webex 429s and retries, capture latency
-  GET  /ops/             the operator dashboard (operator credential required)
+  GET  /ops/             the operator dashboard (operator credential: Bearer token, or sign in at /ops/login)
+  GET  /ops/log          the daily status log (?format=csv|json&since=DATE), credential required
+  POST /ops/replay       replay a processor's group, credential required
   Listens on WXA_RECEIVER_HOST:WXA_RECEIVER_PORT unless given.`,
 
   async run(argv) {
