@@ -29,3 +29,11 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 export function uniqueId(prefix = ''): string {
   return prefix + randomBytes(4).toString('hex');
 }
+
+/**
+ * A seeded organization whose people's addresses are unique to this test (user1-<id>@example.com),
+ * so mailboxes in the shared Dovecot never collect items from another test or an earlier run.
+ */
+export function uniqueOrg<T extends { people: { email: string }[] }>(org: T, id: string): T {
+  return { ...org, people: org.people.map((p) => ({ ...p, email: p.email.replace('@', `-${id}@`) })) };
+}
