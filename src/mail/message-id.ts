@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Message-IDs and item ids, derived from Webex ids so that every capture path, replay and rerun
+ * produces the same ones:
+ * - the original message: <wx-H@webex-archiver.invalid>, H = first 32 hex of SHA-256(Webex message id).
+ *   A thread reply knows only its parent's id, and that is enough to reference it.
+ * - an edit: <wx-H-u<epoch ms of the edit>@…>; a deletion: <wx-H-d@…> (a message is deleted once;
+ *   the webhook and the crawler see slightly different deletion times, the id must not depend on them).
+ * `.invalid` (RFC 2606) keeps the domain from ever meaning a real host.
+ */
+export const MESSAGE_ID_DOMAIN = 'webex-archiver.invalid';
+
+function h(webexMessageId: string): string {
+  return createHash('sha256').update(webexMessageId).digest('hex').slice(0, 32);
+}
+
+export function originalMessageId(webexMessageId: string): string {
+  return `<wx-${h(webexMessageId)}@${MESSAGE_ID_DOMAIN}>`;
+}
+
+export function versionMessageId(webexMessageId: string, event: 'created' | 'updated' | 'deleted', versionAt: string): string {
+  if (event === 'created') return originalMessageId(webexMessageId);
+  if (event === 'deleted') return `<wx-${h(webexMessageId)}-d@${MESSAGE_ID_DOMAIN}>`;
+  return `<wx-${h(webexMessageId)}-u${Date.parse(versionAt)}@${MESSAGE_ID_DOMAIN}>`;
+}
+
+/** The dedupe key and staging name of one message version. */
+export function itemIdOf(webexMessageId: string, event: 'created' | 'updated' | 'deleted', versionAt: string): string {
+  return `${webexMessageId}:${event}:${event === 'deleted' ? 0 : Date.parse(versionAt)}`;
+}

@@ -1,0 +1,123 @@
+import { buffer } from 'node:stream/consumers';
+import { ImapFlow } from 'imapflow';
+import type { Config } from '../config/schema.js';
+import { ArchiverError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { ImportRequest, MailboxSink } from './sink.js';
+
+/**
+ * IMAP sink (imapflow). Per item: make sure `INBOX<delim><folder>` exists (CREATE, RFC 3501
+ * §6.3.3), UID SEARCH HEADER Message-ID (RFC 3501 §6.4.4) so nothing is appended twice, then
+ * APPEND with \Seen and the message time as the internal date (RFC 3501 §6.3.11).
+ * One connection per mailbox, reused and kept in a small pool (logins are expensive), with the
+ * mailbox's operations serialized on it. Login per mailbox: the template (Dovecot master-user
+ * style `{mailbox}*archiver` by default) with a password, or XOAUTH2 with an access token
+ * (Exchange Online with IMAP.AccessAsApp).
+ * imapflow's APPEND takes the whole message in memory; items are bounded by the size limit.
+ */
+const MAX_CONNECTIONS = 32;
+
+interface Conn { client: ImapFlow; folderPath?: string; chain: Promise<unknown>; lastUsed: number }
+
+export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'imapSecure' | 'imapLoginTemplate' | 'imapPassword' | 'imapAccessToken'>, logger: Logger): MailboxSink {
+  const log = logger.child({ component: 'imap-sink' });
+  const pool = new Map<string, Conn>();
+
+  async function connect(mailbox: string): Promise<Conn> {
+    const existing = pool.get(mailbox);
+    if (existing?.client.usable) return existing;
+    if (existing) pool.delete(mailbox);
+    if (pool.size >= MAX_CONNECTIONS) {
+      const oldest = [...pool.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0]!;
+      pool.delete(oldest[0]);
+      void oldest[1].chain.finally(() => oldest[1].client.logout().catch(() => undefined));
+    }
+    const user = config.imapLoginTemplate.replace('{mailbox}', mailbox);
+    const client = new ImapFlow({
+      host: config.imapHost, port: config.imapPort, secure: config.imapSecure, logger: false,
+      auth: config.imapAccessToken ? { user, accessToken: config.imapAccessToken } : { user, pass: config.imapPassword },
+      connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 120_000,
+    });
+    client.on('error', (err: Error) => log.warn({ mailbox, err: err.message }, 'imap connection error'));
+    try {
+      await client.connect();
+    } catch (err) {
+      throw classify(`connect ${mailbox}`, err);
+    }
+    const conn: Conn = { client, chain: Promise.resolve(), lastUsed: Date.now() };
+    pool.set(mailbox, conn);
+    return conn;
+  }
+
+  async function folderPath(conn: Conn, folder: string): Promise<string> {
+    if (conn.folderPath) return conn.folderPath;
+    const list = await conn.client.list();
+    const inbox = list.find((m) => m.specialUse === '\\Inbox' || m.path.toUpperCase() === 'INBOX');
+    const delim = inbox?.delimiter ?? '/';
+    const wanted = `${inbox?.path ?? 'INBOX'}${delim}${folder.replace(/^INBOX[./]/i, '')}`;
+    if (!list.some((m) => m.path === wanted)) {
+      try {
+        await conn.client.mailboxCreate(wanted);
+      } catch (err) {
+        // Someone else created it between LIST and CREATE: fine (RFC 5530 ALREADYEXISTS).
+        if (!/ALREADYEXISTS|already exists/i.test(`${(err as { responseText?: string }).responseText ?? ''} ${(err as Error).message}`)) throw err;
+      }
+    }
+    conn.folderPath = wanted;
+    return wanted;
+  }
+
+  async function importOnce(item: ImportRequest): Promise<{ status: 'imported' | 'duplicate'; ref?: string }> {
+    const conn = await connect(item.mailbox);
+    const run = conn.chain.then(async () => {
+      conn.lastUsed = Date.now();
+      const path = await folderPath(conn, item.folder);
+      const lock = await conn.client.getMailboxLock(path);
+      try {
+        const found = await conn.client.search({ header: { 'message-id': item.messageId } }, { uid: true });
+        if (found && found.length > 0) return { status: 'duplicate' as const, ref: `${path}#${found[0]}` };
+        const body = await buffer(await item.open());
+        const res = await conn.client.append(path, body, ['\\Seen'], item.date);
+        if (!res) throw new ArchiverError('UNAVAILABLE', `append to ${item.mailbox} returned nothing`);
+        return { status: 'imported' as const, ref: `${path}#${res.uid ?? '?'}` };
+      } finally {
+        lock.release();
+      }
+    });
+    conn.chain = run.catch(() => undefined);
+    try {
+      return await run;
+    } catch (err) {
+      const e = classify(`import into ${item.mailbox}`, err);
+      if (e.retriable) { pool.delete(item.mailbox); void conn.client.logout().catch(() => undefined); }
+      throw e;
+    }
+  }
+
+  return {
+    name: 'imap',
+    importItem: importOnce,
+    async countItems(mailbox, folder) {
+      const conn = await connect(mailbox);
+      const path = await folderPath(conn, folder);
+      const status = await conn.client.status(path, { messages: true });
+      return status ? (status.messages ?? 0) : 0;
+    },
+    async close() {
+      await Promise.all([...pool.values()].map((c) => c.client.logout().catch(() => undefined)));
+      pool.clear();
+    },
+  };
+}
+
+function classify(what: string, err: unknown): ArchiverError {
+  if (err instanceof ArchiverError) return err;
+  const e = err as { authenticationFailed?: boolean; code?: string; responseText?: string; responseStatus?: string; message?: string };
+  const text = `${e.responseText ?? ''} ${e.message ?? ''}`;
+  if (e.authenticationFailed || /AUTHENTICATIONFAILED|AUTHORIZATIONFAILED/i.test(text)) return new ArchiverError('FORBIDDEN', `imap ${what}: login refused`, { cause: err });
+  if (/throttl|try again|UNAVAILABLE|LIMIT|Suggested Backoff/i.test(text)) return new ArchiverError('RATE_LIMITED', `imap ${what}: ${text.trim()}`, { cause: err, retryAfterSeconds: 5 });
+  if (/TOOBIG|too large|exceeded/i.test(text)) return new ArchiverError('TOO_LARGE', `imap ${what}: ${text.trim()}`, { cause: err });
+  if (e.responseStatus === 'NO' || e.responseStatus === 'BAD') return new ArchiverError('BAD_INPUT', `imap ${what}: ${text.trim()}`, { cause: err });
+  // Connection-level failures (refused, reset, timeout, closed) may heal.
+  return new ArchiverError('UNAVAILABLE', `imap ${what}: ${text.trim() || String(err)}`, { cause: err });
+}
