@@ -1,11 +1,84 @@
+import { buffer } from 'node:stream/consumers';
 import type { Config } from '../../config/schema.js';
 import { ArchiverError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { MailboxSink } from '../sink.js';
+import { createLimiter } from '../../webex/limiter.js';
+import type { ImportRequest, MailboxSink } from '../sink.js';
+import { graphRequest } from './graph-http.js';
+import { clientCredentialsToken, type GraphTokenSource } from './token.js';
 
-/** Placeholder until the Graph sink lands: refuses clearly at start-up instead of failing per item. */
-export function createGraphSink(config: Pick<Config, 'graphTenantId' | 'graphClientId'>, logger: Logger): MailboxSink {
-  void logger;
-  if (!config.graphTenantId || !config.graphClientId) throw new ArchiverError('CONFIG', 'WXA_GRAPH_TENANT_ID: the graph sink needs a tenant and client id');
-  throw new ArchiverError('CONFIG', 'WXA_SINK: graph is not available in this build');
+/**
+ * Microsoft 365 through Graph (beta `importMime`, which creates a non-draft message as if
+ * delivered; microsoft-graph.md §3). Per item: the "Webex Teams" child of the Inbox (found by
+ * $filter or created, cached), a Message-ID lookup by `internetMessageId` (§4) so nothing is
+ * imported twice, then POST .../importMime with the base64 MIME as text/plain. At most 4 requests
+ * in flight per mailbox (Exchange's MailboxConcurrency limit, §5).
+ */
+const MAILBOX_CONCURRENCY = 4;
+
+/** OData string literal: single quotes doubled; then percent-encoded as a query value (RFC 3986). */
+export function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+export function createGraphSink(config: Pick<Config, 'graphBaseUrl' | 'graphAuthority' | 'graphTenantId' | 'graphClientId' | 'graphClientSecret'>, logger: Logger, opts: { token?: GraphTokenSource } = {}): MailboxSink {
+  if (!config.graphTenantId) throw new ArchiverError('CONFIG', 'WXA_GRAPH_TENANT_ID: required for the graph sink');
+  if (!config.graphClientId) throw new ArchiverError('CONFIG', 'WXA_GRAPH_CLIENT_ID: required for the graph sink');
+  if (!config.graphClientSecret) throw new ArchiverError('CONFIG', 'WXA_GRAPH_CLIENT_SECRET: required for the graph sink');
+  const log = logger.child({ component: 'graph-sink' });
+  const token = opts.token ?? clientCredentialsToken({ authority: config.graphAuthority, tenantId: config.graphTenantId, clientId: config.graphClientId, clientSecret: config.graphClientSecret });
+  const base = config.graphBaseUrl.replace(/\/+$/, '');
+  const limiters = new Map<string, ReturnType<typeof createLimiter>>();
+  const folders = new Map<string, Promise<string>>();
+  const user = (mailbox: string) => `${base}/users/${encodeURIComponent(mailbox)}`;
+  const limited = <T>(mailbox: string, fn: () => Promise<T>): Promise<T> => {
+    let l = limiters.get(mailbox);
+    if (!l) { l = createLimiter(MAILBOX_CONCURRENCY); limiters.set(mailbox, l); }
+    return l.run(fn);
+  };
+
+  async function findOrCreateFolder(mailbox: string, name: string): Promise<string> {
+    const filter = encodeURIComponent(`displayName eq ${odataString(name)}`);
+    const found = await limited(mailbox, () => graphRequest<{ value: { id: string }[] }>(token, 'GET', `${user(mailbox)}/mailFolders/inbox/childFolders?$filter=${filter}&$select=id,displayName`));
+    if (found.body.value?.[0]) return found.body.value[0].id;
+    try {
+      const created = await limited(mailbox, () => graphRequest<{ id: string }>(token, 'POST', `${user(mailbox)}/mailFolders/inbox/childFolders`, { json: { displayName: name } }));
+      log.info({ mailbox, folder: name }, 'created mail folder');
+      return created.body.id;
+    } catch (err) {
+      // Created by someone else in between (ErrorFolderExists, 409 or 400): look it up again.
+      if ((err as { graphCode?: string }).graphCode === 'ErrorFolderExists') return findOrCreateFolder(mailbox, name);
+      throw err;
+    }
+  }
+
+  function folderId(mailbox: string, name: string): Promise<string> {
+    const key = `${mailbox}\u0000${name}`;
+    let f = folders.get(key);
+    if (!f) {
+      f = findOrCreateFolder(mailbox, name);
+      f.catch(() => folders.delete(key));
+      folders.set(key, f);
+    }
+    return f;
+  }
+
+  return {
+    name: 'graph',
+    async importItem(item: ImportRequest) {
+      const folder = await folderId(item.mailbox, item.folder);
+      const filter = encodeURIComponent(`internetMessageId eq ${odataString(item.messageId)}`);
+      const existing = await limited(item.mailbox, () => graphRequest<{ value: { id: string }[] }>(token, 'GET', `${user(item.mailbox)}/mailFolders/${encodeURIComponent(folder)}/messages?$filter=${filter}&$select=id,internetMessageId`));
+      if (existing.body.value?.length) return { status: 'duplicate', ref: existing.body.value[0]!.id };
+      const mime = (await buffer(await item.open())).toString('base64');
+      const created = await limited(item.mailbox, () => graphRequest<{ id: string }>(token, 'POST', `${user(item.mailbox)}/mailFolders/${encodeURIComponent(folder)}/importMime`, { text: mime }));
+      return { status: 'imported', ref: created.body.id };
+    },
+    async countItems(mailbox, name) {
+      const folder = await folderId(mailbox, name);
+      const res = await limited(mailbox, () => graphRequest<{ totalItemCount?: number }>(token, 'GET', `${user(mailbox)}/mailFolders/${encodeURIComponent(folder)}`));
+      return res.body.totalItemCount ?? 0;
+    },
+    async close() { /* fetch keeps no per-sink state */ },
+  };
 }
