@@ -11,8 +11,13 @@ export function onShutdown(name: string, stop: () => Promise<unknown>): void {
   stoppers.push({ name, stop });
   if (installed) return;
   installed = true;
+  let firstAt = 0;
   const handler = (signal: NodeJS.Signals) => {
+    // npm and tsx both relay Ctrl-C, so one keypress can arrive twice within moments: only a
+    // second signal a little later means "force".
+    if (stopping && Date.now() - firstAt < 1500) return;
     if (stopping) { process.stderr.write(`${signal} again: exiting now\n`); process.exit(130); }
+    firstAt = Date.now();
     process.stderr.write(`${signal}: stopping cleanly (again to force)\n`);
     void shutdown().then(() => process.exit(0));
   };

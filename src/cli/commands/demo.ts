@@ -59,7 +59,7 @@ export const demoCommand: Command = {
       publisher: service.rt.publisher, checkpoints: kafkaCheckpoints(service.rt),
     };
     const crawl = async () => {
-      const r = await crawlEvents(crawlerDeps, { now: new Date(), overlapMinutes: config.crawlOverlapMinutes, windowMinutes: config.crawlWindowMinutes, firstRunLookbackHours: config.crawlFirstLookbackDays * 24 * (simulated ? 5 : 1) });
+      const r = await crawlEvents(crawlerDeps, { now: new Date(), overlapMinutes: config.crawlOverlapMinutes, windowMinutes: simulated ? 24 * 60 : config.crawlWindowMinutes, firstRunLookbackHours: config.crawlFirstLookbackDays * 24 * (simulated ? 5 : 1) });
       say(`Reconciliation crawl: ${r.windows} windows, ${r.published} raw records (duplicates of webhook captures are dropped by dedupe)`);
     };
 
