@@ -15,7 +15,8 @@ export function hydrateProcessor(deps: { config: Config; blob: BlobStore; logger
   return {
     name: 'hydrate',
     input: 'webhooks',
-    chunkSize: 20,
+    chunkSize: 50,
+    keyConcurrency: 4,
     transform: (delivery) => hydrateDelivery(delivery, capture),
   };
 }

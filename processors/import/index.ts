@@ -1,3 +1,4 @@
+import { cachedReader } from '../../src/blob/read-cache.js';
 import type { BlobStore } from '../../src/blob/store.js';
 import type { Config } from '../../src/config/schema.js';
 import type { ImportTask } from '../../src/kafka/records.js';
@@ -8,11 +9,13 @@ import { importTask } from './transform.js';
 
 export function importProcessor(deps: { config: Config; blob: BlobStore; sink: MailboxSink }): ProcessorSpec<ImportTask> {
   const { blob, sink, config } = deps;
+  const read = cachedReader((c, n) => blob.openRead(c, n));
   return {
     name: 'import',
     input: 'imports',
-    chunkSize: 20,
-    transform: (task) => importTask(task, { sink, folder: config.mailFolder, open: (t) => blob.openRead(t.container, t.blobName), now: () => new Date() }),
+    chunkSize: 50,
+    keyConcurrency: 8,
+    transform: (task) => importTask(task, { sink, folder: config.mailFolder, open: (t) => read(t.container, t.blobName, t.size), now: () => new Date() }),
     onDeadLetter: (task, err) => task ? [outcome('failed', 'import', task, { mailbox: task.mailbox, participantEmail: task.participantEmail, reason: `${err.code}: ${err.message}`, size: task.size })] : [],
   };
 }

@@ -2,7 +2,7 @@ import type { BlobStore } from '../../src/blob/store.js';
 import type { Config } from '../../src/config/schema.js';
 import type { EmailPlan } from '../../src/kafka/records.js';
 import type { ProcessorSpec } from '../../src/kafka/runner.js';
-import { renderMime } from '../../src/mail/render.js';
+import { encodedSize, renderMime } from '../../src/mail/render.js';
 import { stagePlan } from './transform.js';
 
 export function stageProcessor(deps: { config: Config; blob: BlobStore }): ProcessorSpec<EmailPlan> {
@@ -10,11 +10,12 @@ export function stageProcessor(deps: { config: Config; blob: BlobStore }): Proce
   return {
     name: 'stage',
     input: 'limited',
-    chunkSize: 20,
+    chunkSize: 50,
+    keyConcurrency: 8,
     transform: (plan) => stagePlan(plan, {
       stagingContainer: config.stagingContainer,
       render: (p) => renderMime(p, (ref) => blob.openRead(ref.container, ref.blobName)),
-      write: (container, name, body) => blob.putStream(container, name, body, { contentType: 'message/rfc822', metadata: { itemid: encodeURIComponent(plan.itemId) } }),
+      write: (container, name, body) => blob.putStream(container, name, body, { contentType: 'message/rfc822', metadata: { itemid: encodeURIComponent(plan.itemId) }, expectedSize: encodedSize(plan) }),
     }),
   };
 }

@@ -14,7 +14,8 @@ export interface StoredBlob { container: string; blobName: string; size: number;
 export interface BlobStore {
   ensureContainers(): Promise<void>;
   /** Streams `body` to container/blobName, hashing as it goes. */
-  putStream(container: string, blobName: string, body: Readable, opts?: { contentType?: string; metadata?: Record<string, string> }): Promise<StoredBlob>;
+  /** `expectedSize` (when known and small) lets the store use a single Put Blob. */
+  putStream(container: string, blobName: string, body: Readable, opts?: { contentType?: string; metadata?: Record<string, string>; expectedSize?: number }): Promise<StoredBlob>;
   /** Streams `body` to a temporary blob, then names it by its SHA-256 (content addressing). */
   putContentAddressed(container: string, body: Readable, opts?: { contentType?: string; metadata?: Record<string, string> }): Promise<StoredBlob>;
   openRead(container: string, blobName: string): Promise<Readable>;
@@ -24,6 +25,7 @@ export interface BlobStore {
 }
 
 const BLOCK_SIZE = 4 * 1024 * 1024;
+const SINGLE_PUT_MAX = 4 * 1024 * 1024;
 const CONCURRENCY = 4;
 
 export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'attachmentsContainer' | 'stagingContainer'>): BlobStore {
@@ -35,7 +37,17 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
     return c;
   };
 
-  async function upload(containerName: string, blobName: string, body: Readable, opts: { contentType?: string; metadata?: Record<string, string> } = {}): Promise<StoredBlob> {
+  async function upload(containerName: string, blobName: string, body: Readable, opts: { contentType?: string; metadata?: Record<string, string>; expectedSize?: number } = {}): Promise<StoredBlob> {
+    const headers = { blobHTTPHeaders: { blobContentType: opts.contentType ?? 'application/octet-stream' }, metadata: opts.metadata };
+    if (opts.expectedSize !== undefined && opts.expectedSize <= SINGLE_PUT_MAX) {
+      // Small bodies (most chat items): one Put Blob instead of staged blocks. uploadStream would
+      // allocate block buffers of 4 MB x concurrency for a few kilobytes.
+      const chunks: Buffer[] = [];
+      for await (const c of body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
+      const data = Buffer.concat(chunks);
+      await wrap(`upload ${containerName}/${blobName}`, () => container(containerName).getBlockBlobClient(blobName).upload(data, data.length, headers));
+      return { container: containerName, blobName, size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+    }
     const hash = createHash('sha256');
     let size = 0;
     // Hash and count on the way through; the SDK reads the stream in blocks (flat memory).

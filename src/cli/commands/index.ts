@@ -27,5 +27,6 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'replay', summary: "move a processor's consumer group to the earliest offset or a time, so records flow again", load: async () => (await import('./replay.js')).replayCommand },
   { name: 'crawl', summary: 'reconciliation crawl from the Events API checkpoint; --since backfills; --schedule daily', load: async () => (await import('./crawl.js')).crawlCommand },
   { name: 'webhooks', summary: 'register, list or repair (re-activate) the Webex webhooks', load: async () => (await import('./webhooks.js')).webhooksCommand },
+  { name: 'bench', summary: 'benchmark the real pipeline with ratios to raw ceilings measured in the same run', load: async () => (await import('./bench.js')).benchCommand },
   { name: 'config', summary: 'print the effective configuration (secrets redacted), or --docs', load: async () => (await import('./config.js')).configCommand },
 ];

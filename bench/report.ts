@@ -1,0 +1,68 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Ceiling } from './ceilings.js';
+import type { StageSample } from './stage-sampler.js';
+import { rate, round } from './stats.js';
+
+export interface BenchReport {
+  at: string;
+  org: { messages: number; versions: number; users: number; rooms: number };
+  endToEnd: { ms: number; versions: number; mailboxItems: number; messagesPerSecond: number; itemsPerSecond: number };
+  stages: (StageSample & { perSecond: number })[];
+  ceilings: Ceiling[];
+  ratios: { name: string; rate: number; ceiling: string; ceilingRate: number; ratio: number; target?: number }[];
+  latency: { offeredPerSecond: number; count: number; p50: number; p95: number; p99: number };
+  resources: { cpuPercent: number; peakRssMb: number; rssGrowthMb: number; note: string };
+  settings: Record<string, unknown>;
+}
+
+export function stageRate(s: StageSample): number {
+  // Records over the time from the start of the run to the stage's last movement: a stage that
+  // finishes within one sample still gets an honest (lower-bound) rate.
+  return s.lastMs !== null && s.lastMs > s.startMs ? rate(s.records, s.lastMs - s.startMs) : 0;
+}
+
+export function toMarkdown(r: BenchReport): string {
+  const lines = [
+    `# webex-archiver benchmark, ${r.at}`,
+    '',
+    `Organization: ${r.org.messages} messages (${r.org.versions} versions incl. edits and deletions), ${r.org.users} people, ${r.org.rooms} spaces.`,
+    '',
+    '## End to end (crawler capture → every mailbox over IMAP)',
+    '',
+    `- ${round(r.endToEnd.messagesPerSecond)} message versions/s, ${round(r.endToEnd.itemsPerSecond)} mailbox items/s (${r.endToEnd.mailboxItems} items in ${round(r.endToEnd.ms / 1000)} s)`,
+    `- capture latency at ${round(r.latency.offeredPerSecond)} msg/s offered (about half the sustainable rate), ${r.latency.count} messages: p50 ${round(r.latency.p50 / 1000, 2)} s, p95 ${round(r.latency.p95 / 1000, 2)} s, p99 ${round(r.latency.p99 / 1000, 2)} s`,
+    `- one process for every processor: CPU ${round(r.resources.cpuPercent)}% of one core, peak RSS ${round(r.resources.peakRssMb)} MB, RSS growth over the run ${round(r.resources.rssGrowthMb)} MB`,
+    '',
+    '## Ratios to raw ceilings measured in this run',
+    '',
+    '| what | rate /s | ceiling | ceiling /s | ratio | target |',
+    '|---|---|---|---|---|---|',
+    ...r.ratios.map((x) => `| ${x.name} | ${round(x.rate)} | ${x.ceiling} | ${round(x.ceilingRate)} | ${round(x.ratio * 100)}% | ${x.target ? `${x.target * 100}%` : ''} |`),
+    '',
+    '## Stages',
+    '',
+    '| stage | records | records/s | max lag |',
+    '|---|---|---|---|',
+    ...r.stages.map((s) => `| ${s.stage} | ${s.records} | ${round(s.perSecond)} | ${s.maxLag} |`),
+    '',
+    '## Ceilings',
+    '',
+    ...r.ceilings.map((c) => `- ${c.name}: ${round(c.perSecond)}/s (${c.detail}, ${round(c.ms / 1000, 2)} s)`),
+    '',
+    `Settings: ${JSON.stringify(r.settings)}`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export function writeReport(r: BenchReport, dir: string): { json: string; md: string } {
+  mkdirSync(dir, { recursive: true });
+  const stamp = r.at.replace(/[:.]/g, '-');
+  const json = path.join(dir, `bench-${stamp}.json`);
+  const md = path.join(dir, `bench-${stamp}.md`);
+  writeFileSync(json, JSON.stringify(r, null, 2));
+  writeFileSync(md, toMarkdown(r));
+  writeFileSync(path.join(dir, 'bench-latest.md'), toMarkdown(r));
+  return { json, md };
+}

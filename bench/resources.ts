@@ -1,0 +1,28 @@
+/** CPU and peak memory of this process (every processor runs in it during the benchmark). */
+export function startResourceSampler(everyMs = 250) {
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  let peakRss = process.memoryUsage().rss;
+  const rssSeries: number[] = [];
+  const timer = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    peakRss = Math.max(peakRss, rss);
+    rssSeries.push(rss);
+  }, everyMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      const cpu = process.cpuUsage(cpu0);
+      const wallMs = Date.now() - t0;
+      // Memory flatness: the mean of the last quarter of samples against the second quarter.
+      const q = Math.floor(rssSeries.length / 4);
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+      return {
+        cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+        peakRssMb: peakRss / 1024 / 1024,
+        rssGrowthMb: q > 0 ? (mean(rssSeries.slice(3 * q)) - mean(rssSeries.slice(q, 2 * q))) / 1024 / 1024 : 0,
+      };
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { buffer } from 'node:stream/consumers';
+import { infraUp } from '../infra/index.js';
+import { createProcessor } from '../processors/index.js';
+import { kafkaCheckpoints } from '../src/capture/checkpoints.js';
+import { crawlEvents } from '../src/capture/crawler.js';
+import { createRoomCache } from '../src/capture/room-cache.js';
+import { applyRegistration } from '../src/capture/webhook-registration.js';
+import { createWebexFromConfig } from '../src/capture/webex-source.js';
+import { loadConfig } from '../src/config/load.js';
+import type { Outcome, RawMessage, StagedItem } from '../src/kafka/records.js';
+import { readTopicToEnd } from '../src/kafka/read-topic.js';
+import { runProcessor, type RunningProcessor } from '../src/kafka/runner.js';
+import { topicName } from '../src/kafka/topics.js';
+import { startService } from '../src/service/service.js';
+import { createSink } from '../src/sinks/sink.js';
+import { generateOrg, startWebexSimulator } from '../src/simulator/index.js';
+import { blobUpload, imapAppend, kafkaPassThrough } from './ceilings.js';
+import { latencyPercentiles, offerLiveLoad } from './latency.js';
+import type { BenchReport } from './report.js';
+import { stageRate } from './report.js';
+import { startResourceSampler } from './resources.js';
+import { startStageSampler } from './stage-sampler.js';
+import { rate } from './stats.js';
+
+export interface BenchOptions { messages: number; users: number; rooms: number; seed: number; latencySeconds: number; progress: (line: string) => void }
+
+const STAGES = ['convert', 'dedupe', 'limit', 'stage', 'route', 'import'] as const;
+
+/**
+ * The benchmark: a generated organization through the real pipeline on the real local servers
+ * (IMAP into Dovecot), then raw ceilings with the same clients and payloads, then a live load at
+ * half the measured sustainable rate for capture latency.
+ */
+export async function runBench(o: BenchOptions): Promise<BenchReport> {
+  const say = o.progress;
+  await infraUp({ progress: (l) => say(`  ${l}`) });
+  const id = randomBytes(3).toString('hex');
+  const org = generateOrg({ seed: o.seed, users: o.users, rooms: o.rooms, messages: o.messages });
+  const fixture = { ...org, people: org.people.map((p) => ({ ...p, email: p.email.replace('@', `-b${id}@`) })) };
+  const sim = await startWebexSimulator({ fixture });
+  const config = loadConfig(process.env, {
+    WXA_TOPIC_PREFIX: `bench-${id}.`, WXA_SINK: 'imap', WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_RECEIVER_PORT: '0',
+    WXA_BLOB_ATTACHMENTS_CONTAINER: `bench-att-${id}`, WXA_BLOB_STAGING_CONTAINER: `bench-stg-${id}`,
+    WXA_FALLBACK_MAILBOX: `compliance-b${id}@example.com`, WXA_LOG_LEVEL: process.env.WXA_LOG_LEVEL ?? 'warn',
+  });
+  const service = await startService(config, { processors: [], receiver: true });
+  const rt = service.rt;
+  const resources = startResourceSampler();
+  const running: RunningProcessor[] = [];
+  try {
+    say(`capture: crawling ${o.messages} messages from the simulator into webex.raw.v1`);
+    const crawlDeps = { source: service.source, reader: service.source, blob: rt.blob, rooms: createRoomCache(service.source), attachmentsContainer: config.attachmentsContainer, logger: rt.logger, publisher: rt.publisher, checkpoints: kafkaCheckpoints(rt) };
+    const captured = await crawlEvents(crawlDeps, { now: new Date(), overlapMinutes: 0, windowMinutes: 60 * 24 * 30, firstRunLookbackHours: 24 * 400 });
+
+    say(`pipeline: ${captured.published} raw records through ${STAGES.join(' → ')} into Dovecot`);
+    const sampler = startStageSampler(rt.kafka, config, STAGES);
+    const sink = createSink(config, rt.logger);
+    const t0 = Date.now();
+    for (const name of STAGES) running.push(await runProcessor(await createProcessor(name, { ...rt, sink: async () => sink }), rt));
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const imp = sampler.samples.get('import')!;
+      say(`  ${Math.round((Date.now() - t0) / 1000)} s: ${STAGES.map((s) => `${s} ${sampler.samples.get(s)!.records}`).join(', ')} (import lag max ${imp.maxLag})`);
+      if (await sampler.drained()) break;
+    }
+    const endMs = Date.now() - t0;
+    await sampler.stop();
+    const outcomes: Outcome[] = [];
+    await readTopicToEnd<Outcome>(rt.kafka, rt.serde, topicName(config, 'outcomes'), (v) => v && outcomes.push(v));
+    const items = outcomes.filter((x) => x.kind === 'imported' || x.kind === 'partial').length;
+    const versions = sim.expected().length;
+    const stages = STAGES.map((s) => ({ ...sampler.samples.get(s)!, perSecond: stageRate(sampler.samples.get(s)!) }));
+
+    say('ceilings: Kafka pass-through, IMAP APPEND, blob upload, with the same clients and sizes');
+    const raws: RawMessage[] = [];
+    await readTopicToEnd<RawMessage>(rt.kafka, rt.serde, topicName(config, 'raw'), (v) => v && raws.length < 200 && raws.push(v));
+    const rawBytes = Math.round((await Promise.all(raws.slice(0, 50).map((r) => rt.serde.encode('raw', r)))).reduce((s, b) => s + b.length, 0) / Math.min(50, raws.length));
+    const staged: StagedItem[] = [];
+    await readTopicToEnd<StagedItem>(rt.kafka, rt.serde, topicName(config, 'staged'), (v) => v && staged.push(v));
+    const sample = staged.slice(0, Math.min(staged.length, 400));
+    const emls = await Promise.all(sample.map(async (s) => buffer(await rt.blob.openRead(s.container, s.blobName))));
+    const kafkaCeiling = await kafkaPassThrough(rt.kafka, config, Math.max(2000, captured.published * 2), rawBytes);
+    const imapCeiling = await imapAppend(config, emls, config.processorConcurrency, id);
+    const blobCeiling = await blobUpload(rt.blob, config.stagingContainer, emls, config.processorConcurrency);
+
+    const sustainable = rate(versions, endMs);
+    const offered = Math.max(1, Math.min(50, sustainable / 2));
+    say(`latency: hydrate on, ${o.latencySeconds} s of live messages at ${offered.toFixed(1)}/s (half of ${sustainable.toFixed(1)}/s)`);
+    running.push(await runProcessor(await createProcessor('hydrate', { ...rt, source: service.source, sink: async () => sink }), rt));
+    await applyRegistration(createWebexFromConfig(config, rt.logger), `${service.url}/webhooks/webex`, config.webhookSecret);
+    const roomIds = [...new Set(sim.expected().filter((v) => v.roomType === 'group').map((v) => v.roomId))].slice(0, 8);
+    const created = await offerLiveLoad(sim.baseUrl, roomIds, offered, o.latencySeconds);
+    let latency = latencyPercentiles([], created);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const all: Outcome[] = [];
+      await readTopicToEnd<Outcome>(rt.kafka, rt.serde, topicName(config, 'outcomes'), (v) => v && all.push(v));
+      latency = latencyPercentiles(all, created);
+      if (latency.count >= created.size) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const res = resources.stop();
+    await sink.close();
+    const e2eItems = rate(items, endMs);
+    const byName = (n: string) => stages.find((s) => s.stage === n)!.perSecond;
+    return {
+      at: new Date().toISOString(),
+      org: { messages: o.messages, versions, users: o.users, rooms: o.rooms },
+      endToEnd: { ms: endMs, versions, mailboxItems: items, messagesPerSecond: rate(versions, endMs), itemsPerSecond: e2eItems },
+      stages,
+      ceilings: [kafkaCeiling, imapCeiling, blobCeiling],
+      ratios: [
+        { name: 'end-to-end mailbox items', rate: e2eItems, ceiling: imapCeiling.name, ceilingRate: imapCeiling.perSecond, ratio: e2eItems / imapCeiling.perSecond, target: 0.7 },
+        { name: 'import stage (items)', rate: byName('import'), ceiling: imapCeiling.name, ceilingRate: imapCeiling.perSecond, ratio: byName('import') / imapCeiling.perSecond },
+        { name: 'stage stage (.eml to blob)', rate: byName('stage'), ceiling: blobCeiling.name, ceilingRate: blobCeiling.perSecond, ratio: byName('stage') / blobCeiling.perSecond },
+        ...(['convert', 'dedupe', 'limit', 'route'] as const).map((s) => ({ name: `${s} stage (records)`, rate: byName(s), ceiling: kafkaCeiling.name, ceilingRate: kafkaCeiling.perSecond, ratio: byName(s) / kafkaCeiling.perSecond })),
+      ],
+      latency: { offeredPerSecond: offered, ...latency },
+      resources: { ...res, note: 'all processors, the receiver and the simulator run in this one process' },
+      settings: { processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
+    };
+  } finally {
+    for (const r of running.reverse()) await r.stop().catch(() => undefined);
+    await service.stop().catch(() => undefined);
+    await sim.close();
+  }
+}

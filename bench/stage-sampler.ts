@@ -1,0 +1,62 @@
+import type { Kafka } from 'kafkajs';
+import type { Config } from '../src/config/schema.js';
+import { STAGE_INPUTS } from '../src/ops/stages.js';
+import { groupName, topicName } from '../src/kafka/topics.js';
+
+/**
+ * Polls each processor group's committed offsets and its input's end offsets: per-stage
+ * throughput (records committed between first and last movement) and the highest lag seen.
+ */
+export interface StageSample { stage: string; records: number; startMs: number; firstMs: number | null; lastMs: number | null; maxLag: number }
+
+export function startStageSampler(kafka: Kafka, config: Pick<Config, 'topicPrefix'>, stages: readonly string[], everyMs = 500) {
+  const samples = new Map<string, StageSample>(stages.map((s) => [s, { stage: s, records: 0, startMs: Date.now(), firstMs: null, lastMs: null, maxLag: 0 }]));
+  const baseline = new Map<string, number>();
+  const admin = kafka.admin();
+  let stopped = false;
+  const total = (xs: { offset: string }[]) => xs.reduce((s, x) => s + Math.max(0, Number(x.offset)), 0);
+  const loop = (async () => {
+    await admin.connect();
+    while (!stopped) {
+      const now = Date.now();
+      for (const stage of stages) {
+        const topic = topicName(config, STAGE_INPUTS[stage as keyof typeof STAGE_INPUTS]);
+        const [ends, committed] = await Promise.all([
+          admin.fetchTopicOffsets(topic),
+          admin.fetchOffsets({ groupId: groupName(config, stage), topics: [topic] }),
+        ]);
+        const c = total(committed[0]!.partitions);
+        const s = samples.get(stage)!;
+        // Fresh groups for each run (own topic prefix): everything committed was done in this run.
+        if (!baseline.has(stage)) baseline.set(stage, 0);
+        const done = c - baseline.get(stage)!;
+        if (done > s.records) {
+          if (s.firstMs === null) s.firstMs = now;
+          s.lastMs = now;
+          s.records = done;
+        }
+        s.maxLag = Math.max(s.maxLag, total(ends.map((e) => ({ offset: e.high }))) - c);
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+    await admin.disconnect();
+  })();
+  return {
+    samples,
+    async stop() { stopped = true; await loop; },
+    /** True once every stage's committed offsets reach its input's end. */
+    async drained(): Promise<boolean> {
+      const a = kafka.admin();
+      await a.connect();
+      try {
+        for (const stage of stages) {
+          const topic = topicName(config, STAGE_INPUTS[stage as keyof typeof STAGE_INPUTS]);
+          const ends = await a.fetchTopicOffsets(topic);
+          const [c] = await a.fetchOffsets({ groupId: groupName(config, stage), topics: [topic] });
+          if (total(c!.partitions) < total(ends.map((e) => ({ offset: e.high })))) return false;
+        }
+        return true;
+      } finally { await a.disconnect(); }
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { ROOT } from '../../../infra/paths.js';
+import { runBench } from '../../../bench/run-bench.js';
+import { toMarkdown, writeReport } from '../../../bench/report.js';
+import { parseFlags, type Command } from '../command.js';
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'benchmark the real pipeline on the local servers, with ratios to raw ceilings measured in the same run',
+  usage: `webex-archiver bench [--messages N] [--users N] [--rooms N] [--seed N] [--latency-seconds N]
+
+  Generates an organization in the simulator, pushes it through the real pipeline into Dovecot,
+  measures Kafka pass-through, IMAP APPEND and blob upload ceilings with the same clients and files,
+  then a live load at half the sustainable rate for capture latency (p50/p95/p99).
+  Writes reports/bench-<time>.json and .md (and reports/bench-latest.md).`,
+  async run(argv) {
+    const { values } = parseFlags(argv, {
+      messages: { type: 'string', default: '1500' }, users: { type: 'string', default: '16' }, rooms: { type: 'string', default: '10' },
+      seed: { type: 'string', default: '7' }, 'latency-seconds': { type: 'string', default: '15' },
+    });
+    const report = await runBench({
+      messages: Number(values.messages), users: Number(values.users), rooms: Number(values.rooms), seed: Number(values.seed),
+      latencySeconds: Number(values['latency-seconds']), progress: (l) => process.stderr.write(`${l}\n`),
+    });
+    const files = writeReport(report, path.join(ROOT, 'reports'));
+    process.stdout.write(toMarkdown(report));
+    process.stdout.write(`\nreport: ${files.md}\n        ${files.json}\n`);
+    return 0;
+  },
+};

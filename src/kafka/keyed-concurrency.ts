@@ -1,0 +1,25 @@
+/**
+ * Runs `work` over a chunk of records with up to `limit` keys in flight at once, records of one key
+ * strictly in order (a mailbox's appends, a room's versions), and returns the results in the
+ * chunk's original order so outputs and commits stay deterministic.
+ */
+export async function mapByKey<T, R>(items: readonly T[], keyOf: (item: T) => string | null, limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  if (limit <= 1) {
+    for (let i = 0; i < items.length; i++) results[i] = await work(items[i]!);
+    return results;
+  }
+  const groups = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const k = keyOf(item) ?? `\u0000${i}`;
+    const g = groups.get(k);
+    if (g) g.push(i); else groups.set(k, [i]);
+  });
+  const queue = [...groups.values()];
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
+    for (let g = queue.shift(); g; g = queue.shift()) {
+      for (const i of g) results[i] = await work(items[i]!);
+    }
+  }));
+  return results;
+}
