@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { Config } from '../src/config/schema.js';
 import { STAGE_INPUTS } from '../src/ops/stages.js';
 import { groupName, topicName } from '../src/kafka/topics.js';
+import { fetchTopicOffsets } from '../src/kafka/admin-offsets.js';
 
 /**
  * Polls each processor group's committed offsets and its input's end offsets: per-stage
@@ -22,7 +23,7 @@ export function startStageSampler(kafka: Kafka, config: Pick<Config, 'topicPrefi
       for (const stage of stages) {
         const topic = topicName(config, STAGE_INPUTS[stage as keyof typeof STAGE_INPUTS]);
         const [ends, committed] = await Promise.all([
-          admin.fetchTopicOffsets(topic),
+          fetchTopicOffsets(admin, topic),
           admin.fetchOffsets({ groupId: groupName(config, stage), topics: [topic] }),
         ]);
         const c = total(committed[0]!.partitions);
@@ -51,7 +52,7 @@ export function startStageSampler(kafka: Kafka, config: Pick<Config, 'topicPrefi
       try {
         for (const stage of stages) {
           const topic = topicName(config, STAGE_INPUTS[stage as keyof typeof STAGE_INPUTS]);
-          const ends = await a.fetchTopicOffsets(topic);
+          const ends = await fetchTopicOffsets(a, topic);
           const [c] = await a.fetchOffsets({ groupId: groupName(config, stage), topics: [topic] });
           if (total(c!.partitions) < total(ends.map((e) => ({ offset: e.high })))) return false;
         }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { CACHE_DIR, HOST, PORTS, ROOT, RUN_DIR } from './paths.js';
-import { logFile, runToCompletion, spawnDetached } from './process.js';
+import { isAlive, logFile, pidFile, readPid, runToCompletion, spawnDetached, stopPid, waitFor } from './process.js';
 import type { LocalServer } from './server.js';
 
 /** Apache Kafka in KRaft combined mode (broker + controller), one node, from Maven Central jars. */
@@ -67,6 +67,30 @@ function clusterId(): string {
   }
 }
 
+function launchBroker(): number {
+  return spawnDetached('kafka', 'java', [
+    '-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExplicitGCInvokesConcurrent',
+    '-Djava.awt.headless=true', `-Dkafka.logs.dir=${path.join(DIR, 'logs')}`,
+    `-Dlog4j2.configurationFile=${path.join(DIR, 'log4j2.properties')}`,
+    '-cp', `${LIBS}/*`, 'kafka.Kafka', path.join(DIR, 'server.properties'),
+  ]);
+}
+
+/**
+ * Restarts the broker we started, keeping its data (the soak test's "broker restart"): a
+ * controlled shutdown, then the same storage started again.
+ */
+export async function restartKafkaKeepingData(progress: (line: string) => void = () => undefined): Promise<number> {
+  const pid = readPid(pidFile('kafka'));
+  if (pid === undefined || !isAlive(pid)) throw new Error('kafka: not started by this project; nothing to restart');
+  progress(`kafka: stopping pid ${pid} (data kept)`);
+  await stopPid(pid);
+  const next = launchBroker();
+  await waitFor('kafka', () => kafkaServer.healthy(), kafkaServer.startTimeoutMs, () => isAlive(next));
+  progress(`kafka: restarted as pid ${next}`);
+  return next;
+}
+
 export const kafkaServer: LocalServer = {
   name: 'kafka',
   endpoint: `${HOST}:${PORTS.kafka}`,
@@ -90,16 +114,10 @@ export const kafkaServer: LocalServer = {
     const props = path.join(DIR, 'server.properties');
     writeFileSync(props, serverProperties());
     writeFileSync(path.join(DIR, 'log4j2.properties'), LOG4J2);
-    const cp = `${LIBS}/*`;
     progress('kafka: formatting storage');
-    runToCompletion('kafka', 'java', ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', props, '--ignore-formatted']);
+    runToCompletion('kafka', 'java', ['-cp', `${LIBS}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', props, '--ignore-formatted']);
     progress(`kafka: starting broker on ${this.endpoint} (log: ${logFile('kafka')})`);
-    return spawnDetached('kafka', 'java', [
-      '-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExplicitGCInvokesConcurrent',
-      '-Djava.awt.headless=true', `-Dkafka.logs.dir=${path.join(DIR, 'logs')}`,
-      `-Dlog4j2.configurationFile=${path.join(DIR, 'log4j2.properties')}`,
-      '-cp', cp, 'kafka.Kafka', props,
-    ]);
+    return launchBroker();
   },
 
   async healthy() {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { Serde } from './serde.js';
+import { fetchTopicOffsets } from './admin-offsets.js';
 
 /**
  * Reads a whole topic from the earliest offset up to the end offsets seen at the start, then
@@ -12,7 +13,7 @@ export async function readTopicToEnd<T>(kafka: Kafka, serde: Serde, topic: strin
   await admin.connect();
   let ends: { partition: number; high: string; low: string }[];
   try {
-    ends = (await admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, high: o.high, low: o.low }));
+    ends = (await fetchTopicOffsets(admin, topic)).map((o) => ({ partition: o.partition, high: o.high, low: o.low }));
   } finally {
     await admin.disconnect();
   }

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import { groupName, topicName } from '../kafka/topics.js';
 import { latest, partitionLag, sumLag, type GroupLag } from './lag.js';
 import { STAGE_INPUTS, STAGE_NAMES } from './stages.js';
+import { fetchTopicOffsets } from '../kafka/admin-offsets.js';
 
 /**
  * Reads every processor group's committed offsets and its input topic's earliest and end
@@ -28,7 +29,7 @@ export async function fetchPipelineLag(admin: Admin, config: Pick<Config, 'topic
     const base = { processor, groupId, topic, state: d.state, members: d.members, partitions: [], lagSum: 0, lastCommitAt: null, lastCommitSource: null } satisfies GroupLag;
     if (!existing.has(topic)) return { ...base, error: 'topic does not exist' };
     try {
-      const [ends, fetched] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+      const [ends, fetched] = await Promise.all([fetchTopicOffsets(admin, topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
       const committed = new Map((fetched[0]?.partitions ?? []).map((p) => [p.partition, p]));
       const partitions = ends
         .map((e) => partitionLag({ partition: e.partition, low: e.low, high: e.high, committed: committed.get(e.partition)?.offset, metadata: committed.get(e.partition)?.metadata }))

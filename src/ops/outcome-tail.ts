@@ -6,6 +6,7 @@ import type { Outcome } from '../kafka/records.js';
 import type { Serde } from '../kafka/serde.js';
 import { topicName } from '../kafka/topics.js';
 import { emptyCounts, ISSUE_KINDS, toIssueRow, utcDayStart, type IssueRow, type OutcomeCounts } from './outcome-rows.js';
+import { fetchTopicOffsets, fetchTopicOffsetsByTimestamp } from '../kafka/admin-offsets.js';
 
 export interface OutcomeTailView {
   today: { date: string; counts: OutcomeCounts };
@@ -40,8 +41,8 @@ export async function startOutcomeTail(deps: { kafka: Kafka; serde: Serde; confi
   let starts: { partition: number; offset: string }[];
   let liveFrom: Map<number, bigint>;
   try {
-    starts = await admin.fetchTopicOffsetsByTimestamp(topic, day);
-    liveFrom = new Map((await admin.fetchTopicOffsets(topic)).map((e) => [e.partition, BigInt(e.high)]));
+    starts = await fetchTopicOffsetsByTimestamp(admin, topic, day);
+    liveFrom = new Map((await fetchTopicOffsets(admin, topic)).map((e) => [e.partition, BigInt(e.high)]));
   } finally {
     await admin.disconnect();
   }

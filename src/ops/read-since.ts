@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { ArchiverError } from '../errors.js';
 import type { Serde } from '../kafka/serde.js';
+import { fetchTopicOffsets, fetchTopicOffsetsByTimestamp } from '../kafka/admin-offsets.js';
 
 export interface RecordInfo { partition: number; offset: string; key: string | null; timestamp: number }
 
@@ -19,8 +20,8 @@ export async function readTopicSince<T>(kafka: Kafka, serde: Serde, topic: strin
   try {
     // A topic nobody created yet (a fresh install, another prefix) simply has no records.
     if (!(await admin.listTopics()).includes(topic)) return 0;
-    const ends = await admin.fetchTopicOffsets(topic);
-    const starts = sinceMs > 0 ? await admin.fetchTopicOffsetsByTimestamp(topic, sinceMs) : ends.map((e) => ({ partition: e.partition, offset: e.low }));
+    const ends = await fetchTopicOffsets(admin, topic);
+    const starts = sinceMs > 0 ? await fetchTopicOffsetsByTimestamp(admin, topic, sinceMs) : ends.map((e) => ({ partition: e.partition, offset: e.low }));
     const startOf = new Map(starts.map((s) => [s.partition, BigInt(s.offset)]));
     range = new Map(ends.map((e) => {
       const low = BigInt(e.low);

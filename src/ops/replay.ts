@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import { groupName, topicName } from '../kafka/topics.js';
 import { partitionsForMailbox, type ReplayRequest } from './replay-plan.js';
 import { STAGE_INPUTS } from './stages.js';
+import { fetchTopicOffsets, fetchTopicOffsetsByTimestamp } from '../kafka/admin-offsets.js';
 
 export interface ReplayResult {
   processor: string;
@@ -39,11 +40,11 @@ export async function replay(deps: { kafka: Kafka; config: Pick<Config, 'topicPr
   await admin.connect();
   try {
     const waitedMs = await waitForIdle(admin, groupId, req.processor, opts);
-    const ends = await admin.fetchTopicOffsets(topic);
+    const ends = await fetchTopicOffsets(admin, topic);
     const chosen = req.mailbox ? new Set(partitionsForMailbox(req.mailbox, ends.length)) : undefined;
     const targets = req.target.kind === 'earliest'
       ? ends.map((e) => ({ partition: e.partition, offset: e.low }))
-      : await admin.fetchTopicOffsetsByTimestamp(topic, req.target.at.getTime());
+      : await fetchTopicOffsetsByTimestamp(admin, topic, req.target.at.getTime());
     const partitions = targets.filter((t) => !chosen || chosen.has(t.partition)).sort((a, b) => a.partition - b.partition);
     const [before] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const fromOf = new Map((before?.partitions ?? []).map((p) => [p.partition, Number(p.offset) >= 0 ? p.offset : null]));

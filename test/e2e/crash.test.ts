@@ -16,6 +16,7 @@ import { spawnCli, type CliProcess } from '../support/cli.js';
 import { testEnv, uniqueId, uniqueOrg } from '../support/config.js';
 import { readMailbox } from '../support/imap.js';
 import { waitUntil } from '../support/wait.js';
+import { fetchTopicOffsets } from '../../src/kafka/admin-offsets.js';
 
 const STAGES = ['convert', 'dedupe', 'limit', 'stage', 'route', 'import'] as const;
 
@@ -100,7 +101,7 @@ describe('crash safety: exactly one copy per mailbox under SIGKILL', () => {
       try {
         const total = (xs: { offset: string }[]) => xs.reduce((s, x) => s + Math.max(0, Number(x.offset)), 0);
         for (const [stage, topic] of [['convert', 'raw'], ['dedupe', 'converted'], ['limit', 'unique'], ['stage', 'limited'], ['route', 'staged'], ['import', 'imports']] as const) {
-          const ends = await admin.fetchTopicOffsets(topicName(rt.config, topic));
+          const ends = await fetchTopicOffsets(admin, topicName(rt.config, topic));
           const [c] = await admin.fetchOffsets({ groupId: groupName(rt.config, stage), topics: [topicName(rt.config, topic)] });
           if (total(c!.partitions) !== total(ends)) return false;
         }

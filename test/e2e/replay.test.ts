@@ -13,6 +13,7 @@ import { generateOrg, startWebexSimulator, type WebexSimulator } from '../../src
 import { maildirFolderPath } from '../../src/sinks/maildir.js';
 import { testConfig, uniqueId, uniqueOrg } from '../support/config.js';
 import { waitUntil } from '../support/wait.js';
+import { fetchTopicOffsets } from '../../src/kafka/admin-offsets.js';
 
 // Replay on the Maildir sink: from the earliest offset nothing is duplicated; after one mailbox's
 // folder is deleted, a replay restores exactly that folder.
@@ -28,7 +29,7 @@ describe('replay re-imports only what is missing', () => {
     const admin = service.rt.kafka.admin();
     await admin.connect();
     try {
-      const ends = await admin.fetchTopicOffsets(topicName(config(), topic));
+      const ends = await fetchTopicOffsets(admin, topicName(config(), topic));
       const [c] = await admin.fetchOffsets({ groupId: groupName(config(), processor), topics: [topicName(config(), topic)] });
       const total = (xs: { offset: string }[]) => xs.reduce((s, x) => s + Math.max(0, Number(x.offset)), 0);
       return total(ends) > 0 && total(c!.partitions) === total(ends);

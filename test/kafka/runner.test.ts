@@ -8,6 +8,7 @@ import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { testConfig } from '../support/config.js';
 import { samplePlan } from '../support/samples.js';
 import { waitUntil } from '../support/wait.js';
+import { fetchTopicOffsets } from '../../src/kafka/admin-offsets.js';
 
 // The shared runner against the real broker and registry: dedupe as the processor under test.
 describe('processor runner (real Kafka + schema registry)', () => {
@@ -55,7 +56,7 @@ describe('processor runner (real Kafka + schema registry)', () => {
       const admin = rt.kafka.admin();
       await admin.connect();
       try {
-        const ends = await admin.fetchTopicOffsets(topicName(rt.config, 'converted'));
+        const ends = await fetchTopicOffsets(admin, topicName(rt.config, 'converted'));
         const [committed] = await admin.fetchOffsets({ groupId: groupName(rt.config, 'dedupe'), topics: [topicName(rt.config, 'converted')] });
         const total = (xs: { offset: string }[]) => xs.reduce((s, x) => s + Math.max(0, Number(x.offset)), 0);
         return total(committed!.partitions) === total(ends);

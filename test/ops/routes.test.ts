@@ -11,6 +11,7 @@ import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { testConfig } from '../support/config.js';
 import { waitUntil } from '../support/wait.js';
 import { delivery, staged, task } from './support.js';
+import { fetchTopicOffsets } from '../../src/kafka/admin-offsets.js';
 
 // The operator HTTP surface (/metrics, /ops/*) on a fastify app, against the real broker.
 describe('operator routes (real Kafka)', () => {
@@ -121,7 +122,7 @@ describe('operator routes (real Kafka)', () => {
 
   it('replay to earliest moves the committed offsets back; a running group gets 409', async () => {
     await rt.publisher.publish([5, 6].map((n) => ({ topic: 'webhooks' as const, key: `room${n}`, value: delivery(n) })));
-    const total = (await admin.fetchTopicOffsets(topicName(rt.config, 'webhooks'))).reduce((s, p) => s + Number(p.high), 0);
+    const total = (await fetchTopicOffsets(admin, topicName(rt.config, 'webhooks'))).reduce((s, p) => s + Number(p.high), 0);
     await consumeAll('hydrate', 'webhooks', total);
     expect([...(await committed('hydrate', 'webhooks')).values()].reduce((s, o) => s + Math.max(0, o), 0)).toBeGreaterThanOrEqual(2);
 
@@ -163,7 +164,7 @@ describe('operator routes (real Kafka)', () => {
   });
 
   it('replay --to-time moves each partition to the first record written at or after that time', async () => {
-    const beforeCount = [...(await admin.fetchTopicOffsets(topicName(rt.config, 'webhooks')))].reduce((s, p) => s + Number(p.high), 0);
+    const beforeCount = [...(await fetchTopicOffsets(admin, topicName(rt.config, 'webhooks')))].reduce((s, p) => s + Number(p.high), 0);
     await new Promise((r) => setTimeout(r, 50));
     const mark = new Date();
     await new Promise((r) => setTimeout(r, 50));
