@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Ceiling } from './ceilings.js';
 import type { StageSample } from './stage-sampler.js';
 import { rate, round } from './stats.js';
+import { writeReportFiles } from './report-files.js';
 
 export interface BenchReport {
   at: string;
@@ -57,12 +56,5 @@ export function toMarkdown(r: BenchReport): string {
 }
 
 export function writeReport(r: BenchReport, dir: string): { json: string; md: string } {
-  mkdirSync(dir, { recursive: true });
-  const stamp = r.at.replace(/[:.]/g, '-');
-  const json = path.join(dir, `bench-${stamp}.json`);
-  const md = path.join(dir, `bench-${stamp}.md`);
-  writeFileSync(json, JSON.stringify(r, null, 2));
-  writeFileSync(md, toMarkdown(r));
-  writeFileSync(path.join(dir, 'bench-latest.md'), toMarkdown(r));
-  return { json, md };
+  return writeReportFiles(dir, 'bench', r.at, r, toMarkdown(r));
 }

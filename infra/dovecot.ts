@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { HOST, PORTS, RUN_DIR } from './paths.js';
-import { commandExists, isPortOpen, logFile, pidFile, readPid, runToCompletion, sleep } from './process.js';
+import { commandExists, isAlive, isPortOpen, logFile, pidFile, readPid, runToCompletion, sleep, stopPid, waitFor } from './process.js';
 import type { LocalServer } from './server.js';
 
 /**
@@ -90,6 +90,40 @@ function idOf(flag: '-u' | '-g', name: string): number {
   return Number(spawnSync('id', [flag, name === RUN_GROUP && flag === '-g' ? RUN_USER : name], { encoding: 'utf8' }).stdout.trim());
 }
 
+const CONF = path.join(DOVECOT_DIR, 'dovecot.conf');
+
+/** Starts the Dovecot master on the configuration already written; returns its pid (also our pid file). */
+async function launchDovecot(): Promise<number> {
+  // Dovecot daemonizes; its master writes base_dir/master.pid, which becomes our pid file.
+  const masterPid = path.join(DOVECOT_DIR, 'run', 'master.pid');
+  rmSync(masterPid, { force: true });
+  const [cmd, args] = isRoot ? ['runuser', ['-u', RUN_USER, '--', 'dovecot', '-c', CONF]] : ['dovecot', ['-c', CONF]];
+  runToCompletion('dovecot', cmd as string, args as string[]);
+  for (let i = 0; i < 100 && !existsSync(masterPid); i++) await sleep(50);
+  const pid = readPid(masterPid);
+  if (!pid) throw new Error(`dovecot: no master.pid; see ${logFile('dovecot')}`);
+  mkdirSync(path.dirname(pidFile('dovecot')), { recursive: true });
+  writeFileSync(pidFile('dovecot'), String(pid));
+  return pid;
+}
+
+/**
+ * Stops the Dovecot we started and starts it again on the same mail store (the soak's "IMAP
+ * outage": connections refused for `downMs`, then the same mailboxes back). A plain `start`
+ * would wipe the throwaway store, which is right for a fresh run and wrong for an outage.
+ */
+export async function restartDovecotKeepingMail(downMs: number, progress: (line: string) => void = () => undefined): Promise<number> {
+  const pid = readPid(pidFile('dovecot'));
+  if (pid === undefined || !isAlive(pid)) throw new Error('dovecot: not started by this project; nothing to restart');
+  progress(`dovecot: stopping pid ${pid} for ${downMs} ms (mail kept)`);
+  await stopPid(pid);
+  await sleep(downMs);
+  const next = await launchDovecot();
+  await waitFor('dovecot', () => dovecotServer.healthy(), dovecotServer.startTimeoutMs, () => isAlive(next));
+  progress(`dovecot: back as pid ${next}`);
+  return next;
+}
+
 export const dovecotServer: LocalServer = {
   name: 'dovecot',
   endpoint: `imap://${HOST}:${PORTS.dovecot}`,
@@ -108,8 +142,7 @@ export const dovecotServer: LocalServer = {
   async start(progress) {
     rmSync(DOVECOT_DIR, { recursive: true, force: true });
     mkdirSync(DOVECOT_MAIL_DIR, { recursive: true });
-    const conf = path.join(DOVECOT_DIR, 'dovecot.conf');
-    writeFileSync(conf, dovecotConf());
+    writeFileSync(CONF, dovecotConf());
     writeFileSync(path.join(DOVECOT_DIR, 'master-users'), `${DOVECOT_MASTER_USER}:{PLAIN}${DOVECOT_MASTER_PASSWORD}\n`);
     writeFileSync(logFile('dovecot'), '', { flag: 'a' });
     if (isRoot) {
@@ -119,16 +152,7 @@ export const dovecotServer: LocalServer = {
       chownSync(logFile('dovecot'), uid, gid);
     }
     progress(`dovecot: starting IMAP on ${this.endpoint} (log: ${logFile('dovecot')})`);
-    // Dovecot daemonizes; its master writes base_dir/master.pid, which becomes our pid file.
-    const [cmd, args] = isRoot ? ['runuser', ['-u', RUN_USER, '--', 'dovecot', '-c', conf]] : ['dovecot', ['-c', conf]];
-    runToCompletion('dovecot', cmd as string, args as string[]);
-    const masterPid = path.join(DOVECOT_DIR, 'run', 'master.pid');
-    for (let i = 0; i < 100 && !existsSync(masterPid); i++) await sleep(50);
-    const pid = readPid(masterPid);
-    if (!pid) throw new Error(`dovecot: no master.pid; see ${logFile('dovecot')}`);
-    mkdirSync(path.dirname(pidFile('dovecot')), { recursive: true });
-    writeFileSync(pidFile('dovecot'), String(pid));
-    return pid;
+    return launchDovecot();
   },
 
   async healthy() {

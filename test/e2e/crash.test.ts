@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toEmailPlans } from '../../processors/convert/transform.js';
-import { loadUserMap } from '../../processors/route/index.js';
-import { routeItem } from '../../processors/route/transform.js';
+import { diffMailbox, expectedMailboxes } from '../../bench/expected-mailboxes.js';
 import { kafkaCheckpoints } from '../../src/capture/checkpoints.js';
 import { crawlEvents } from '../../src/capture/crawler.js';
 import { createRoomCache } from '../../src/capture/room-cache.js';
 import { createWebexFromConfig, webexSource } from '../../src/capture/webex-source.js';
 import { loadConfig } from '../../src/config/load.js';
-import type { ImportTask, RawMessage, StagedItem } from '../../src/kafka/records.js';
+import type { RawMessage } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { groupName, topicName } from '../../src/kafka/topics.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
@@ -19,27 +17,6 @@ import { waitUntil } from '../support/wait.js';
 import { fetchTopicOffsets } from '../../src/kafka/admin-offsets.js';
 
 const STAGES = ['convert', 'dedupe', 'limit', 'stage', 'route', 'import'] as const;
-
-/** The oracle: which Message-IDs each mailbox must hold, from the pure cores applied to the raw records. */
-function expectedMailboxes(raws: RawMessage[], env: Record<string, string>): Map<string, Set<string>> {
-  const config = loadConfig({}, env);
-  const map = loadUserMap(config);
-  const seen = new Set<string>();
-  const out = new Map<string, Set<string>>();
-  for (const raw of raws) {
-    for (const plan of toEmailPlans(raw, { orgDomains: config.orgDomains })) {
-      if (seen.has(plan.itemId)) continue;
-      seen.add(plan.itemId);
-      const staged = { participants: plan.participants, itemId: plan.itemId, webexMessageId: plan.webexMessageId, roomId: plan.roomId, messageId: plan.messageId } as StagedItem;
-      for (const o of routeItem(staged, map, { unmappedPolicy: config.unmappedPolicy, fallbackMailbox: config.fallbackMailbox }, new Date())) {
-        if (o.topic !== 'imports') continue;
-        const t = o.value as ImportTask;
-        out.set(t.mailbox, (out.get(t.mailbox) ?? new Set()).add(t.messageId));
-      }
-    }
-  }
-  return out;
-}
 
 // Exactly one copy per mailbox while processors are SIGKILLed at random points and restarted,
 // with every raw record delivered twice.
@@ -72,7 +49,7 @@ describe('crash safety: exactly one copy per mailbox under SIGKILL', () => {
     await readTopicToEnd<RawMessage>(rt.kafka, rt.serde, topicName(rt.config, 'raw'), (v) => v && raws.push(v));
     expect(raws.length).toBeGreaterThan(60);
     await rt.publisher.publish(raws.map((r) => ({ topic: 'raw' as const, key: r.message.roomId, value: r })));
-    const expected = expectedMailboxes(raws, env);
+    const expected = expectedMailboxes(raws, loadConfig({}, env));
     expect(expected.size).toBeGreaterThan(3);
 
     const start = (name: string) => procs.set(name, spawnCli(['run', name], env));
@@ -110,10 +87,10 @@ describe('crash safety: exactly one copy per mailbox under SIGKILL', () => {
     }, 240_000, 'every stage to drain');
 
     for (const [mailbox, ids] of expected) {
-      const mails = await readMailbox(mailbox);
-      const got = mails.map((m) => m.messageId ?? '');
-      expect(got.length, `${mailbox} holds ${got.length}, expected ${ids.size}`).toBe(ids.size);
-      expect(new Set(got)).toEqual(ids);
+      const held = (await readMailbox(mailbox)).map((m) => m.messageId ?? '');
+      const d = diffMailbox(mailbox, ids, held);
+      expect({ missing: d.missing, duplicated: d.duplicated, unexpected: d.unexpected }, `${mailbox} holds ${d.held}, expected ${d.expected}`).toEqual({ missing: [], duplicated: [], unexpected: [] });
+      expect(d.held).toBe(ids.size);
     }
   }, 360_000);
 });

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnCli, type CliProcess } from '../src/cli/child.js';
+
+/**
+ * Keeps the soak's processes running the way an orchestrator (systemd, Kubernetes) would: each
+ * role is one child process; one that dies, whether we SIGKILLed it or it gave up on its own, is
+ * started again after a short pause. It also reads each child's peak RSS (VmHWM) from /proc
+ * before it goes, so the report can show memory per process across restarts.
+ */
+export interface SupervisedRole { name: string; args: string[] }
+
+export interface RoleStats { name: string; starts: number; kills: number; unexpectedExits: number; peakRssMb: number; lastOutput: string }
+
+export function startSupervisor(roles: readonly SupervisedRole[], env: Record<string, string>, log: (line: string) => void) {
+  const stats = new Map<string, RoleStats>(roles.map((r) => [r.name, { name: r.name, starts: 0, kills: 0, unexpectedExits: 0, peakRssMb: 0, lastOutput: '' }]));
+  const live = new Map<string, CliProcess>();
+  const killing = new Set<string>();
+  let stopping = false;
+  const memTimer = setInterval(() => { for (const [name, p] of live) notePeak(name, p); }, 1000);
+  memTimer.unref();
+
+  function notePeak(name: string, p: CliProcess): void {
+    const s = stats.get(name)!;
+    s.peakRssMb = Math.max(s.peakRssMb, peakRssMb(p.child.pid));
+  }
+
+  function start(role: SupervisedRole): void {
+    const p = spawnCli(role.args, env);
+    live.set(role.name, p);
+    const s = stats.get(role.name)!;
+    s.starts++;
+    void p.exited.then(async (code) => {
+      s.lastOutput = p.output().slice(-4000);
+      if (live.get(role.name) === p) live.delete(role.name);
+      if (stopping) return;
+      if (!killing.delete(role.name)) {
+        s.unexpectedExits++;
+        log(`  ${role.name} exited by itself (code ${code}); restarting it`);
+      }
+      await sleep(300 + Math.random() * 1200);
+      if (!stopping) start(role);
+    });
+  }
+
+  for (const r of roles) start(r);
+
+  return {
+    stats,
+    /** SIGKILL one role's process; the supervisor starts it again. */
+    async kill(name: string): Promise<void> {
+      const p = live.get(name);
+      if (!p) return;
+      notePeak(name, p);
+      killing.add(name);
+      stats.get(name)!.kills++;
+      p.child.kill('SIGKILL');
+      await p.exited;
+    },
+    running: () => [...live.keys()],
+    async stop(): Promise<void> {
+      stopping = true;
+      clearInterval(memTimer);
+      const all = [...live.values()];
+      for (const p of all) p.child.kill('SIGTERM');
+      const timeout = sleep(15_000).then(() => { for (const p of all) p.child.kill('SIGKILL'); });
+      await Promise.race([Promise.all(all.map((p) => p.exited)), timeout]);
+      await Promise.all(all.map((p) => p.exited));
+    },
+  };
+}
+
+/** Peak resident set size of a process (VmHWM), in MB; 0 once it is gone. */
+export function peakRssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}

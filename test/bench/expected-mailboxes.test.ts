@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { diffMailbox } from '../../bench/expected-mailboxes.js';
+import { soakPassed, type SoakReport } from '../../bench/soak-report.js';
+
+describe('diffMailbox (the soak and crash verdict)', () => {
+  it('names what is missing, held twice and not expected', () => {
+    const d = diffMailbox('a@example.com', new Set(['<1>', '<2>', '<3>']), ['<1>', '<2>', '<2>', '<9>']);
+    expect(d).toEqual({ mailbox: 'a@example.com', expected: 3, held: 4, missing: ['<3>'], duplicated: ['<2>'], unexpected: ['<9>'] });
+  });
+  it('is clean when the mailbox holds exactly the expected items once', () => {
+    const d = diffMailbox('b@example.com', new Set(['<1>', '<2>']), ['<2>', '<1>']);
+    expect([d.missing, d.duplicated, d.unexpected]).toEqual([[], [], []]);
+  });
+  it('a soak passes only with nothing lost, twice, unexpected or uncaptured, and items > 0', () => {
+    const base = { lost: 0, duplicated: 0, unexpected: 0, notCaptured: [], items: 10 } as unknown as SoakReport;
+    expect(soakPassed(base)).toBe(true);
+    expect(soakPassed({ ...base, duplicated: 1 })).toBe(false);
+    expect(soakPassed({ ...base, lost: 1 })).toBe(false);
+    expect(soakPassed({ ...base, notCaptured: ['x'] })).toBe(false);
+    expect(soakPassed({ ...base, items: 0 })).toBe(false);
+  });
+});
