@@ -134,6 +134,9 @@ export class WebhookDispatcher {
   }
 
   private recordFailure(w: WebhookRec): void {
+    // Deliveries already in flight when the webhook was disabled can still fail afterwards; they
+    // must not disable it "again" (stats.disabled counts transitions) or start a new failure count.
+    if (w.status !== 'active') return;
     const now = this.now();
     w.failures = w.failures.filter((t) => t > now - this.options.failureWindowMs);
     w.failures.push(now);

@@ -1,0 +1,68 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { toEmailPlans } from '../../processors/convert/transform.js';
+import { crawlEvents } from '../../src/capture/crawler.js';
+import type { RawMessage } from '../../src/kafka/records.js';
+import { createRuntime } from '../../src/runtime.js';
+import { startWebexSimulator } from '../../src/simulator/index.js';
+import { checkAttachments, coversWebhookOracle, expectedVersionKey, rawVersionKey, readRaw, startWebhookCapture, testCrawlerDeps } from '../support/capture.js';
+import { testConfig } from '../support/config.js';
+import { waitUntil } from '../support/wait.js';
+
+/**
+ * What dedupe compares: the record without what legitimately differs between the two paths (who
+ * captured it and when, and the instant a deletion was seen).
+ */
+function content(r: RawMessage): Omit<RawMessage, 'source' | 'capturedAt'> {
+  const { source: _source, capturedAt: _capturedAt, ...rest } = r;
+  return r.event === 'deleted' ? { ...rest, versionAt: '' } : rest;
+}
+
+describe('capture through both paths into one webex.raw.v1', () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterAll(async () => { for (const c of cleanup.reverse()) await c(); });
+
+  it('webhooks and the crawler both deliver; every version is there, and the overlaps carry the same content and ids', async () => {
+    const sim = await startWebexSimulator({ seed: { seed: 12, users: 5, rooms: 4, messages: 40 }, holdMessages: true });
+    cleanup.push(() => sim.close());
+    const rt = await createRuntime(testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_WEBHOOK_SECRET: 'capture-both-webhook-secret' }));
+    cleanup.push(() => rt.close());
+    const capture = await startWebhookCapture(rt);
+    cleanup.push(() => capture.stop());
+
+    await sim.playLive();
+    const expected = sim.expected();
+    await waitUntil(async () => coversWebhookOracle(await readRaw(rt), expected), 90_000, 'every message through webhooks');
+    // Held messages had no history: every event is from the live play, within the last hour.
+    const crawled = await crawlEvents(testCrawlerDeps(rt), { now: new Date(), overlapMinutes: 0, windowMinutes: 60, firstRunLookbackHours: 1 });
+    expect(crawled.published).toBe(expected.length);
+
+    const raws = await readRaw(rt);
+    const bySource = (s: RawMessage['source']) => raws.filter((r) => r.source === s);
+    const fromWebhooks = bySource('webhook');
+    const fromCrawler = bySource('crawler');
+    expect(fromWebhooks.length + fromCrawler.length).toBe(raws.length);
+
+    const got = new Set(raws.map(rawVersionKey));
+    expect(expected.map(expectedVersionKey).filter((k) => !got.has(k))).toEqual([]);
+    // Nothing that is not a version of the org.
+    const wanted = new Set(expected.map(expectedVersionKey));
+    expect([...got].filter((k) => !wanted.has(k))).toEqual([]);
+
+    // Both paths delivered: the crawler every version, the webhooks a subset of them (a GET after
+    // a later edit archives that edit), so every webhook version is a duplicate dedupe must drop.
+    const crawlerByKey = new Map(fromCrawler.map((r) => [rawVersionKey(r), r]));
+    expect(crawlerByKey.size).toBe(expected.length);
+    expect(fromWebhooks.length).toBeGreaterThan(expected.length / 2);
+    for (const w of fromWebhooks) {
+      const c = crawlerByKey.get(rawVersionKey(w));
+      expect(c, `crawler record for ${rawVersionKey(w)}`).toBeDefined();
+      expect(content(w)).toEqual(content(c!));
+      // ...so convert gives both the same dedupe key and Message-ID.
+      const [pw, pc] = [w, c!].map((r) => toEmailPlans(r, { orgDomains: ['example.com'] })[0]!);
+      expect([pw!.itemId, pw!.messageId]).toEqual([pc!.itemId, pc!.messageId]);
+    }
+    expect(fromWebhooks.some((r) => r.event === 'deleted')).toBe(true);
+    expect(fromWebhooks.some((r) => r.files.length > 0)).toBe(true);
+    expect(await checkAttachments(rt, raws, expected)).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
+import { expect } from 'vitest';
+import { hydrateProcessor } from '../../processors/hydrate/index.js';
+import type { CrawlerDeps } from '../../src/capture/crawler.js';
+import type { CrawlSource } from '../../src/capture/crawl-source.js';
+import { buildReceiver } from '../../src/capture/receiver.js';
+import { applyRegistration } from '../../src/capture/webhook-registration.js';
+import { createWebexFromConfig, webexSource } from '../../src/capture/webex-source.js';
+import { crawlerDeps } from '../../src/cli/commands/crawl.js';
+import type { RawMessage } from '../../src/kafka/records.js';
+import { readTopicToEnd } from '../../src/kafka/read-topic.js';
+import { runProcessor, type RunningProcessor } from '../../src/kafka/runner.js';
+import { topicName } from '../../src/kafka/topics.js';
+import type { Runtime } from '../../src/runtime.js';
+import type { ExpectedVersion } from '../../src/simulator/index.js';
+
+/** Test support for the capture side (receiver, hydrate, crawler) against real Kafka and Azurite. */
+
+/** Every record in the runtime's webex.raw.v1, oldest first per partition. */
+export async function readRaw(rt: Runtime): Promise<RawMessage[]> {
+  const out: RawMessage[] = [];
+  await readTopicToEnd<RawMessage>(rt.kafka, rt.serde, topicName(rt.config, 'raw'), (v) => v && out.push(v));
+  return out;
+}
+
+/**
+ * One message version as `id/event/time`. A deletion carries no time: the webhook and the crawler
+ * see it at slightly different instants, and the archive's ids do not depend on it either.
+ */
+export function rawVersionKey(r: RawMessage): string {
+  return `${r.message.id}/${r.event}/${r.event === 'deleted' ? '' : r.versionAt}`;
+}
+
+export function expectedVersionKey(v: ExpectedVersion): string {
+  return `${v.messageId}/${v.kind}/${v.kind === 'deleted' ? '' : v.at}`;
+}
+
+/** Hours back to one hour before the oldest expected version: a first crawl that reads all of it. */
+export function lookbackHoursFor(expected: ExpectedVersion[]): number {
+  const first = expected.map((v) => Date.parse(v.at)).reduce((a, b) => Math.min(a, b));
+  return (Date.now() - first) / 3600_000 + 1;
+}
+
+/** The crawl command's own dependencies (without its progress line), on this runtime. */
+export function testCrawlerDeps(rt: Runtime, source: CrawlSource = webexSource(createWebexFromConfig(rt.config, rt.logger))): CrawlerDeps {
+  return { ...crawlerDeps(rt, source), progress: undefined };
+}
+
+export interface WebhookCapture {
+  /** Where the receiver listens (what the webhooks point at). */
+  targetUrl: string;
+  hydrate: RunningProcessor;
+  stop(): Promise<void>;
+}
+
+/** The receiver on a free port, checking signatures with the runtime's WXA_WEBHOOK_SECRET. */
+export async function startReceiver(rt: Runtime): Promise<{ targetUrl: string; close(): Promise<void> }> {
+  const app = buildReceiver({ config: rt.config, publisher: rt.publisher, logger: rt.logger });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { targetUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/webhooks/webex`, close: () => app.close() };
+}
+
+/**
+ * The webhook path as production runs it: the receiver, the org-wide webhooks registered at the
+ * simulator pointing at it (signed with the same secret), and hydrate consuming webex.webhooks.v1.
+ * The runtime must point at the simulator.
+ */
+export async function startWebhookCapture(rt: Runtime): Promise<WebhookCapture> {
+  const receiver = await startReceiver(rt);
+  let hydrate: RunningProcessor;
+  try {
+    await applyRegistration(createWebexFromConfig(rt.config, rt.logger), receiver.targetUrl, rt.config.webhookSecret);
+    hydrate = await runProcessor(hydrateProcessor(rt), rt);
+  } catch (err) {
+    await receiver.close();
+    throw err;
+  }
+  return {
+    targetUrl: receiver.targetUrl,
+    hydrate,
+    async stop() {
+      await hydrate.stop();
+      await receiver.close();
+    },
+  };
+}
+
+const key = (messageId: string, event: string) => `${messageId}/${event}`;
+
+/** Per message: its final state's event kinds we must see through webhooks (created or its last edit, and a deletion). */
+function webhookOracle(expected: ExpectedVersion[]): Map<string, Set<string>> {
+  const byMessage = new Map<string, ExpectedVersion[]>();
+  for (const v of expected) byMessage.set(v.messageId, [...(byMessage.get(v.messageId) ?? []), v]);
+  const out = new Map<string, Set<string>>();
+  for (const [id, versions] of byMessage) out.set(id, new Set(versions.map((v) => (v.kind === 'deleted' ? 'deleted' : 'created-or-updated'))));
+  return out;
+}
+
+/** True once the webhook records cover the oracle: every message's final state and every deletion. */
+export function coversWebhookOracle(raws: RawMessage[], expected: ExpectedVersion[]): boolean {
+  const seen = new Set(raws.filter((r) => r.source === 'webhook').map((r) => key(r.message.id, r.event === 'deleted' ? 'deleted' : 'created-or-updated')));
+  return [...webhookOracle(expected)].every(([id, kinds]) => [...kinds].every((k) => seen.has(key(id, k))));
+}
+
+/** Every file of these records is stored with the simulator's SHA-256; the first few are read back from the blob store. Returns how many. */
+export async function checkAttachments(rt: Runtime, raws: RawMessage[], expected: ExpectedVersion[]): Promise<number> {
+  const sha = new Map(expected.flatMap((v) => v.files.map((f) => [f.url, f.sha256] as const)));
+  let checked = 0;
+  for (const r of raws) {
+    for (const f of r.files) {
+      expect(f.status).toBe('stored');
+      expect(f.sha256).toBe(sha.get(f.url));
+      if (checked < 5) {
+        const bytes = await buffer(await rt.blob.openRead(f.container, f.blobName));
+        expect(createHash('sha256').update(bytes).digest('hex')).toBe(f.sha256);
+      }
+      checked++;
+    }
+  }
+  return checked;
+}
