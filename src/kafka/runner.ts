@@ -43,6 +43,13 @@ export interface ProcessorSpec<In> {
   keyConcurrency?: number;
   /** Extra outputs when a record is dead-lettered (e.g. a `failed` outcome naming the mailbox). */
   onDeadLetter?(value: In | undefined, err: ArchiverError): Output[];
+  /**
+   * Called once per chunk, after its outputs were durably published (`published` true, before the
+   * commit) or after the chunk was abandoned (publish or a transform failed; kafkajs hands the same
+   * records back, in this process or after a restart). A stateful stage keeps what a chunk changes
+   * pending until then, so its in-memory state never runs ahead of Kafka (dedupe's seen set).
+   */
+  onChunkSettled?(partition: { topic: string; partition: number }, published: boolean): void;
 }
 
 export interface RunnerObserver {
@@ -126,11 +133,17 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
       for (let i = 0; i < batch.messages.length; i += chunkSize) {
         if (!isRunning() || isStale() || stopping) return;
         const chunk = batch.messages.slice(i, i + chunkSize);
-        const perRecord = await mapByKey(chunk, (m) => m.key?.toString('utf8') ?? null, spec.keyConcurrency ?? 1, (message) => {
-          const meta: RecordMeta = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, timestamp: message.timestamp };
-          return handleOne(message, meta, heartbeat);
-        });
-        await publisher.publish(perRecord.flat());
+        let published = false;
+        try {
+          const perRecord = await mapByKey(chunk, (m) => m.key?.toString('utf8') ?? null, spec.keyConcurrency ?? 1, (message) => {
+            const meta: RecordMeta = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, timestamp: message.timestamp };
+            return handleOne(message, meta, heartbeat);
+          });
+          await publisher.publish(perRecord.flat());
+          published = true;
+        } finally {
+          spec.onChunkSettled?.({ topic: batch.topic, partition: batch.partition }, published);
+        }
         const last = chunk[chunk.length - 1]!;
         resolveOffset(last.offset);
         // Commit explicitly: the outputs of everything up to `last` are now durable.
