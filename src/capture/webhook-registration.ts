@@ -5,7 +5,8 @@ import type { Webhook, WebhookCreate } from '../webex/types.js';
  * The webhooks the archiver needs: every message event (created/updated/deleted) and every
  * membership event (so hydrate's cached members stay right), org-wide, signed with our secret.
  * Registration is idempotent: a webhook with the same name and target is kept, and re-activated
- * when Webex disabled it after failed deliveries (Webex never re-enables one by itself).
+ * when Webex disabled it after failed deliveries (Webex never re-enables one by itself), or given
+ * our secret when it carries an older one.
  */
 export const WANTED: readonly Pick<WebhookCreate, 'name' | 'resource' | 'event'>[] = [
   { name: 'webex-archiver messages', resource: 'messages', event: 'all' },
@@ -15,16 +16,23 @@ export const WANTED: readonly Pick<WebhookCreate, 'name' | 'resource' | 'event'>
 export interface RegistrationPlan {
   create: WebhookCreate[];
   reactivate: Webhook[];
+  /**
+   * Active, but signed with another secret than ours (the secret was rotated): every delivery
+   * would be refused with 401 until Webex disables the webhook, so its secret is updated.
+   */
+  resecret: Webhook[];
   keep: Webhook[];
 }
 
 /** Pure: compares what exists with what we want. */
 export function planRegistration(existing: readonly Webhook[], targetUrl: string, secret: string): RegistrationPlan {
-  const plan: RegistrationPlan = { create: [], reactivate: [], keep: [] };
+  const plan: RegistrationPlan = { create: [], reactivate: [], resecret: [], keep: [] };
   for (const want of WANTED) {
     const found = existing.find((w) => w.name === want.name && w.targetUrl === targetUrl && w.resource === want.resource && w.event === want.event);
     if (!found) plan.create.push({ ...want, targetUrl, secret, ownedBy: 'org' });
     else if (found.status === 'inactive') plan.reactivate.push(found);
+    // Webex shows a webhook's secret (Webhook object, webex-api.md §1 "Webhooks"); when it does not, we cannot tell.
+    else if (found.secret !== undefined && found.secret !== secret) plan.resecret.push(found);
     else plan.keep.push(found);
   }
   return plan;
@@ -36,10 +44,11 @@ export async function listWebhooks(client: WebexClient): Promise<Webhook[]> {
   return out;
 }
 
-/** Creates what is missing and re-activates what is disabled. `repairOnly` creates nothing. */
+/** Creates what is missing, re-activates what is disabled and updates stale secrets. `repairOnly` creates nothing. */
 export async function applyRegistration(client: WebexClient, targetUrl: string, secret: string, opts: { repairOnly?: boolean } = {}): Promise<RegistrationPlan> {
   const plan = planRegistration(await listWebhooks(client), targetUrl, secret);
   if (!opts.repairOnly) for (const c of plan.create) await client.webhooks.create(c);
   for (const w of plan.reactivate) await client.webhooks.update(w.id, { name: w.name, targetUrl: w.targetUrl, secret, status: 'active' });
+  for (const w of plan.resecret) await client.webhooks.update(w.id, { name: w.name, targetUrl: w.targetUrl, secret });
   return opts.repairOnly ? { ...plan, create: [] } : plan;
 }

@@ -44,7 +44,7 @@ async function disabledWebhooks(): Promise<Disabled> {
 }
 
 /** After repair, a live play is delivered, accepted (signed with the current secret) and in webex.webhooks.v1. */
-async function expectDeliveriesInKafka({ sim, rt }: Disabled): Promise<void> {
+async function expectDeliveriesInKafka({ sim, rt }: Pick<Disabled, 'sim' | 'rt'>): Promise<void> {
   sim.resetStats();
   await sim.playLive({ memberships: true });
   expect(sim.stats.webhooks).toMatchObject({ failed: 0, disabled: 0 });
@@ -66,6 +66,22 @@ describe('webhook registration against the simulator', () => {
     expect(after.map((w) => [w.id, w.status])).toEqual(before.map((w) => [w.id, 'active']));
     expect(await applyRegistration(d.client, d.targetUrl, SECRET, { repairOnly: true })).toMatchObject({ reactivate: [], create: [] });
     await expectDeliveriesInKafka(d);
+  });
+
+  it('after a secret rotation, register updates active webhooks still signing with the old secret', async () => {
+    const sim = await startWebexSimulator({ seed: { seed: 31, users: 4, rooms: 2, messages: 6 } });
+    cleanup.push(() => sim.close());
+    const rt = await createRuntime(loadConfig({}, testEnv({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_WEBHOOK_SECRET: SECRET })));
+    cleanup.push(() => rt.close());
+    const receiver = await startReceiver(rt);
+    cleanup.push(() => receiver.close());
+    const client = createWebexFromConfig(rt.config, rt.logger);
+    await applyRegistration(client, receiver.targetUrl, OLD_SECRET);
+    const plan = await applyRegistration(client, receiver.targetUrl, SECRET);
+    expect(plan).toMatchObject({ create: [], reactivate: [], keep: [] });
+    expect(plan.resecret).toHaveLength(WANTED.length);
+    expect(await applyRegistration(client, receiver.targetUrl, SECRET)).toMatchObject({ resecret: [], keep: [{}, {}] });
+    await expectDeliveriesInKafka({ sim, rt });
   });
 
   it('repair creates nothing when our webhooks are missing; register does', async () => {
