@@ -32,7 +32,11 @@ describe('MIME rendering', () => {
       const plan = planOf(name);
       const eml = await renderMimeToBuffer(plan, open);
       const golden = new URL(`${name}.eml`, GOLDEN_DIR);
-      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(golden)) writeFileSync(golden, eml);
+      // Golden files are written only on request: UPDATE_GOLDEN=1 npx vitest run test/mail/render.test.ts
+      // (then review the diff of test/fixtures/mail/ and commit it). A missing golden file is a
+      // failure, never a silent pass: otherwise a deleted or renamed fixture would accept any output.
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, eml);
+      expect(existsSync(golden), `${name}.eml golden file is missing (UPDATE_GOLDEN=1 to write it)`).toBe(true);
       expect(eml.equals(readFileSync(golden)), `${name}.eml differs from its golden file (UPDATE_GOLDEN=1 to accept)`).toBe(true);
       expect(encodedSize(plan)).toBe(eml.length);
       expect(eml.toString('latin1').split('\r\n').every((l) => l.length <= 998)).toBe(true);
