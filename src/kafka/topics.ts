@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { Config } from '../config/schema.js';
+import { withRetriableKafka } from './admin-offsets.js';
 
 /**
  * The topic catalog: every topic, its schema file (schemas/<base>.avsc, subject <topic>-value),
@@ -34,9 +35,23 @@ export function groupName(config: Pick<Config, 'topicPrefix'>, processor: string
 export async function ensureTopics(admin: Admin, config: Pick<Config, 'topicPrefix' | 'topicPartitions' | 'topicReplication'>): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = (Object.keys(TOPICS) as TopicKey[]).filter((k) => !existing.has(topicName(config, k)));
-  if (missing.length === 0) return;
+  if (missing.length > 0) await createMissing(admin, config, missing);
+  // Then wait until every partition has a leader, whoever created the topics. kafkajs'
+  // waitForLeaders retries only LEADER_NOT_AVAILABLE, but the KRaft broker answers a topic created
+  // a moment ago with UNKNOWN_TOPIC_OR_PARTITION, which failed ensureTopics when two processes
+  // started at once (test/kafka/topics.test.ts); and the process that lost that race returned
+  // without waiting at all, so its first produce could meet a leaderless partition.
+  const names = (Object.keys(TOPICS) as TopicKey[]).map((k) => topicName(config, k));
+  await withRetriableKafka(async () => {
+    const { topics } = await admin.fetchTopicMetadata({ topics: names });
+    const settling = topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0 || p.partitionErrorCode !== 0));
+    if (settling.length) throw Object.assign(new Error(`topics without a leader yet: ${settling.map((t) => t.name).join(', ')}`), { retriable: true });
+  }, 20);
+}
+
+async function createMissing(admin: Admin, config: Pick<Config, 'topicPrefix' | 'topicPartitions' | 'topicReplication'>, missing: TopicKey[]): Promise<void> {
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: missing.map((k) => ({
       topic: topicName(config, k),
       // Compacted state topics use one partition per input partition would be ideal; a single
