@@ -3,8 +3,8 @@ import path from 'node:path';
 import { azuriteServer } from './azurite.js';
 import { dovecotServer } from './dovecot.js';
 import { kafkaServer } from './kafka.js';
-import { RUN_DIR } from './paths.js';
-import { clearPid, isAlive, pidFile, readPid, sleep, stopPid, waitFor } from './process.js';
+import { HOST, PORTS, RUN_DIR } from './paths.js';
+import { clearPid, isAlive, isPortOpen, pidFile, readPid, sleep, stopPid, waitFor } from './process.js';
 import { registryServer } from './registry.js';
 import type { LocalServer } from './server.js';
 
@@ -15,6 +15,32 @@ import type { LocalServer } from './server.js';
  */
 export const SERVERS: readonly LocalServer[] = [kafkaServer, registryServer, azuriteServer, dovecotServer];
 export type ServerName = LocalServer['name'];
+
+/** Every port each server listens on: after we stop a server, none of them may accept connections. */
+export const SERVER_PORTS: Readonly<Record<ServerName, readonly number[]>> = {
+  kafka: [PORTS.kafka, PORTS.kafkaController],
+  registry: [PORTS.registry],
+  azurite: [PORTS.azurite],
+  dovecot: [PORTS.dovecot],
+};
+
+/**
+ * What is left of servers we stopped: each pid still alive and each port still accepting
+ * connections, as readable lines ([] = nothing of ours is running). Ports get `graceMs` to close,
+ * because a master process (Dovecot) can exit a moment before the children sharing its listener.
+ */
+export async function leftovers(stopped: readonly { name: string; pid: number | null; ports: readonly number[] }[], graceMs = 5000): Promise<string[]> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const found: string[] = [];
+    for (const s of stopped) {
+      if (s.pid !== null && isAlive(s.pid)) found.push(`${s.name}: pid ${s.pid} is still alive`);
+      for (const port of s.ports) if (await isPortOpen(HOST, port, 500)) found.push(`${s.name}: something still listens on ${HOST}:${port}`);
+    }
+    if (found.length === 0 || Date.now() >= deadline) return found;
+    await sleep(200);
+  }
+}
 
 export interface ServerStatus {
   name: ServerName;
@@ -62,11 +88,15 @@ export async function infraUp(opts: { only?: readonly ServerName[]; progress?: (
   });
 }
 
-/** Stops the servers we started (or only those named). Returns the names it stopped. */
+/**
+ * Stops the servers we started (or only those named). Returns the names it stopped. Then checks
+ * that none of their pids is alive and none of their ports answers, and throws naming what is
+ * left, so "down" never reports success while a process of ours still runs.
+ */
 export async function infraDown(opts: { only?: readonly ServerName[]; progress?: (line: string) => void } = {}): Promise<ServerName[]> {
   const progress = opts.progress ?? (() => undefined);
   return withLock(progress, async () => {
-    const stopped: ServerName[] = [];
+    const stopped: { name: ServerName; pid: number; ports: readonly number[] }[] = [];
     await Promise.all(select(opts.only).map(async (s) => {
       const pid = ownedPid(s);
       if (pid === null) { clearPid(s.name); return; }
@@ -74,9 +104,11 @@ export async function infraDown(opts: { only?: readonly ServerName[]; progress?:
       await stopPid(pid);
       clearPid(s.name);
       await s.afterStop?.();
-      stopped.push(s.name);
+      stopped.push({ name: s.name, pid, ports: SERVER_PORTS[s.name] });
     }));
-    return stopped;
+    const left = await leftovers(stopped);
+    if (left.length) throw new Error(`infra down: still running after stopping: ${left.join('; ')}`);
+    return stopped.map((s) => s.name);
   });
 }
 

@@ -8,8 +8,9 @@ import type { LocalServer } from './server.js';
 
 /** Apache Kafka in KRaft combined mode (broker + controller), one node, from Maven Central jars. */
 const KAFKA_VERSION = '4.1.1';
-const LIBS = path.join(CACHE_DIR, `kafka-${KAFKA_VERSION}`, 'libs');
-const COMPLETE = path.join(CACHE_DIR, `kafka-${KAFKA_VERSION}`, '.complete');
+export const KAFKA_CACHE = path.join(CACHE_DIR, `kafka-${KAFKA_VERSION}`);
+const LIBS = path.join(KAFKA_CACHE, 'libs');
+const COMPLETE = path.join(KAFKA_CACHE, '.complete');
 const DIR = path.join(RUN_DIR, 'kafka');
 
 function serverProperties(): string {
@@ -91,13 +92,23 @@ export async function restartKafkaKeepingData(progress: (line: string) => void =
   return next;
 }
 
+/**
+ * Whether the Kafka jar cache in `dir` is complete, so `prepare` need not run Maven: the marker
+ * written after a successful copy-dependencies, and the jars themselves. (Before, a marker without
+ * its libs/ folder made readdirSync throw ENOENT instead of downloading again.)
+ */
+export function kafkaJarsCached(dir: string = KAFKA_CACHE): boolean {
+  const libs = path.join(dir, 'libs');
+  return existsSync(path.join(dir, '.complete')) && existsSync(libs) && readdirSync(libs).filter((f) => f.endsWith('.jar')).length > 10;
+}
+
 export const kafkaServer: LocalServer = {
   name: 'kafka',
   endpoint: `${HOST}:${PORTS.kafka}`,
   startTimeoutMs: 90_000,
 
   async prepare(progress) {
-    if (existsSync(COMPLETE) && readdirSync(LIBS).length > 10) return;
+    if (kafkaJarsCached()) { progress(`kafka: reusing cached jars in ${path.relative(ROOT, KAFKA_CACHE)}`); return; }
     progress(`kafka: resolving Kafka ${KAFKA_VERSION} jars from Maven Central into .cache (first run only, ~100 MB)`);
     runToCompletion('kafka-maven', 'mvn', [
       '-B', '-q', '-f', path.join(ROOT, 'infra', 'kafka', 'pom.xml'),
