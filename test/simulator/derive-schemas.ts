@@ -1,11 +1,17 @@
 /**
  * Derives JSON schemas for the simulator's responses from Cisco's official OpenAPI spec
  * (webex/webex-openapi-specs, public-spec/webex-messaging.json, CC BY 4.0): field names, types,
- * enums and required fields only, no prose. Writes test/fixtures/webex/openapi-schemas.json.
+ * enums and required fields only, no prose. Writes test/fixtures/webex/openapi-schemas.json,
+ * which is committed: the tests always validate against it, and the spec itself is not in the
+ * repository. `--check` derives again and fails (exit 1) when the fixture has drifted from the
+ * spec, or (exit 2) when the spec cannot be found.
  *
- *   npx tsx test/simulator/derive-schemas.ts [path/to/webex-messaging.openapi.json]
+ *   npm run derive-schemas [-- path/to/webex-messaging.openapi.json]            rewrite the fixture
+ *   npm run derive-schemas -- --check [path/to/webex-messaging.openapi.json]   verify it
+ *
+ * The spec's path defaults to $WEBEX_OPENAPI_SPEC, then /work/shared/reference/webex-messaging.openapi.json.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -14,14 +20,14 @@ export const DERIVED_PATH = join(dirname(fileURLToPath(import.meta.url)), '../fi
 export const SCHEMA_ID = 'webex-openapi';
 
 /** The component schemas the simulator serves (and what they reference). */
-const ROOTS = [
+export const ROOTS = [
   'ListMessage', 'ListMessageCollectionResponse', 'Room', 'RoomCollectionResponse', 'Membership', 'MembershipCollectionResponse',
   'Person', 'PersonCollectionResponse', 'Team', 'TeamCollectionResponse', 'Webhook', 'WebhookCollectionResponse',
   'Event', 'EventCollectionResponse',
 ];
 
 /** Schema keywords that carry structure; everything else (description, example, x-*) is prose. */
-const KEEP = new Set(['type', 'properties', 'items', 'required', 'enum', '$ref', 'allOf', 'oneOf', 'anyOf', 'additionalProperties', 'nullable', 'format']);
+export const KEEP = new Set(['type', 'properties', 'items', 'required', 'enum', '$ref', 'allOf', 'oneOf', 'anyOf', 'additionalProperties', 'nullable', 'format']);
 
 type Node = Record<string, unknown>;
 
@@ -66,7 +72,29 @@ export function deriveFromFile(path = SPEC_PATH): Node {
   return deriveSchemas(JSON.parse(readFileSync(path, 'utf8')));
 }
 
+/** The fixture as written: stable key order, two-space indent, final newline. */
+export function serialize(derived: Node): string {
+  return `${JSON.stringify(derived, null, 2)}\n`;
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  writeFileSync(DERIVED_PATH, `${JSON.stringify(deriveFromFile(process.argv[2]), null, 2)}\n`);
-  process.stdout.write(`wrote ${DERIVED_PATH}\n`);
+  const args = process.argv.slice(2);
+  const check = args.includes('--check');
+  const specPath = args.find((a) => a !== '--check') ?? SPEC_PATH;
+  if (!existsSync(specPath)) {
+    process.stderr.write(`derive-schemas: no OpenAPI spec at ${specPath}; pass its path or set WEBEX_OPENAPI_SPEC (webex/webex-openapi-specs, public-spec/webex-messaging.json)\n`);
+    process.exit(2);
+  }
+  const fresh = serialize(deriveFromFile(specPath));
+  if (check) {
+    const committed = readFileSync(DERIVED_PATH, 'utf8');
+    if (JSON.stringify(JSON.parse(committed)) !== JSON.stringify(JSON.parse(fresh))) {
+      process.stderr.write(`derive-schemas: ${DERIVED_PATH} differs from a fresh derivation of ${specPath}; run \`npm run derive-schemas\` and review the diff\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`derive-schemas: ${DERIVED_PATH} matches ${specPath}\n`);
+  } else {
+    writeFileSync(DERIVED_PATH, fresh);
+    process.stdout.write(`wrote ${DERIVED_PATH}\n`);
+  }
 }
