@@ -31,7 +31,7 @@ export async function captureMessage(
   const event: MessageEvent = req.event === 'created' && !req.message && message.updated ? 'updated' : req.event;
   const { room, team, memberships } = await deps.rooms.get(message.roomId);
   const member = memberships.find((m) => m.personId === message.personId || m.personEmail.toLowerCase() === message.personEmail.toLowerCase());
-  const senderName = member?.personDisplayName ?? (await deps.reader.getPerson(message.personId).then((p) => p.displayName, () => undefined)) ?? message.personEmail;
+  const senderName = member?.personDisplayName ?? (await deps.rooms.person(message.personId))?.displayName ?? message.personEmail;
   const files: FileRef[] = [];
   for (const url of message.files ?? []) files.push(await captureFile(deps, url));
   return buildRawMessage({

@@ -1,4 +1,4 @@
-import type { WebexReader, WxMembership, WxRoom, WxTeam } from './webex-reader.js';
+import type { WebexReader, WxMembership, WxPerson, WxRoom, WxTeam } from './webex-reader.js';
 
 /**
  * Room, team and membership lookups, cached per room: a busy space costs one set of calls per
@@ -10,6 +10,12 @@ export interface RoomInfo { room: WxRoom; team: WxTeam | null; memberships: WxMe
 export interface RoomCache {
   get(roomId: string): Promise<RoomInfo>;
   invalidate(roomId: string): void;
+  /**
+   * A person who is not (or no longer) a member, for the sender's name; undefined if unreadable.
+   * Cached too: one who left a busy space would otherwise cost a call per message version, which
+   * under a per-token rate limit is budget the crawl needs.
+   */
+  person(personId: string): Promise<WxPerson | undefined>;
 }
 
 export function createRoomCache(reader: WebexReader, opts: { ttlMs?: number; maxRooms?: number; now?: () => number } = {}): RoomCache {
@@ -18,6 +24,7 @@ export function createRoomCache(reader: WebexReader, opts: { ttlMs?: number; max
   const now = opts.now ?? Date.now;
   const entries = new Map<string, { at: number; info: Promise<RoomInfo> }>();
   const teams = new Map<string, Promise<WxTeam | null>>();
+  const people = new Map<string, Promise<WxPerson | undefined>>();
 
   async function load(roomId: string): Promise<RoomInfo> {
     const room = await reader.getRoom(roomId);
@@ -47,6 +54,18 @@ export function createRoomCache(reader: WebexReader, opts: { ttlMs?: number; max
     },
     invalidate(roomId) {
       entries.delete(roomId);
+    },
+    person(personId) {
+      let p = people.get(personId);
+      if (!p) {
+        p = reader.getPerson(personId).catch(() => {
+          people.delete(personId);
+          return undefined;
+        });
+        people.set(personId, p);
+        if (people.size > max) people.delete(people.keys().next().value as string);
+      }
+      return p;
     },
   };
 }
