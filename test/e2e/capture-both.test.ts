@@ -1,11 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { toEmailPlans } from '../../processors/convert/transform.js';
 import { crawlEvents } from '../../src/capture/crawler.js';
-import type { RawMessage } from '../../src/kafka/records.js';
+import type { EmailPlan, RawMessage } from '../../src/kafka/records.js';
+import { readTopicToEnd } from '../../src/kafka/read-topic.js';
+import { topicName } from '../../src/kafka/topics.js';
 import { createRuntime } from '../../src/runtime.js';
 import { startWebexSimulator } from '../../src/simulator/index.js';
-import { checkAttachments, coversWebhookOracle, expectedVersionKey, rawVersionKey, readRaw, startWebhookCapture, testCrawlerDeps } from '../support/capture.js';
+import { checkAttachments, coversWebhookOracle, drained, expectedVersionKey, rawVersionKey, readRaw, startWebhookCapture, testCrawlerDeps } from '../support/capture.js';
 import { testConfig } from '../support/config.js';
+import { startPipeline } from '../support/pipeline.js';
 import { waitUntil } from '../support/wait.js';
 
 /**
@@ -64,5 +67,14 @@ describe('capture through both paths into one webex.raw.v1', () => {
     expect(fromWebhooks.some((r) => r.event === 'deleted')).toBe(true);
     expect(fromWebhooks.some((r) => r.files.length > 0)).toBe(true);
     expect(await checkAttachments(rt, raws, expected)).toBeGreaterThan(0);
+
+    // And dedupe does drop them: convert + dedupe on the same topics pass each version on once.
+    const pipeline = await startPipeline(rt.config, ['convert', 'dedupe']);
+    cleanup.push(() => pipeline.stop());
+    await waitUntil(() => drained(rt, ['convert', 'dedupe']), 60_000, 'convert and dedupe to drain');
+    const unique: EmailPlan[] = [];
+    await readTopicToEnd<EmailPlan>(rt.kafka, rt.serde, topicName(rt.config, 'unique'), (v) => v && unique.push(v));
+    expect(unique).toHaveLength(expected.length);
+    expect(new Set(unique.map((p) => p.itemId)).size).toBe(expected.length);
   });
 });

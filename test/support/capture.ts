@@ -9,10 +9,12 @@ import { buildReceiver } from '../../src/capture/receiver.js';
 import { applyRegistration } from '../../src/capture/webhook-registration.js';
 import { createWebexFromConfig, webexSource } from '../../src/capture/webex-source.js';
 import { crawlerDeps } from '../../src/cli/commands/crawl.js';
+import type { ProcessorName } from '../../processors/index.js';
 import type { RawMessage } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { runProcessor, type RunningProcessor } from '../../src/kafka/runner.js';
 import { topicName } from '../../src/kafka/topics.js';
+import { fetchPipelineLag } from '../../src/ops/offsets.js';
 import type { Runtime } from '../../src/runtime.js';
 import type { ExpectedVersion } from '../../src/simulator/index.js';
 
@@ -23,6 +25,17 @@ export async function readRaw(rt: Runtime): Promise<RawMessage[]> {
   const out: RawMessage[] = [];
   await readTopicToEnd<RawMessage>(rt.kafka, rt.serde, topicName(rt.config, 'raw'), (v) => v && out.push(v));
   return out;
+}
+
+/** True once each processor's group has committed everything in its input topic. */
+export async function drained(rt: Runtime, processors: readonly ProcessorName[]): Promise<boolean> {
+  const admin = rt.kafka.admin();
+  await admin.connect();
+  try {
+    return (await fetchPipelineLag(admin, rt.config, processors)).every((g) => !g.error && g.lagSum === 0 && g.partitions.length > 0);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /**
