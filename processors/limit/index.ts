@@ -5,7 +5,7 @@ import { encodedSize } from '../../src/mail/render.js';
 import { limitPlan } from './transform.js';
 
 export function limitProcessor(deps: { config: Config }): ProcessorSpec<EmailPlan> {
-  const policy = { maxItemBytes: deps.config.maxItemBytes, oversizePolicy: deps.config.oversizePolicy };
+  const policy = { maxItemBytes: deps.config.maxItemBytes, oversizePolicy: deps.config.oversizePolicy, transcriptMode: deps.config.transcriptMode };
   return {
     name: 'limit',
     input: 'unique',

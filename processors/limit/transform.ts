@@ -1,10 +1,13 @@
 import type { Output } from '../../src/kafka/publisher.js';
 import type { AttachmentRef, EmailPlan } from '../../src/kafka/records.js';
 import { outcome } from '../shared/outcome.js';
+import { isTranscriptPlan } from '../transcript/transform.js';
 
 export interface LimitPolicy {
   maxItemBytes: number;
   oversizePolicy: 'reject' | 'strip-attachments';
+  /** Transcript mode: only room-day transcripts go on; message versions wait for the transcript job. */
+  transcriptMode?: boolean;
 }
 
 /**
@@ -16,8 +19,11 @@ export interface LimitPolicy {
  *   SHA-256, container and blob name of the original) until the item fits; if the text alone is
  *   still too large, the item is rejected.
  * Either way the originals stay in blob storage: nothing is lost.
+ * In transcript mode a message version is filtered out here (`[]`): it stays in webex.unique.v1,
+ * where the transcript job reads it.
  */
 export function limitPlan(plan: EmailPlan, policy: LimitPolicy, sizeOf: (plan: EmailPlan) => number, now: Date): Output[] {
+  if (policy.transcriptMode && !isTranscriptPlan(plan)) return [];
   const full = sizeOf(plan);
   if (full <= policy.maxItemBytes) {
     return [{ topic: 'limited', key: plan.roomId, value: { ...plan, limit: { decision: 'pass', encodedBytes: full, limitBytes: policy.maxItemBytes, strippedCount: 0 } } }];

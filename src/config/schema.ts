@@ -45,7 +45,8 @@ export const CONFIG_SPEC = {
   fallbackMailbox: { env: 'WXA_FALLBACK_MAILBOX', default: 'compliance@example.com', parse: p.emailOrEmpty, doc: 'Mailbox for external and unmapped participants' },
   maxItemBytes: { env: 'WXA_MAX_ITEM_BYTES', default: String(10 * 1024 * 1024), parse: p.intRange(1024, 1024 * 1024 * 1024), doc: 'Largest encoded MIME item imported whole (default 10 MB)' },
   oversizePolicy: { env: 'WXA_OVERSIZE_POLICY', default: 'strip-attachments', parse: p.oneOf(['reject', 'strip-attachments'] as const), doc: 'What happens to an item over the limit' },
-  transcriptMode: { env: 'WXA_TRANSCRIPT_MODE', default: 'false', parse: p.bool, doc: 'One email per space per day instead of one per message version' },
+  transcriptMode: { env: 'WXA_TRANSCRIPT_MODE', default: 'false', parse: p.bool, doc: 'One email per space per day instead of one per message version: message versions stop at limit, and the transcript job (webex-archiver transcript) imports one transcript per room per closed UTC day' },
+  transcriptDailyAt: { env: 'WXA_TRANSCRIPT_DAILY_AT', default: '03:00', parse: p.timeOfDay, doc: 'UTC time (HH:MM) at which `transcript --schedule` builds the previous day\'s transcripts; after the daily crawl, so it sees what the crawl found' },
   // --- Mailbox sink ---
   sink: { env: 'WXA_SINK', default: 'maildir', parse: p.oneOf(['maildir', 'imap', 'graph'] as const), doc: 'Where items are imported' },
   mailFolder: { env: 'WXA_MAIL_FOLDER', default: 'Webex Teams', parse: p.string, doc: 'Folder under the Inbox that receives the items' },

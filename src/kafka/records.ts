@@ -18,6 +18,8 @@ export interface WebhookDelivery {
 
 export type CaptureSource = 'webhook' | 'crawler' | 'test';
 export type MessageEvent = 'created' | 'updated' | 'deleted';
+/** An email plan's event: a message version, or a room-day transcript (transcript mode). */
+export type PlanEvent = MessageEvent | 'transcript';
 export type FileStatus = 'stored' | 'infected' | 'unscannable' | 'missing';
 
 export interface Person { personId: string; email: string; displayName: string }

@@ -29,3 +29,21 @@ export function versionMessageId(webexMessageId: string, event: 'created' | 'upd
 export function itemIdOf(webexMessageId: string, event: 'created' | 'updated' | 'deleted', versionAt: string): string {
   return `${webexMessageId}:${event}:${event === 'deleted' ? 0 : Date.parse(versionAt)}`;
 }
+
+/**
+ * A transcript (one email per room per UTC day, transcript mode): its identity is the room, the
+ * day and the exact set of message versions it shows, so a rerun over the same versions meets the
+ * Message-ID already in the mailbox, and a late version makes a new transcript rather than a
+ * silent replacement. `digest` is transcriptDigest(item ids).
+ */
+export function transcriptDigest(itemIds: readonly string[]): string {
+  return createHash('sha256').update([...itemIds].sort().join('\n')).digest('hex').slice(0, 16);
+}
+
+export function transcriptMessageId(roomId: string, day: string, digest: string): string {
+  return `<wx-t-${h(roomId)}-${day}-${digest}@${MESSAGE_ID_DOMAIN}>`;
+}
+
+export function transcriptItemId(roomId: string, day: string, digest: string): string {
+  return `transcript:${roomId}:${day}:${digest}`;
+}

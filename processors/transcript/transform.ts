@@ -1,0 +1,199 @@
+import { ArchiverError } from '../../src/errors.js';
+import type { AttachmentRef, EmailPlan, Person, PlanEvent } from '../../src/kafka/records.js';
+import { cleanHeaderText } from '../../src/mail/header-encoding.js';
+import { transcriptDigest, transcriptItemId, transcriptMessageId } from '../../src/mail/message-id.js';
+import { escapeHtml, textToHtml } from '../../src/mail/safe-html.js';
+
+/**
+ * Transcript mode: one email per room per closed UTC day instead of one per message version.
+ * Pure and deterministic: the same set of versions gives the same plans (and so the same bytes
+ * and Message-IDs), whatever order they were read in.
+ *
+ * A version belongs to the day it happened (`versionAt`: the post, the edit, the deletion), so
+ * every version lands in exactly one day's transcript and a closed day never has to be revisited
+ * for an edit made the next morning; within the day, entries follow the messages' created order
+ * (ties by message id, then version time), which keeps an edit next to its original.
+ */
+export const TRANSCRIPT_EVENT: PlanEvent = 'transcript';
+
+export function isTranscriptPlan(plan: Pick<EmailPlan, 'event'>): boolean {
+  return plan.event === TRANSCRIPT_EVENT;
+}
+
+/** Start and end (exclusive) of a UTC day given as YYYY-MM-DD; BAD_INPUT for anything else. */
+export function dayRange(day: string): { start: number; end: number } {
+  const start = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00.000Z`) : NaN;
+  if (Number.isNaN(start) || new Date(start).toISOString().slice(0, 10) !== day) {
+    throw new ArchiverError('BAD_INPUT', `"${day}" is not a day (YYYY-MM-DD, UTC)`);
+  }
+  return { start, end: start + 86_400_000 };
+}
+
+/** The last UTC day that is over at `now`. */
+export function previousDay(now: Date): string {
+  return new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The day the latest daily run at HH:MM UTC (at or before `now`) builds: yesterday once today's
+ * run time has passed, the day before until then. A scheduler started at any time builds this one
+ * first, which catches up a run missed while it was down and never builds a day before the
+ * crawl that precedes the run has had its chance to find late messages.
+ */
+export function dueDay(now: Date, hhmm: string): string {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), h, m);
+  return previousDay(new Date(today <= now.getTime() ? today : today - 86_400_000));
+}
+
+export function toTranscriptPlans(plans: readonly EmailPlan[], day: string): EmailPlan[] {
+  const { start, end } = dayRange(day);
+  const inDay = plans.filter((p) => !isTranscriptPlan(p) && Date.parse(p.versionAt) >= start && Date.parse(p.versionAt) < end);
+  const byRoom = new Map<string, EmailPlan[]>();
+  for (const p of uniqueVersions(inDay.sort(byCreated))) byRoom.set(p.roomId, [...(byRoom.get(p.roomId) ?? []), p]);
+  return [...byRoom.keys()].sort().map((roomId) => transcriptOf(roomId, day, byRoom.get(roomId)!));
+}
+
+const EVENT_RANK: Record<string, number> = { created: 0, updated: 1, deleted: 2 };
+
+function byCreated(a: EmailPlan, b: EmailPlan): number {
+  return Date.parse(a.webexCreated) - Date.parse(b.webexCreated) || cmp(a.webexMessageId, b.webexMessageId) ||
+    Date.parse(a.versionAt) - Date.parse(b.versionAt) || (EVENT_RANK[a.event] ?? 3) - (EVENT_RANK[b.event] ?? 3) ||
+    cmp(a.source, b.source) || cmp(a.itemId, b.itemId);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A version read twice (a replay of dedupe, webhook and crawler both) appears once: the first in sorted order. */
+function uniqueVersions(sorted: EmailPlan[]): EmailPlan[] {
+  const seen = new Set<string>();
+  return sorted.filter((p) => {
+    if (seen.has(p.itemId)) return false;
+    seen.add(p.itemId);
+    return true;
+  });
+}
+
+function header(plan: EmailPlan, name: string): string | null {
+  return plan.headers.find((h) => h.name === name)?.value ?? null;
+}
+
+function transcriptOf(roomId: string, day: string, entries: EmailPlan[]): EmailPlan {
+  const digest = transcriptDigest(entries.map((e) => e.itemId));
+  const participants = unionOfParticipants(entries);
+  const first = entries[0]!;
+  const roomType = header(first, 'X-Webex-Room-Type') ?? 'group';
+  const teamId = entries.map((e) => header(e, 'X-Webex-Team-Id')).find((t) => t !== null) ?? null;
+  const title = roomTitle(entries, roomType, participants);
+  const others = participants.filter((p) => p.email !== first.from.address);
+  const latest = entries.map((e) => e.versionAt).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+  const attachments = uniqueAttachments(entries);
+  const lines = entries.map((e) => entryOf(e, entries, day));
+  const intro = [
+    `Webex transcript of ${title}, ${day} (UTC)`,
+    `${entries.length} message version${entries.length === 1 ? '' : 's'}; participants: ${participants.map(personLabel).join(', ')}`,
+  ];
+  return {
+    itemId: transcriptItemId(roomId, day, digest),
+    webexMessageId: `transcript:${roomId}:${day}`,
+    roomId,
+    event: TRANSCRIPT_EVENT,
+    source: 'transcript',
+    versionAt: latest,
+    // A transcript has no single Webex created time; empty keeps it out of the capture-latency metric.
+    webexCreated: '',
+    messageId: transcriptMessageId(roomId, day, digest),
+    inReplyTo: null,
+    references: [],
+    date: latest,
+    subject: `Webex: ${title} (transcript ${day})`,
+    from: first.from,
+    to: (others.length ? others : participants).map((p) => ({ name: cleanHeaderText(p.displayName), address: p.email })),
+    headers: [
+      { name: 'X-Webex-Room-Id', value: roomId },
+      ...(teamId ? [{ name: 'X-Webex-Team-Id', value: teamId }] : []),
+      { name: 'X-Webex-Room-Type', value: roomType },
+      { name: 'X-Webex-Event', value: TRANSCRIPT_EVENT },
+      { name: 'X-Webex-Transcript-Day', value: day },
+      { name: 'X-Webex-Transcript-Items', value: String(entries.length) },
+      { name: 'X-Webex-Transcript-Digest', value: digest },
+    ],
+    text: [...intro, '', ...lines.map((l) => l.text)].join('\n'),
+    html: [...intro.map((l) => `<p><b>${escapeHtml(l)}</b></p>`), '<hr>', ...lines.map((l) => l.html)].join('\n'),
+    attachments,
+    participants,
+    limit: null,
+  };
+}
+
+function unionOfParticipants(entries: EmailPlan[]): Person[] {
+  const byEmail = new Map<string, Person>();
+  for (const e of entries) for (const p of e.participants) if (!byEmail.has(p.email)) byEmail.set(p.email, p);
+  return [...byEmail.values()].sort((a, b) => cmp(a.email, b.email));
+}
+
+function personLabel(p: { displayName: string; email: string }): string {
+  return p.displayName ? `${p.displayName} <${p.email}>` : `<${p.email}>`;
+}
+
+/**
+ * The room's name as convert put it in each subject ("Webex: Rates chat", "Webex: Desk / Rates");
+ * the latest original post wins (a space renamed during the day shows its newer name). A 1:1 chat
+ * names both people: convert names only "the other one", which depends on the sender.
+ */
+function roomTitle(entries: EmailPlan[], roomType: string, participants: Person[]): string {
+  if (roomType === 'direct') return `chat between ${participants.map((p) => p.displayName || p.email).join(' and ')}`;
+  const source = [...entries].reverse().find((e) => e.event === 'created') ?? entries[entries.length - 1]!;
+  return source.subject.replace(/^\[(edited|deleted)\] /, '').replace(/^Webex: /, '');
+}
+
+function uniqueAttachments(entries: EmailPlan[]): AttachmentRef[] {
+  const seen = new Set<string>();
+  const out: AttachmentRef[] = [];
+  for (const e of entries) {
+    for (const a of e.attachments) {
+      const key = `${a.container}\n${a.blobName}\n${a.name}\n${a.status}`;
+      if (!seen.has(key)) { seen.add(key); out.push(a); }
+    }
+  }
+  return out;
+}
+
+function clock(iso: string, day: string): string {
+  return iso.slice(0, 10) === day ? `${iso.slice(11, 19)} UTC` : iso;
+}
+
+/** One entry: who, when, what kind of version, then the body convert made without its lead line. */
+function entryOf(e: EmailPlan, entries: EmailPlan[], day: string): { text: string; html: string } {
+  const marks: string[] = [];
+  if (e.event === 'updated') marks.push(`edited; message of ${clock(e.webexCreated, day)}`);
+  if (e.event === 'deleted') marks.push(`deleted; message of ${clock(e.webexCreated, day)}`);
+  const parentId = header(e, 'X-Webex-Parent-Id');
+  if (parentId) {
+    const parent = entries.find((p) => p.webexMessageId === parentId);
+    marks.push(parent ? `reply in thread to ${parent.from.name || parent.from.address}, ${clock(parent.webexCreated, day)}` : 'reply in thread to an earlier message');
+  }
+  const head = `[${clock(e.versionAt, day)}] ${personLabel({ displayName: e.from.name, email: e.from.address })}${marks.length ? ` (${marks.join('; ')})` : ''}`;
+  const files = e.attachments.map((a) => `Attachment: ${a.name} (${a.contentType}, ${a.size} bytes${a.status === 'stored' ? '' : `, ${a.status}`})`);
+  const { text, html } = bodyOf(e);
+  return {
+    text: [head, text, ...files, ''].join('\n'),
+    html: [`<p><b>${escapeHtml(head)}</b></p>`, html, ...files.map((f) => `<p><em>${escapeHtml(f)}</em></p>`)].join('\n'),
+  };
+}
+
+/** Convert opens an edit or a deletion with one explanatory line; the entry's heading says it already. */
+function bodyOf(e: EmailPlan): { text: string; html: string } {
+  let { text, html } = e;
+  if (e.event !== 'created' && text.startsWith('This message was ')) {
+    const gap = text.indexOf('\n\n');
+    text = gap === -1 ? '' : text.slice(gap + 2);
+    if (html.startsWith('<p><em>This message was ')) {
+      const eol = html.indexOf('\n');
+      html = eol === -1 ? '' : html.slice(eol + 1);
+    }
+  }
+  return { text, html: html || textToHtml(text) };
+}
