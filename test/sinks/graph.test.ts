@@ -3,10 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
-import { createGraphSink } from '../../src/sinks/graph/graph-sink.js';
+import { GRAPH_MAX_MIME_BYTES, GRAPH_MAX_REQUEST_BYTES, createGraphSink } from '../../src/sinks/graph/graph-sink.js';
 import { startGraphSimulator, type GraphSimulator } from '../../src/simulator/graph/index.js';
 
 const eml = (id: string) => Buffer.from(`Message-ID: ${id}\r\nSubject: t\r\n\r\nbody\r\n`);
+/** A message of exactly `size` bytes. */
+const emlOfSize = (id: string, size: number) => {
+  const head = eml(id).subarray(0, -'body\r\n'.length);
+  return Buffer.concat([head, Buffer.alloc(size - head.length, 'a')]);
+};
 const item = (mailbox: string, messageId: string) => ({ mailbox, folder: 'Webex Teams', messageId, date: new Date('2026-01-05T09:01:00Z'), size: eml(messageId).length, open: async () => Readable.from([eml(messageId)]) });
 
 // The Graph sink against the local Graph simulator (token, folders, $filter lookup, importMime, 429).
@@ -51,6 +56,41 @@ describe('Microsoft Graph sink', () => {
     const t0 = Date.now();
     expect((await createGraphSink(config, logger).importItem(item('carol@example.com', '<c@x>'))).status).toBe('imported');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('Graph\'s 4 MB request cap: 3 000 000 bytes of MIME import, one byte more is TOO_LARGE before any request', async () => {
+    expect(GRAPH_MAX_MIME_BYTES).toBe(3_000_000);
+    const sink = createGraphSink(config, logger);
+    const atCap = emlOfSize('<cap@x>', GRAPH_MAX_MIME_BYTES);
+    expect((await sink.importItem({ ...item('erin@example.com', '<cap@x>'), size: atCap.length, open: async () => Readable.from([atCap]) })).status).toBe('imported');
+    expect(sim.mailbox('erin@example.com').folders[0]!.messages[0]!.mime.equals(atCap)).toBe(true);
+
+    const over = emlOfSize('<over@x>', GRAPH_MAX_MIME_BYTES + 1);
+    const requests = sim.stats.requests;
+    let opened = false;
+    const err = await sink.importItem({ ...item('erin@example.com', '<over@x>'), size: over.length, open: async () => { opened = true; return Readable.from([over]); } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'TOO_LARGE', retriable: false });
+    expect((err as Error).message).toContain(`${GRAPH_MAX_MIME_BYTES + 1} bytes of MIME`);
+    expect((err as Error).message).toContain(`${GRAPH_MAX_REQUEST_BYTES} bytes`);
+    expect(opened).toBe(false);
+    expect(sim.stats.requests).toBe(requests);
+    // A staged size that understates the bytes read is caught before the POST too.
+    await expect(sink.importItem({ ...item('erin@example.com', '<over@x>'), size: 100, open: async () => Readable.from([over]) })).rejects.toMatchObject({ code: 'TOO_LARGE' });
+    expect(sim.mailbox('erin@example.com').folders[0]!.messages).toHaveLength(1);
+  });
+
+  it('the simulator refuses a request over 4 MB as Graph does: 400 BadRequest "Maximum request length exceeded."', async () => {
+    const form = new URLSearchParams({ client_id: 'app-1', client_secret: 'app-secret-value', scope: 'https://graph.microsoft.com/.default', grant_type: 'client_credentials' });
+    const { access_token: token } = (await (await fetch(`${sim.authority}/tenant-1/oauth2/v2.0/token`, { method: 'POST', body: form })).json()) as { access_token: string };
+    const headers = { authorization: `Bearer ${token}` };
+    const folder = (await (await fetch(`${sim.baseUrl}/users/frank%40example.com/mailFolders/inbox/childFolders`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'Webex Teams' }) })).json()) as { id: string };
+    const post = (body: string) => fetch(`${sim.baseUrl}/users/frank%40example.com/mailFolders/${folder.id}/importMime`, { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body });
+    const atCap = await post(emlOfSize('<f1@x>', GRAPH_MAX_MIME_BYTES).toString('base64'));
+    expect(atCap.status).toBe(201);
+    const over = await post(emlOfSize('<f2@x>', GRAPH_MAX_MIME_BYTES + 1).toString('base64'));
+    expect(over.status).toBe(400);
+    expect(((await over.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'BadRequest', message: 'Maximum request length exceeded.' });
+    expect(sim.mailbox('frank@example.com').folders[0]!.messages.map((m) => m.internetMessageId)).toEqual(['<f1@x>']);
   });
 
   it('bad client credentials are FORBIDDEN, never retried; missing ones stop start-up naming the key', async () => {

@@ -6,8 +6,11 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
  * credentials token endpoint, Inbox child folders with $filter and create (ErrorFolderExists on a
  * duplicate name), messages filtered by internetMessageId, and beta importMime creating non-draft
  * messages from base64 MIME. Like Exchange, it answers 429 ApplicationThrottled with Retry-After
- * to a fifth concurrent request on one mailbox (MailboxConcurrency = 4).
+ * to a fifth concurrent request on one mailbox (MailboxConcurrency = 4), and like Graph it refuses
+ * a request body over 4 MB with 400 BadRequest "Maximum request length exceeded." (microsoft-graph.md
+ * §3; MB read as 10^6 bytes, the stricter reading, matching the sink's GRAPH_MAX_REQUEST_BYTES).
  */
+export const SIM_MAX_REQUEST_BYTES = 4_000_000;
 export interface GraphMessage { id: string; internetMessageId: string; isDraft: false; parentFolderId: string; mime: Buffer }
 export interface GraphFolder { id: string; displayName: string; parentFolderId: string; messages: GraphMessage[] }
 export interface GraphSimStats { requests: number; throttled: number; maxConcurrentPerMailbox: number; tokensIssued: number; foldersCreated: number }
@@ -58,6 +61,8 @@ export async function startGraphSimulator(opts: { tenantId: string; clientId: st
   app.addHook('preHandler', async (req, reply) => {
     if (!req.url.startsWith('/beta/users/')) return;
     stats.requests++;
+    const length = Math.max(Number(req.headers['content-length'] ?? 0) || 0, typeof req.body === 'string' ? Buffer.byteLength(req.body) : 0);
+    if (length > SIM_MAX_REQUEST_BYTES) return graphError(reply, 400, 'BadRequest', 'Maximum request length exceeded.');
     const auth = req.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ') || !tokens.has(auth.slice(7))) return graphError(reply, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
     const m = mb((req.params as { user: string }).user);

@@ -16,6 +16,29 @@ import { clientCredentialsToken, type GraphTokenSource } from './token.js';
  */
 const MAILBOX_CONCURRENCY = 4;
 
+/**
+ * Graph caps a request at 4 MB ("Maximum request length exceeded.", microsoft-graph.md §3,
+ * "Request size and attachments"). The reference does not say whether that MB is 10^6 or 2^20
+ * bytes, so the smaller reading is used: no body this sink sends can exceed the cap either way.
+ * importMime's body is the base64 of the whole MIME, so at most 3 000 000 bytes of MIME fit. The
+ * reference documents no large-item path for importMime (upload sessions are for attachments of an
+ * existing message, and the beta import sessions take exportItems data, not .eml), so a bigger
+ * item fails with TOO_LARGE (non-retriable: dead letter plus a `failed` outcome) instead of a
+ * request Graph would refuse. Keep WXA_MAX_ITEM_BYTES at or below GRAPH_MAX_MIME_BYTES with this
+ * sink so the limit stage strips attachments first.
+ */
+export const GRAPH_MAX_REQUEST_BYTES = 4_000_000;
+export const GRAPH_MAX_MIME_BYTES = (GRAPH_MAX_REQUEST_BYTES / 4) * 3;
+
+/** Bytes of the importMime request body for `mimeBytes` of MIME (base64 without line breaks). */
+export function importMimeBodyBytes(mimeBytes: number): number {
+  return 4 * Math.ceil(mimeBytes / 3);
+}
+
+function tooLarge(item: ImportRequest, mimeBytes: number): ArchiverError {
+  return new ArchiverError('TOO_LARGE', `graph importMime into ${item.mailbox}: ${mimeBytes} bytes of MIME are ${importMimeBodyBytes(mimeBytes)} bytes as base64, over Graph's 4 MB request cap (${GRAPH_MAX_REQUEST_BYTES} bytes, so at most ${GRAPH_MAX_MIME_BYTES} bytes of MIME)`);
+}
+
 /** OData string literal: single quotes doubled; then percent-encoded as a query value (RFC 3986). */
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -66,11 +89,16 @@ export function createGraphSink(config: Pick<Config, 'graphBaseUrl' | 'graphAuth
   return {
     name: 'graph',
     async importItem(item: ImportRequest) {
+      // Before any request: an item over the cap can never be imported (nor be there already).
+      if (importMimeBodyBytes(item.size) > GRAPH_MAX_REQUEST_BYTES) throw tooLarge(item, item.size);
       const folder = await folderId(item.mailbox, item.folder);
       const filter = encodeURIComponent(`internetMessageId eq ${odataString(item.messageId)}`);
       const existing = await limited(item.mailbox, () => graphRequest<{ value: { id: string }[] }>(token, 'GET', `${user(item.mailbox)}/mailFolders/${encodeURIComponent(folder)}/messages?$filter=${filter}&$select=id,internetMessageId`));
       if (existing.body.value?.length) return { status: 'duplicate', ref: existing.body.value[0]!.id };
-      const mime = (await buffer(await item.open())).toString('base64');
+      const raw = await buffer(await item.open());
+      // The planned size is the staged blob's; check the bytes actually read as well.
+      if (importMimeBodyBytes(raw.length) > GRAPH_MAX_REQUEST_BYTES) throw tooLarge(item, raw.length);
+      const mime = raw.toString('base64');
       const created = await limited(item.mailbox, () => graphRequest<{ id: string }>(token, 'POST', `${user(item.mailbox)}/mailFolders/${encodeURIComponent(folder)}/importMime`, { text: mime }));
       return { status: 'imported', ref: created.body.id };
     },
