@@ -38,6 +38,8 @@ export const CONFIG_SPEC = {
   receiverMaxBodyBytes: { env: 'WXA_RECEIVER_MAX_BODY_BYTES', default: '1048576', parse: p.intRange(1024, 100 * 1024 * 1024), doc: 'Largest webhook body accepted; larger gets 413' },
   operatorToken: { env: 'WXA_OPERATOR_TOKEN', default: 'local-operator-token', parse: p.secret(16), secret: true, doc: 'Bearer credential for the dashboard, status log download and replay' },
   metricsPublic: { env: 'WXA_METRICS_PUBLIC', default: 'true', parse: p.bool, doc: 'Serve /metrics without the operator credential' },
+  metricsHost: { env: 'WXA_METRICS_HOST', default: '127.0.0.1', parse: p.string, doc: 'Address of the metrics-only /metrics listener of `run` (without --with-receiver) and `crawl --schedule`' },
+  metricsPort: { env: 'WXA_METRICS_PORT', default: '0', parse: p.intRange(0, 65535), doc: 'Port of that listener (0 picks a free one, printed at start; Prometheus needs a fixed one, e.g. 9464)' },
   // --- Archive policy ---
   orgDomains: { env: 'WXA_ORG_DOMAINS', default: 'example.com', parse: p.domainList, doc: "The organization's email domains; a participant there is their own mailbox" },
   userMapFile: { env: 'WXA_USER_MAP_FILE', default: '', parse: p.string, doc: 'CSV override file with columns webexEmail,mailbox' },

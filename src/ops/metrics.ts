@@ -8,7 +8,8 @@ import type { LagSource } from './lag-source.js';
  * ('messages', 'rooms', 'events', …), never a full path or id, to keep label cardinality small.
  */
 export interface WebexObserver {
-  onRequest(resource: string, status: number): void;
+  /** One try answered with HTTP `status`, or ended without an answer ('timeout', 'network'). */
+  onRequest(resource: string, status: number | 'timeout' | 'network'): void;
   onRetry(resource: string, reason: string): void;
   onRateLimited(resource: string, retryAfterSeconds: number | undefined): void;
 }

@@ -14,6 +14,7 @@ import { toDashboardStatus } from './dashboard-status.js';
 import { createLagSource } from './lag-source.js';
 import { clearSessionCookie, LOGIN_CSS, loginPage, setSessionCookie, tokenMatches, UNAUTHORIZED_HTML } from './login.js';
 import { captureLatencySeconds, createMetrics, registerLagMetrics, type ArchiverMetrics } from './metrics.js';
+import { registerMetricsRoute } from './metrics-endpoint.js';
 import { startOutcomeTail, type OutcomeTail } from './outcome-tail.js';
 import { replay } from './replay.js';
 import { toReplayRequest } from './replay-plan.js';
@@ -96,11 +97,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
 
-    const metricsOpts = deps.config.metricsPublic ? {} : { preHandler: auth };
-    ops.get('/metrics', metricsOpts, async (_req, reply) => {
-      const text = await registry.metrics();
-      return reply.header('Content-Type', registry.contentType).send(text);
-    });
+    registerMetricsRoute(ops, registry, deps.config);
 
     ops.get('/ops/login', async (_req, reply) => html(reply, 200, loginPage()));
     ops.get('/ops/login.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(LOGIN_CSS));

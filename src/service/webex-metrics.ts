@@ -11,7 +11,10 @@ export function resourceOf(path: string): string {
 /** Feeds the Webex client's hooks into the /metrics counters. */
 export function webexMetricsObserver(m: MetricsObserver): ClientObserver {
   return {
-    onRequest: (info) => m.onRequest(resourceOf(info.path), 0),
+    // Counted when a try ends, not when it starts: that is when the HTTP status is known (it used
+    // to be counted at the start with status 0 for every request). A try without an answer is
+    // labelled with why ("timeout" or "network").
+    onResponse: (info) => m.onRequest(resourceOf(info.path), info.status ?? info.failure ?? 'network'),
     onRetry: (reason, info) => m.onRetry(resourceOf(info.path), reason),
     onRateLimited: (seconds, info) => m.onRateLimited(resourceOf(info.path), seconds),
   };

@@ -24,6 +24,11 @@ export interface RequestInfo {
 /** Hooks for /metrics; every callback is optional and must not throw (errors are swallowed). */
 export interface WebexObserver {
   onRequest?(info: RequestInfo): void;
+  /**
+   * A try ended: with the HTTP status of the answer, or with no answer (`status` undefined and
+   * `failure` saying why). Not called when the caller aborted or no request was sent.
+   */
+  onResponse?(info: RequestInfo & { status: number | undefined; failure?: 'timeout' | 'network' }): void;
   onRetry?(reason: RetryReason, info: RequestInfo & { status?: number; delayMs: number }): void;
   onRateLimited?(seconds: number, info: RequestInfo): void;
 }
@@ -232,6 +237,7 @@ export class WebexHttp {
       let outcome: AttemptOutcome;
       let failure: { status: number; bodyText: string; headers: Headers } | undefined;
       let lastError: unknown;
+      let answered = false;
       try {
         token = await this.tokens.getToken(opts.signal);
         const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
@@ -242,6 +248,8 @@ export class WebexHttp {
           body: opts.json === undefined ? undefined : JSON.stringify(opts.json),
           signal: ctrl.signal,
         });
+        answered = true;
+        safe(() => this.observer.onResponse?.({ ...info, status: res.status }));
         if (res.ok) {
           const handOver = (body: WebReadableStream<Uint8Array>): Readable => {
             handedOver = true;
@@ -270,6 +278,8 @@ export class WebexHttp {
           throw err;
         }
         outcome = ctrl.signal.reason instanceof TryTimeout || err instanceof ArchiverError && err.code === 'TIMEOUT' ? { kind: 'timeout' } : { kind: 'network' };
+        // A body that broke off after the headers was already counted with its status.
+        if (!answered) { const failure = outcome.kind; safe(() => this.observer.onResponse?.({ ...info, status: undefined, failure })); }
       }
       finish();
 

@@ -26,3 +26,25 @@ export function outcomeOf(kind: Outcome['kind'], itemId: string, mailbox: string
   const processor = kind === 'rejected' ? 'limit' : kind === 'unmapped' ? 'route' : 'import';
   return { at: new Date().toISOString(), kind, processor, itemId, webexMessageId: `m-${itemId}`, roomId: 'room1', mailbox, participantEmail: mailbox, reason: null, size: 100, webexCreated: new Date(Date.now() - 5000).toISOString(), ...over };
 }
+
+/**
+ * The value of one sample in Prometheus text: `name` with at least these labels (summed over the
+ * samples that match, so a counter split by another label still adds up); 0 when there is none.
+ */
+export function metric(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1]!, l[2]!]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(m[3]);
+  }
+  return sum;
+}
+
+/** GET a /metrics URL; fails the test on anything but 200. */
+export async function scrape(url: string, headers: Record<string, string> = {}): Promise<string> {
+  const res = await fetch(url, { headers });
+  if (res.status !== 200) throw new Error(`GET ${url}: ${res.status}`);
+  return res.text();
+}

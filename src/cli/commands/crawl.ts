@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
 import { kafkaCheckpoints } from '../../capture/checkpoints.js';
 import { backfill, crawlEvents, type CrawlerDeps } from '../../capture/crawler.js';
 import { nextDailyRun } from '../../capture/crawl-window.js';
@@ -6,7 +7,10 @@ import { createRoomCache } from '../../capture/room-cache.js';
 import { createWebexFromConfig, webexSource } from '../../capture/webex-source.js';
 import { loadConfig } from '../../config/load.js';
 import { ArchiverError } from '../../errors.js';
+import { createMetrics } from '../../ops/metrics.js';
+import { startMetricsListener } from '../../ops/metrics-endpoint.js';
 import { createRuntime, type Runtime } from '../../runtime.js';
+import { webexMetricsObserver } from '../../service/webex-metrics.js';
 import { parseFlags, type Command } from '../command.js';
 import { onShutdown } from '../lifecycle.js';
 import { progressLine } from '../progress.js';
@@ -19,7 +23,8 @@ export const crawlCommand: Command = {
   (no flags)      read message events from the checkpoint (minus WXA_CRAWL_OVERLAP_MINUTES) to now,
                   publish raw records, move the checkpoint after each window; resumes after a crash
   --since DATE    backfill: also list every room and its messages back to DATE (ISO-8601)
-  --schedule      stay running and crawl every day at WXA_CRAWL_DAILY_AT (UTC)
+  --schedule      stay running and crawl every day at WXA_CRAWL_DAILY_AT (UTC); serves its /metrics
+                  (Webex requests, retries and 429s) on WXA_METRICS_HOST:WXA_METRICS_PORT
   Progress is shown on stderr. Rate limits (429 Retry-After) are honoured.`,
 
   async run(argv) {
@@ -29,7 +34,17 @@ export const crawlCommand: Command = {
     const config = loadConfig();
     const rt = await createRuntime(config);
     onShutdown('runtime', () => rt.close());
-    const deps = crawlerDeps(rt);
+    let source;
+    if (values.schedule) {
+      // The long-running crawler is where its Webex 429s and retries happen: count and serve them.
+      const registry = new Registry();
+      const metrics = createMetrics(registry);
+      const listener = await startMetricsListener(config, registry);
+      onShutdown('metrics', () => listener.close());
+      process.stderr.write(`metrics ${listener.url}\n`);
+      source = webexSource(createWebexFromConfig(config, rt.logger, webexMetricsObserver(metrics.webexObserver)));
+    }
+    const deps = crawlerDeps(rt, source);
     if (since) await runBackfill(deps, since);
     await runIncremental(deps, rt);
     if (!values.schedule) { await rt.close(); return 0; }

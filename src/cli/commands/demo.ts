@@ -7,6 +7,7 @@ import { createRoomCache } from '../../capture/room-cache.js';
 import { applyRegistration } from '../../capture/webhook-registration.js';
 import { createWebexFromConfig } from '../../capture/webex-source.js';
 import { loadConfig } from '../../config/load.js';
+import { ArchiverError } from '../../errors.js';
 import { CONFIG_SPEC } from '../../config/schema.js';
 import { startService } from '../../service/service.js';
 import { startWebexSimulator, type WebexSimulator } from '../../simulator/index.js';
@@ -16,17 +17,19 @@ import { onShutdown, untilShutdown } from '../lifecycle.js';
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'the main job (npm start): local servers, a simulated Webex org, every processor, a Maildir archive',
-  usage: `webex-archiver demo [--users N] [--rooms N] [--messages N] [--seed N] [--no-infra]
+  usage: `webex-archiver demo [--users N] [--rooms N] [--messages N] [--seed N] [--simulator-port N] [--no-infra]
 
   Starts the local servers if needed, the Webex simulator with a seeded demo organization (unless
   WXA_WEBEX_BASE_URL points at a real Webex), the receiver with the operator dashboard, every
   processor, and the reconciliation crawler (once after start-up, then daily). Archives into a
-  Maildir folder (WXA_MAILDIR_ROOT) unless another sink is configured. Runs until Ctrl-C.`,
+  Maildir folder (WXA_MAILDIR_ROOT) unless another sink is configured. Runs until Ctrl-C.
+  --simulator-port N puts the simulator on port N (0: a free one) instead of WXA_WEBEX_BASE_URL's;
+  with WXA_RECEIVER_PORT=0 too, a demo runs beside another one (the tests do).`,
 
   async run(argv) {
     const { values } = parseFlags(argv, {
       users: { type: 'string', default: '8' }, rooms: { type: 'string', default: '6' }, messages: { type: 'string', default: '150' },
-      seed: { type: 'string', default: '42' }, 'no-infra': { type: 'boolean' },
+      seed: { type: 'string', default: '42' }, 'simulator-port': { type: 'string' }, 'no-infra': { type: 'boolean' },
     });
     const say = (line: string) => process.stdout.write(`${line}\n`);
     let started: ServerName[] = [];
@@ -35,23 +38,29 @@ export const demoCommand: Command = {
       started = await infraUp({ progress: (l) => say(`  ${l}`) });
       onShutdown('infra', async () => { if (started.length) await infraDown({ only: started, progress: (l) => say(`  ${l}`) }); });
     }
-    const config = loadConfig();
+    let config = loadConfig();
     const simulated = config.webexBaseUrl === CONFIG_SPEC.webexBaseUrl.default;
     let sim: WebexSimulator | undefined;
     if (simulated) {
-      const port = Number(new URL(config.webexBaseUrl).port);
+      const port = Number(values['simulator-port'] ?? new URL(config.webexBaseUrl).port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArchiverError('BAD_INPUT', `--simulator-port: "${values['simulator-port']}" is not a port`);
       sim = await startWebexSimulator({
         port, holdMessages: true,
         seed: { seed: Number(values.seed), users: Number(values.users), rooms: Number(values.rooms), messages: Number(values.messages) },
       });
       onShutdown('simulator', () => sim!.close());
+      // Everything below talks to the simulator where it really listens (another port when asked).
+      if (sim.baseUrl !== config.webexBaseUrl) config = loadConfig(process.env, { WXA_WEBEX_BASE_URL: sim.baseUrl });
       say(`Webex simulator: ${sim.baseUrl} (seeded demo organization, ${values.messages} messages)`);
     }
     const service = await startService(config);
     onShutdown('service', () => service.stop());
     const client = createWebexFromConfig(config, service.rt.logger);
-    const reg = await applyRegistration(client, config.webhookTargetUrl, config.webhookSecret);
-    say(`Webhooks: ${reg.create.length} created, ${reg.keep.length + reg.reactivate.length} already there -> ${config.webhookTargetUrl}`);
+    // The local default target names the default receiver port; when the receiver listens elsewhere
+    // (WXA_RECEIVER_PORT), webhooks must go where it really is, not to whatever holds 18080.
+    const target = config.webhookTargetUrl === CONFIG_SPEC.webhookTargetUrl.default && service.url ? `${service.url}/webhooks/webex` : config.webhookTargetUrl;
+    const reg = await applyRegistration(client, target, config.webhookSecret);
+    say(`Webhooks: ${reg.create.length} created, ${reg.keep.length + reg.reactivate.length} already there -> ${target}`);
 
     const crawlerDeps = {
       source: service.source, reader: service.source, blob: service.rt.blob, rooms: createRoomCache(service.source),

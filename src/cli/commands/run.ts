@@ -12,15 +12,18 @@ export const runCommand: Command = {
 
   Each processor is its own consumer group; run more instances of one to scale it out.
   --with-receiver also serves the receiver, /metrics and the dashboard in this process.
+  Without it, this process's own /metrics (records processed and failed, Webex requests, retries
+  and 429s) is served alone on WXA_METRICS_HOST:WXA_METRICS_PORT for Prometheus to scrape.
   Stops cleanly on SIGINT/SIGTERM (the current chunk finishes and is committed).
   Processors: ${PROCESSOR_NAMES.join(', ')}`,
 
   async run(argv) {
     const { values, positionals } = parseFlags(argv, { 'with-receiver': { type: 'boolean' } }, true);
     const names = parseProcessorNames(positionals);
-    const service = await startService(loadConfig(), { processors: names, receiver: values['with-receiver'] === true });
+    const withReceiver = values['with-receiver'] === true;
+    const service = await startService(loadConfig(), { processors: names, receiver: withReceiver, metricsListener: !withReceiver });
     onShutdown('service', () => service.stop());
-    process.stderr.write(`running: ${names.join(', ')}${service.url ? ` (receiver ${service.url})` : ''} (Ctrl-C to stop)\n`);
+    process.stderr.write(`running: ${names.join(', ')}${service.url ? ` (receiver ${service.url})` : ''}, metrics ${service.metricsUrl} (Ctrl-C to stop)\n`);
     await untilShutdown();
   },
 };

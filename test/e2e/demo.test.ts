@@ -1,0 +1,86 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { infraStatus } from '../../infra/index.js';
+import { loadConfig } from '../../src/config/load.js';
+import { createKafka } from '../../src/kafka/client.js';
+import { createSerde } from '../../src/kafka/serde.js';
+import { createLogger } from '../../src/log.js';
+import { readDailyLog } from '../../src/ops/status-log-read.js';
+import type { ExpectedVersion } from '../../src/simulator/index.js';
+import { spawnCli, type CliProcess } from '../support/cli.js';
+import { testEnv } from '../support/config.js';
+import { waitUntil } from '../support/wait.js';
+
+/** Every archived file of a Maildir root: <root>/<mailbox>/Maildir/.Webex Teams/cur/*. */
+function archived(root: string): { mailbox: string; file: string }[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root).flatMap((mailbox) => {
+    const cur = path.join(root, mailbox, 'Maildir', '.Webex Teams', 'cur');
+    return existsSync(cur) ? readdirSync(cur).map((f) => ({ mailbox, file: path.join(cur, f) })) : [];
+  });
+}
+
+// `npm start` is `webex-archiver demo`: run it as the real program on its own topic prefix,
+// containers, Maildir and ports (the simulator and the receiver on free ports) against the local
+// servers that are already up, watch it archive the whole demo organization, then Ctrl-C it.
+describe('webex-archiver demo (npm start)', () => {
+  const env = testEnv({ WXA_RECEIVER_PORT: '0' });
+  const config = loadConfig({}, env);
+  let demo: CliProcess | undefined;
+  afterAll(async () => {
+    if (demo && demo.child.exitCode === null) { demo.child.kill('SIGKILL'); await demo.exited; }
+  });
+
+  it('archives every version of the demo organization into the Maildir, serves the dashboard to the operator only, and stops cleanly on SIGINT', async () => {
+    const before = await infraStatus();
+    expect(before.every((s) => s.healthy), JSON.stringify(before)).toBe(true);
+    demo = spawnCli(['demo', '--users', '4', '--rooms', '3', '--messages', '20', '--seed', '7', '--simulator-port', '0'], env);
+    const out = () => demo!.output();
+    await waitUntil(() => /Reconciliation crawl: \d+ windows/.test(out()) || demo!.child.exitCode !== null, 75_000, 'the demo to play the organization and crawl');
+    expect(demo.child.exitCode, out()).toBeNull();
+    const simulator = /Webex simulator: (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(out())?.[1];
+    const dashboard = /Dashboard: +(http:\/\/127\.0\.0\.1:\d+\/ops\/)/.exec(out())?.[1];
+    expect(simulator, out()).toBeDefined();
+    expect(dashboard, out()).toBeDefined();
+    expect(out()).toContain(`Archive:     ${path.resolve(config.maildirRoot)}`);
+    expect(out()).toMatch(/Played \d+ message versions/);
+
+    // The simulator's oracle: every message version of the organization, all played.
+    const expected = ((await (await fetch(`${simulator}/_simulator/expected`)).json()) as { items: ExpectedVersion[] }).items;
+    expect(expected.length).toBeGreaterThan(20);
+    expect(expected.every((v) => v.released)).toBe(true);
+
+    // Done when the status log has every version as an item, nothing pending, and the Maildir
+    // holds exactly one file per fanned-out copy.
+    const logger = createLogger({ level: 'silent' });
+    const deps = { kafka: createKafka(config, logger, '.demo-test'), serde: createSerde(config), config };
+    let summary: Awaited<ReturnType<typeof readDailyLog>>['days'][number]['summary'] | undefined;
+    await waitUntil(async () => {
+      const log = await readDailyLog(deps);
+      summary = log.days[log.days.length - 1]!.summary;
+      return summary.available === expected.length && summary.pending === 0 && archived(config.maildirRoot).length === summary.fannedOut;
+    }, 60_000, 'the archive to hold every copy');
+    expect(summary).toMatchObject({ failed: 0, pending: 0 });
+    expect(summary!.imported + summary!.partial + summary!.skipped).toBe(summary!.fannedOut);
+    const files = archived(config.maildirRoot);
+    const archivedIds = new Set(files.map((f) => /^X-Webex-Message-Id: (\S+)$/m.exec(readFileSync(f.file, 'utf8'))?.[1]));
+    for (const v of expected) expect(archivedIds.has(v.messageId), v.messageKey).toBe(true);
+    expect(new Set(files.map((f) => f.mailbox)).size).toBeGreaterThan(1);
+
+    const signedIn = await fetch(dashboard!, { headers: { authorization: `Bearer ${config.operatorToken}` } });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.get('content-type')).toContain('text/html');
+    expect(await signedIn.text()).toContain('Lag per stage');
+    const anonymous = await fetch(dashboard!);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).not.toContain('Lag per stage');
+
+    demo.child.kill('SIGINT');
+    expect(await demo.exited, out()).toBe(0);
+    expect(out()).toContain('SIGINT: stopping cleanly');
+    // The servers were up before the demo, so it started none and must have stopped none.
+    const after = await infraStatus();
+    expect(after.map((s) => [s.name, s.healthy])).toEqual(before.map((s) => [s.name, true]));
+  }, 150_000);
+});
