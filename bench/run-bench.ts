@@ -15,6 +15,7 @@ import { topicName } from '../src/kafka/topics.js';
 import { startService } from '../src/service/service.js';
 import { createSink } from '../src/sinks/sink.js';
 import { generateOrg, startWebexSimulator } from '../src/simulator/index.js';
+import { measureBigItem } from './big-item.js';
 import { blobUpload, imapAppend, kafkaPassThrough } from './ceilings.js';
 import { latencyPercentiles, offerLiveLoad } from './latency.js';
 import type { BenchReport } from './report.js';
@@ -23,7 +24,7 @@ import { startResourceSampler } from './resources.js';
 import { startStageSampler } from './stage-sampler.js';
 import { rate } from './stats.js';
 
-export interface BenchOptions { messages: number; users: number; rooms: number; seed: number; latencySeconds: number; progress: (line: string) => void }
+export interface BenchOptions { bigItemMb: number; messages: number; users: number; rooms: number; seed: number; latencySeconds: number; progress: (line: string) => void }
 
 const STAGES = ['convert', 'dedupe', 'limit', 'stage', 'route', 'import'] as const;
 
@@ -35,6 +36,8 @@ const STAGES = ['convert', 'dedupe', 'limit', 'stage', 'route', 'import'] as con
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const say = o.progress;
   await infraUp({ progress: (l) => say(`  ${l}`) });
+  // First, while this process is fresh: what one very large attachment costs in memory.
+  const bigItem = o.bigItemMb > 0 ? await measureBigItem(o.bigItemMb * 1024 * 1024, say) : null;
   const id = randomBytes(3).toString('hex');
   const org = generateOrg({ seed: o.seed, users: o.users, rooms: o.rooms, messages: o.messages });
   const fixture = { ...org, people: org.people.map((p) => ({ ...p, email: p.email.replace('@', `-b${id}@`) })) };
@@ -118,6 +121,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       ],
       latency: { offeredPerSecond: offered, ...latency },
       resources: { ...res, note: 'all processors, the receiver and the simulator run in this one process' },
+      bigItem,
       settings: { processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
     };
   } finally {

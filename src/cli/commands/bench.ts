@@ -12,15 +12,16 @@ export const benchCommand: Command = {
   Generates an organization in the simulator, pushes it through the real pipeline into Dovecot,
   measures Kafka pass-through, IMAP APPEND and blob upload ceilings with the same clients and files,
   then a live load at half the sustainable rate for capture latency (p50/p95/p99).
+  First measures the peak-memory cost of one --big-item-mb (default 100, 0 to skip) attachment.
   Writes reports/bench-<time>.json and .md (and reports/bench-latest.md).`,
   async run(argv) {
     const { values } = parseFlags(argv, {
       messages: { type: 'string', default: '1500' }, users: { type: 'string', default: '16' }, rooms: { type: 'string', default: '10' },
-      seed: { type: 'string', default: '7' }, 'latency-seconds': { type: 'string', default: '15' },
+      seed: { type: 'string', default: '7' }, 'latency-seconds': { type: 'string', default: '15' }, 'big-item-mb': { type: 'string', default: '100' },
     });
     const report = await runBench({
       messages: Number(values.messages), users: Number(values.users), rooms: Number(values.rooms), seed: Number(values.seed),
-      latencySeconds: Number(values['latency-seconds']), progress: (l) => process.stderr.write(`${l}\n`),
+      latencySeconds: Number(values['latency-seconds']), bigItemMb: Number(values['big-item-mb']), progress: (l) => process.stderr.write(`${l}\n`),
     });
     const files = writeReport(report, path.join(ROOT, 'reports'));
     process.stdout.write(toMarkdown(report));
