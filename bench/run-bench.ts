@@ -24,7 +24,10 @@ import { startResourceSampler } from './resources.js';
 import { startStageSampler } from './stage-sampler.js';
 import { rate } from './stats.js';
 
-export interface BenchOptions { bigItemMb: number; messages: number; users: number; rooms: number; seed: number; latencySeconds: number; progress: (line: string) => void }
+export interface BenchOptions {
+  /** Records of a partition one at a time (keyConcurrency 1 everywhere): the runner before per-key concurrency, for before/after. */
+  sequential: boolean;
+  bigItemMb: number; messages: number; users: number; rooms: number; seed: number; latencySeconds: number; progress: (line: string) => void }
 
 const STAGES = ['convert', 'dedupe', 'limit', 'stage', 'route', 'import'] as const;
 
@@ -60,7 +63,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const sampler = startStageSampler(rt.kafka, config, STAGES);
     const sink = createSink(config, rt.logger);
     const t0 = Date.now();
-    for (const name of STAGES) running.push(await runProcessor(await createProcessor(name, { ...rt, sink: async () => sink }), rt));
+    for (const name of STAGES) {
+      const spec = await createProcessor(name, { ...rt, sink: async () => sink });
+      running.push(await runProcessor(o.sequential ? { ...spec, keyConcurrency: 1 } : spec, rt));
+    }
     for (;;) {
       await new Promise((r) => setTimeout(r, 1000));
       const imp = sampler.samples.get('import')!;
@@ -122,7 +128,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       latency: { offeredPerSecond: offered, ...latency },
       resources: { ...res, note: 'all processors, the receiver and the simulator run in this one process' },
       bigItem,
-      settings: { processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
+      settings: { sequential: o.sequential, processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
     };
   } finally {
     for (const r of running.reverse()) await r.stop().catch(() => undefined);
