@@ -1,9 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfill } from '../../src/capture/crawler.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { RawMessage } from '../../src/kafka/records.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { startWebexSimulator, type ExpectedVersion, type WebexSimulator } from '../../src/simulator/index.js';
 import { checkAttachments, readRaw, testCrawlerDeps } from '../support/capture.js';
-import { testConfig, uniqueId } from '../support/config.js';
+import { spawnCli } from '../support/cli.js';
+import { testConfig, testEnv, uniqueId } from '../support/config.js';
+
+/** The date is a message's own creation time (the boundary is inclusive); `current` is what backfill must publish. */
+function oracle(sim: WebexSimulator): { expected: ExpectedVersion[]; since: string; current: ExpectedVersion[] } {
+  const expected = sim.expected();
+  const byMessage = new Map<string, ExpectedVersion[]>();
+  for (const v of expected) byMessage.set(v.messageId, [...(byMessage.get(v.messageId) ?? []), v]);
+  const created = [...new Set(expected.map((v) => v.created))].sort();
+  const since = created[Math.floor(created.length / 2)]!;
+  const current = [...byMessage.values()]
+    .filter((vs) => vs[0]!.created >= since && !vs.some((v) => v.kind === 'deleted'))
+    .map((vs) => vs.at(-1)!);
+  return { expected, since, current };
+}
+
+const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+const summary = (raws: RawMessage[]) => raws.map((r) => ({ id: r.message.id, event: r.event, versionAt: r.versionAt, text: r.message.text, roomId: r.message.roomId, parentId: r.message.parentId })).sort(byId);
+const want = (current: ExpectedVersion[]) => current.map((v) => ({ id: v.messageId, event: v.kind, versionAt: v.at, text: v.text, roomId: v.roomId, parentId: v.parentId ?? null })).sort(byId);
 
 // `crawl --since DATE`: every room, and in each its messages back to DATE, as they are now.
 describe('crawler backfill from a date', () => {
@@ -16,19 +36,11 @@ describe('crawler backfill from a date', () => {
   afterAll(async () => { await rt?.close(); await sim?.close(); });
 
   it('publishes the current version of every message created since the date, none before it, none deleted; a rerun skips finished rooms', async () => {
-    const expected = sim.expected();
-    const byMessage = new Map<string, ExpectedVersion[]>();
-    for (const v of expected) byMessage.set(v.messageId, [...(byMessage.get(v.messageId) ?? []), v]);
-    // The date is a message's own creation time: the boundary is inclusive.
-    const created = [...new Set(expected.map((v) => v.created))].sort();
-    const since = created[Math.floor(created.length / 2)]!;
-    const current = [...byMessage.values()]
-      .filter((vs) => vs[0]!.created >= since && !vs.some((v) => v.kind === 'deleted'))
-      .map((vs) => vs.at(-1)!);
+    const { expected, since, current } = oracle(sim);
     // The org has what makes this interesting: edited, deleted and older messages on both sides.
     expect(current.some((v) => v.kind === 'updated')).toBe(true);
-    expect([...byMessage.values()].some((vs) => vs[0]!.created >= since && vs.some((v) => v.kind === 'deleted'))).toBe(true);
-    expect([...byMessage.values()].some((vs) => vs[0]!.created < since)).toBe(true);
+    expect(sim.expected().some((v) => v.kind === 'deleted' && v.created >= since)).toBe(true);
+    expect(sim.expected().some((v) => v.created < since)).toBe(true);
 
     const deps = testCrawlerDeps(rt);
     const runId = uniqueId('run-');
@@ -39,15 +51,27 @@ describe('crawler backfill from a date', () => {
     expect(result.published).toBe(raws.length);
     expect(raws.every((r) => r.source === 'crawler')).toBe(true);
 
-    const got = raws.map((r) => ({ id: r.message.id, event: r.event, versionAt: r.versionAt, text: r.message.text, roomId: r.message.roomId, parentId: r.message.parentId }));
-    const want = current.map((v) => ({ id: v.messageId, event: v.kind, versionAt: v.at, text: v.text, roomId: v.roomId, parentId: v.parentId ?? null }));
-    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
-    expect(got.sort(byId)).toEqual(want.sort(byId));
+    expect(summary(raws)).toEqual(want(current));
     await checkAttachments(rt, raws, expected);
 
     // Each room's checkpoint is complete, so the same run resumed publishes nothing again.
     const again = await backfill(deps, { since: new Date(since), runId });
     expect(again.published).toBe(0);
     expect((await readRaw(rt)).length).toBe(raws.length);
+  });
+
+  it('`crawl --since DATE` runs the same backfill as a process', async () => {
+    const { since, current } = oracle(sim);
+    // The command also runs the incremental crawl; a one-day lookback keeps the (older) history out of it.
+    const env = testEnv({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_CRAWL_FIRST_LOOKBACK_DAYS: '1' });
+    const run = spawnCli(['crawl', '--since', since], env);
+    expect(await run.exited, run.output()).toBe(0);
+    expect(run.output()).toMatch(new RegExp(`crawl backfill: \\d+ rooms, ${current.length} raw records published`));
+    const own = await createRuntime(loadConfig({}, env));
+    try {
+      expect(summary(await readRaw(own))).toEqual(want(current));
+    } finally {
+      await own.close();
+    }
   });
 });
