@@ -42,7 +42,7 @@ export async function runTranscriptJob(
     }
     opts.progress?.({ read: ++seen, versions: versions.length });
   }, { timeoutMs: 30 * 60_000 });
-  const transcripts = toTranscriptPlans(versions, day);
+  const transcripts = toTranscriptPlans(versions, day, { maxItemBytes: rt.config.maxItemBytes });
   await rt.publisher.publish(transcripts.map((t) => ({ topic: 'converted' as const, key: t.roomId, value: t })));
   return { day, read, versions: new Set(versions.map((v) => v.itemId)).size, transcripts };
 }

@@ -2,6 +2,7 @@ import { ArchiverError } from '../../src/errors.js';
 import type { AttachmentRef, EmailPlan, Person, PlanEvent } from '../../src/kafka/records.js';
 import { cleanHeaderText } from '../../src/mail/header-encoding.js';
 import { transcriptDigest, transcriptItemId, transcriptMessageId } from '../../src/mail/message-id.js';
+import { encodedSize } from '../../src/mail/render.js';
 import { escapeHtml, textToHtml } from '../../src/mail/safe-html.js';
 
 /**
@@ -46,12 +47,36 @@ export function dueDay(now: Date, hhmm: string): string {
   return previousDay(new Date(today <= now.getTime() ? today : today - 86_400_000));
 }
 
-export function toTranscriptPlans(plans: readonly EmailPlan[], day: string): EmailPlan[] {
+/**
+ * One transcript per room for `day`, or, when `maxItemBytes` is given and a room-day would not fit
+ * in one item of that encoded size, consecutive parts that each do (a single version that is too
+ * large on its own gets its own part, which limit treats like that version's own email would
+ * be): aggregating a busy day must never turn "strip" or "reject" into losing the whole day.
+ */
+export function toTranscriptPlans(plans: readonly EmailPlan[], day: string, opts: { maxItemBytes?: number } = {}): EmailPlan[] {
   const { start, end } = dayRange(day);
   const inDay = plans.filter((p) => !isTranscriptPlan(p) && Date.parse(p.versionAt) >= start && Date.parse(p.versionAt) < end);
   const byRoom = new Map<string, EmailPlan[]>();
-  for (const p of uniqueVersions(inDay.sort(byCreated))) byRoom.set(p.roomId, [...(byRoom.get(p.roomId) ?? []), p]);
-  return [...byRoom.keys()].sort().map((roomId) => transcriptOf(roomId, day, byRoom.get(roomId)!));
+  for (const p of uniqueVersions(inDay.sort(byCreated))) {
+    const list = byRoom.get(p.roomId) ?? [];
+    list.push(p);
+    byRoom.set(p.roomId, list);
+  }
+  return [...byRoom.keys()].sort().flatMap((roomId) => {
+    const entries = byRoom.get(roomId)!;
+    const parts = opts.maxItemBytes === undefined ? [entries] : splitToFit(entries, day, opts.maxItemBytes);
+    return parts.map((part, i) => transcriptOf(roomId, day, part, parts.length > 1 ? i + 1 : null));
+  });
+}
+
+/**
+ * Halves a room-day until every part renders within `max` bytes; halving keeps it deterministic.
+ * Part numbers are not known while splitting, so the check uses one longer than any real one.
+ */
+function splitToFit(entries: EmailPlan[], day: string, max: number): EmailPlan[][] {
+  if (entries.length === 1 || encodedSize(transcriptOf(entries[0]!.roomId, day, entries, 999_999)) <= max - 256) return [entries];
+  const half = Math.ceil(entries.length / 2);
+  return [...splitToFit(entries.slice(0, half), day, max), ...splitToFit(entries.slice(half), day, max)];
 }
 
 const EVENT_RANK: Record<string, number> = { created: 0, updated: 1, deleted: 2 };
@@ -80,8 +105,10 @@ function header(plan: EmailPlan, name: string): string | null {
   return plan.headers.find((h) => h.name === name)?.value ?? null;
 }
 
-function transcriptOf(roomId: string, day: string, entries: EmailPlan[]): EmailPlan {
-  const digest = transcriptDigest(entries.map((e) => e.itemId));
+/** `part` is null for a room-day in one email, else its 1-based number among the day's parts. */
+function transcriptOf(roomId: string, day: string, entries: EmailPlan[], part: number | null): EmailPlan {
+  const digest = transcriptDigest(entries.map((e) => e.itemId)) + (part === null ? '' : `-p${part}`);
+  const label = `transcript ${day}${part === null ? '' : `, part ${part}`}`;
   const participants = unionOfParticipants(entries);
   const first = entries[0]!;
   const roomType = header(first, 'X-Webex-Room-Type') ?? 'group';
@@ -92,7 +119,7 @@ function transcriptOf(roomId: string, day: string, entries: EmailPlan[]): EmailP
   const attachments = uniqueAttachments(entries);
   const lines = entries.map((e) => entryOf(e, entries, day));
   const intro = [
-    `Webex transcript of ${title}, ${day} (UTC)`,
+    `Webex transcript of ${title}, ${day} (UTC)${part === null ? '' : `, part ${part}`}`,
     `${entries.length} message version${entries.length === 1 ? '' : 's'}; participants: ${participants.map(personLabel).join(', ')}`,
   ];
   return {
@@ -108,7 +135,7 @@ function transcriptOf(roomId: string, day: string, entries: EmailPlan[]): EmailP
     inReplyTo: null,
     references: [],
     date: latest,
-    subject: `Webex: ${title} (transcript ${day})`,
+    subject: `Webex: ${title} (${label})`,
     from: first.from,
     to: (others.length ? others : participants).map((p) => ({ name: cleanHeaderText(p.displayName), address: p.email })),
     headers: [
@@ -117,6 +144,7 @@ function transcriptOf(roomId: string, day: string, entries: EmailPlan[]): EmailP
       { name: 'X-Webex-Room-Type', value: roomType },
       { name: 'X-Webex-Event', value: TRANSCRIPT_EVENT },
       { name: 'X-Webex-Transcript-Day', value: day },
+      ...(part === null ? [] : [{ name: 'X-Webex-Transcript-Part', value: String(part) }]),
       { name: 'X-Webex-Transcript-Items', value: String(entries.length) },
       { name: 'X-Webex-Transcript-Digest', value: digest },
     ],

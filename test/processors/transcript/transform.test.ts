@@ -137,6 +137,39 @@ describe('toTranscriptPlans', () => {
   });
 });
 
+describe('toTranscriptPlans with a size limit', () => {
+  const big: FileRef = { ...file, name: 'big.bin', size: 9000, sha256: 'b'.repeat(64), blobName: 'b'.repeat(64) };
+  const busy = [
+    ...day,
+    ...Array.from({ length: 12 }, (_, i) => version({ id: `N${String(i).padStart(2, '0')}`, created: `2026-01-05T13:${String(i).padStart(2, '0')}:00.000Z`, text: `chatter ${i} `.repeat(40) })),
+    version({ id: 'N99', created: '2026-01-05T14:00:00.000Z', text: 'the big file', files: [big] }),
+  ];
+  const max = 8000;
+
+  it('one plan while the room-day fits; parts that each fit (in order, every version once) when it does not', async () => {
+    const roomOnly = busy.filter((p) => p.roomId === 'ROOM-A');
+    expect(toTranscriptPlans(roomOnly, DAY, { maxItemBytes: 100 * 1024 * 1024 })).toEqual(toTranscriptPlans(roomOnly, DAY));
+    const parts = toTranscriptPlans(roomOnly, DAY, { maxItemBytes: max });
+    expect(parts.length).toBeGreaterThan(2);
+    const items = parts.map((p) => Number(p.headers.find((h) => h.name === 'X-Webex-Transcript-Items')!.value));
+    expect(items.reduce((a, b) => a + b, 0)).toBe(roomOnly.length);
+    parts.forEach((p, i) => {
+      expect(p.subject).toBe(`Webex: Rates chat (transcript ${DAY}, part ${i + 1})`);
+      expect(p.headers).toContainEqual({ name: 'X-Webex-Transcript-Part', value: String(i + 1) });
+      // Only the part holding the big file alone may exceed the limit; limit strips it like the message's own email.
+      if (p.attachments.some((a) => a.name === 'big.bin')) expect(items[i]).toBe(1);
+      else expect(encodedSize(p)).toBeLessThanOrEqual(max);
+    });
+    expect(new Set(parts.map((p) => p.messageId)).size).toBe(parts.length);
+    const text = parts.map((p) => p.text).join('\n');
+    expect(text.indexOf('\nfirst\n')).toBeLessThan(text.indexOf('chatter 0'));
+    expect(text.indexOf('chatter 11')).toBeLessThan(text.indexOf('the big file'));
+    expect(toTranscriptPlans([...roomOnly].reverse(), DAY, { maxItemBytes: max })).toEqual(parts);
+    const eml = await renderMimeToBuffer(parts[1]!, open);
+    expect((await simpleParser(eml)).subject).toBe(parts[1]!.subject);
+  });
+});
+
 describe('limit in transcript mode', () => {
   const policy = { maxItemBytes: 10 * 1024 * 1024, oversizePolicy: 'reject' as const };
   it('filters message versions out and passes transcripts', () => {
