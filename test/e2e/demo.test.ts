@@ -76,10 +76,18 @@ describe('webex-archiver demo (npm start)', () => {
     expect(anonymous.status).toBe(401);
     expect(await anonymous.text()).not.toContain('Lag per stage');
 
+    // /metrics of the one demo process: lag of every group, and its processors' counters.
+    const metricsUrl = /Metrics: +(http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(out())?.[1];
+    const metrics = await (await fetch(metricsUrl!)).text();
+    expect(metrics).toContain('kafka_consumergroup_lag_sum{');
+    expect(metrics).toMatch(/^webex_archiver_records_processed_total\{processor="import"\} [1-9]/m);
+
     demo.child.kill('SIGINT');
     expect(await demo.exited, out()).toBe(0);
     expect(out()).toContain('SIGINT: stopping cleanly');
     // The servers were up before the demo, so it started none and must have stopped none.
+    for (const s of before) expect(out()).toContain(`${s.name}: already running`);
+    expect(out()).not.toMatch(/stopping pid/);
     const after = await infraStatus();
     expect(after.map((s) => [s.name, s.healthy])).toEqual(before.map((s) => [s.name, true]));
   }, 150_000);

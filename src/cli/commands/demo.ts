@@ -77,7 +77,7 @@ export const demoCommand: Command = {
     say(`Archive:     ${archive}   (one folder per mailbox; "Webex Teams" under each Inbox)`);
     say(`Dashboard:   ${service.url}/ops/   (operator token: WXA_OPERATOR_TOKEN${config.operatorToken === CONFIG_SPEC.operatorToken.default ? `, local default "${config.operatorToken}"` : ''})`);
     say(`Status log:  ${service.url}/ops/log?format=csv   or   npx webex-archiver status --log`);
-    say(`Metrics:     ${service.url}/metrics`);
+    say(`Metrics:     ${service.metricsUrl}`);
     say('Ctrl-C stops everything cleanly.');
     say('');
     if (sim) {
