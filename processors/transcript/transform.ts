@@ -117,7 +117,9 @@ function transcriptOf(roomId: string, day: string, entries: EmailPlan[], part: n
   const others = participants.filter((p) => p.email !== first.from.address);
   const latest = entries.map((e) => e.versionAt).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
   const attachments = uniqueAttachments(entries);
-  const lines = entries.map((e) => entryOf(e, entries, day));
+  const originals = new Map<string, EmailPlan>();
+  for (const e of entries) if (!originals.has(e.webexMessageId)) originals.set(e.webexMessageId, e);
+  const lines = entries.map((e) => entryOf(e, originals, day));
   const intro = [
     `Webex transcript of ${title}, ${day} (UTC)${part === null ? '' : `, part ${part}`}`,
     `${entries.length} message version${entries.length === 1 ? '' : 's'}; participants: ${participants.map(personLabel).join(', ')}`,
@@ -194,13 +196,13 @@ function clock(iso: string, day: string): string {
 }
 
 /** One entry: who, when, what kind of version, then the body convert made without its lead line. */
-function entryOf(e: EmailPlan, entries: EmailPlan[], day: string): { text: string; html: string } {
+function entryOf(e: EmailPlan, originals: ReadonlyMap<string, EmailPlan>, day: string): { text: string; html: string } {
   const marks: string[] = [];
   if (e.event === 'updated') marks.push(`edited; message of ${clock(e.webexCreated, day)}`);
   if (e.event === 'deleted') marks.push(`deleted; message of ${clock(e.webexCreated, day)}`);
   const parentId = header(e, 'X-Webex-Parent-Id');
   if (parentId) {
-    const parent = entries.find((p) => p.webexMessageId === parentId);
+    const parent = originals.get(parentId);
     marks.push(parent ? `reply in thread to ${parent.from.name || parent.from.address}, ${clock(parent.webexCreated, day)}` : 'reply in thread to an earlier message');
   }
   const head = `[${clock(e.versionAt, day)}] ${personLabel({ displayName: e.from.name, email: e.from.address })}${marks.length ? ` (${marks.join('; ')})` : ''}`;
