@@ -3,12 +3,21 @@ import { ImapFlow } from 'imapflow';
 import type { Config } from '../config/schema.js';
 import { ArchiverError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { messageIdOfHeaders, normalizeMessageId } from './message-id-header.js';
 import type { ImportRequest, MailboxSink } from './sink.js';
 
 /**
  * IMAP sink (imapflow). Per item: make sure `INBOX<delim><folder>` exists (CREATE, RFC 3501
- * §6.3.3), UID SEARCH HEADER Message-ID (RFC 3501 §6.4.4) so nothing is appended twice, then
- * APPEND with \Seen and the message time as the internal date (RFC 3501 §6.3.11).
+ * §6.3.3), check the Message-ID against the folder so nothing is appended twice, then APPEND with
+ * \Seen and the message time as the internal date (RFC 3501 §6.3.11).
+ * The check keeps, per connection, the folder's Message-IDs by UID and before each item fetches
+ * only the headers of UIDs above the highest it knows (UID FETCH n:* BODY.PEEK[HEADER.FIELDS
+ * (MESSAGE-ID)], §6.4.8/§6.4.5): one round trip that returns what anyone appended since, usually
+ * just our own last message. UID SEARCH HEADER (§6.4.4) would say the same, but servers without a
+ * full-text index scan every message's header for it, so an item cost O(folder size) and a
+ * mailbox of n items O(n²). A NOOP first (§6.1.2) makes the server report what other sessions
+ * appended or expunged; an expunge or a new UIDVALIDITY (§2.3.1.1) drops what we knew, so a
+ * restored or pruned mailbox is read again and a replay re-imports what went missing.
  * One connection per mailbox, reused and kept in a small pool (logins are expensive), with the
  * mailbox's operations serialized on it. Login per mailbox: the template (Dovecot master-user
  * style `{mailbox}*archiver` by default) with a password, or XOAUTH2 with an access token
@@ -17,7 +26,13 @@ import type { ImportRequest, MailboxSink } from './sink.js';
  */
 const MAX_CONNECTIONS = 32;
 
-interface Conn { client: ImapFlow; folderPath?: string; chain: Promise<unknown>; lastUsed: number }
+interface Conn { client: ImapFlow; folderPath?: string; chain: Promise<unknown>; lastUsed: number; known?: KnownIds }
+
+/**
+ * What one connection knows of its folder: Message-IDs of UIDs up to `lastUid` under
+ * `uidValidity`, when the folder held `exists` messages.
+ */
+interface KnownIds { path: string; uidValidity: bigint | undefined; lastUid: number; exists: number; index: Map<string, number> }
 
 export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'imapSecure' | 'imapLoginTemplate' | 'imapPassword' | 'imapAccessToken'>, logger: Logger): MailboxSink {
   const log = logger.child({ component: 'imap-sink' });
@@ -39,6 +54,8 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
       connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 120_000,
     });
     client.on('error', (err: Error) => log.warn({ mailbox, err: err.message }, 'imap connection error'));
+    // Someone removed messages: what we know may name Message-IDs that are gone; read it all again.
+    client.on('expunge', () => { conn.known = undefined; });
     try {
       await client.connect();
     } catch (err) {
@@ -74,8 +91,10 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
       const path = await folderPath(conn, item.folder);
       const lock = await conn.client.getMailboxLock(path);
       try {
-        const found = await conn.client.search({ header: { 'message-id': item.messageId } }, { uid: true });
-        if (found && found.length > 0) return { status: 'duplicate' as const, ref: `${path}#${found[0]}` };
+        const known = await refreshKnown(conn, path);
+        const wanted = normalizeMessageId(item.messageId);
+        const foundUid = known.get(wanted);
+        if (foundUid !== undefined) return { status: 'duplicate' as const, ref: `${path}#${foundUid}` };
         const body = await buffer(await item.open());
         const res = await conn.client.append(path, body, ['\\Seen'], item.date);
         if (!res) throw new ArchiverError('UNAVAILABLE', `append to ${item.mailbox} returned nothing`);
@@ -92,6 +111,29 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
       if (e.retriable) { pool.delete(item.mailbox); void conn.client.logout().catch(() => undefined); }
       throw e;
     }
+  }
+
+  /** Brings the connection's Message-ID index of `path` up to date; returns Message-ID → UID. */
+  async function refreshKnown(conn: Conn, path: string): Promise<Map<string, number>> {
+    await conn.client.noop();
+    const box = conn.client.mailbox;
+    const uidValidity = box ? box.uidValidity : undefined;
+    if (!conn.known || conn.known.path !== path || conn.known.uidValidity !== uidValidity) {
+      conn.known = { path, uidValidity, lastUid: 0, exists: 0, index: new Map() };
+    }
+    const { known } = conn;
+    const { index } = known;
+    const exists = box ? box.exists : 0;
+    if (exists === known.exists) return index;
+    // n:* with n above every UID still returns the highest message (RFC 3501 §6.4.8), hence the filter.
+    for await (const m of conn.client.fetch(`${known.lastUid + 1}:*`, { uid: true, headers: ['message-id'] }, { uid: true })) {
+      if (m.uid <= known.lastUid) continue;
+      const id = messageIdOfHeaders(m.headers);
+      if (id && !index.has(normalizeMessageId(id))) index.set(normalizeMessageId(id), m.uid);
+      known.lastUid = Math.max(known.lastUid, m.uid);
+    }
+    known.exists = exists;
+    return index;
   }
 
   return {

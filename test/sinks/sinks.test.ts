@@ -2,7 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { ImapFlow } from 'imapflow';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DOVECOT_USER_PASSWORD } from '../../infra/dovecot.js';
 import { createLogger } from '../../src/log.js';
 import { createImapSink } from '../../src/sinks/imap.js';
 import { createMaildirSink, maildirFolderPath } from '../../src/sinks/maildir.js';
@@ -55,6 +57,44 @@ describe('IMAP sink (real Dovecot)', () => {
     expect(one.flags.has('\\Seen')).toBe(true);
     expect(one.internalDate.toISOString()).toBe('2026-01-05T09:01:00.000Z');
     expect(await sink.countItems!(mailbox, 'Webex Teams')).toBe(2);
+  });
+
+  it('sees what another client appended or removed since it last looked; a fresh sink learns a full folder', async () => {
+    const mailbox = `imap-${uniqueId()}@example.com`;
+    for (let i = 0; i < 30; i++) expect((await sink.importItem(item(mailbox, `<bulk-${i}@x>`))).status).toBe('imported');
+    // Someone else (another import instance, a restore) appends behind this sink's back.
+    const other = new ImapFlow({ host: config.imapHost, port: config.imapPort, secure: false, logger: false, auth: { user: mailbox, pass: DOVECOT_USER_PASSWORD } });
+    await other.connect();
+    await other.append('INBOX/Webex Teams', eml('<theirs@x>'), ['\\Seen']);
+    await other.logout();
+    expect((await sink.importItem(item(mailbox, '<theirs@x>'))).status).toBe('duplicate');
+    expect((await sink.importItem(item(mailbox, '<bulk-0@x>'))).status).toBe('duplicate');
+    expect((await sink.importItem(item(mailbox, '<bulk-29@x>'))).status).toBe('duplicate');
+    // A fresh sink (a restarted process) learns the whole folder once.
+    const fresh = createImapSink(config, createLogger({ level: 'silent' }));
+    try {
+      expect((await fresh.importItem(item(mailbox, '<bulk-17@x>'))).status).toBe('duplicate');
+      expect((await fresh.importItem(item(mailbox, '<new@x>'))).status).toBe('imported');
+    } finally {
+      await fresh.close();
+    }
+    // A message removed from the mailbox (a user, a retention slip) is imported again on replay.
+    const pruner = new ImapFlow({ host: config.imapHost, port: config.imapPort, secure: false, logger: false, auth: { user: mailbox, pass: DOVECOT_USER_PASSWORD } });
+    await pruner.connect();
+    const lock = await pruner.getMailboxLock('INBOX/Webex Teams');
+    try {
+      const uids = await pruner.search({ header: { 'message-id': '<bulk-5@x>' } }, { uid: true });
+      expect(uids).toHaveLength(1);
+      await pruner.messageDelete(uids as number[], { uid: true });
+    } finally {
+      lock.release();
+      await pruner.logout();
+    }
+    expect((await sink.importItem(item(mailbox, '<bulk-5@x>'))).status).toBe('imported');
+    expect((await sink.importItem(item(mailbox, '<bulk-6@x>'))).status).toBe('duplicate');
+    const held = (await readMailbox(mailbox)).map((m) => m.messageId);
+    expect(held).toHaveLength(32);
+    expect(new Set(held).size).toBe(32);
   });
 
   it('a refused login is FORBIDDEN (never retried)', async () => {
