@@ -4,12 +4,15 @@ import { buffer } from 'node:stream/consumers';
 /**
  * A small LRU of recently read small blobs. One staged .eml is imported into every participant's
  * mailbox, so the import stage reads each one several times in quick succession; keeping the last
- * few megabytes saves those downloads. Large blobs are always streamed, never cached.
+ * few megabytes saves those downloads. Large blobs are always streamed, never cached. Reads of
+ * one blob that overlap (the fan-out of one item runs for several mailboxes at once) share one
+ * download instead of each missing the cache.
  */
 export function cachedReader(read: (container: string, name: string) => Promise<Readable>, opts: { maxBytes?: number; maxItemBytes?: number } = {}) {
   const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
   const maxItem = opts.maxItemBytes ?? 1024 * 1024;
   const cache = new Map<string, Buffer>();
+  const inFlight = new Map<string, Promise<Buffer>>();
   let bytes = 0;
   return async (container: string, name: string, size: number): Promise<Readable> => {
     const key = `${container}/${name}`;
@@ -20,14 +23,24 @@ export function cachedReader(read: (container: string, name: string) => Promise<
       return Readable.from([hit]);
     }
     if (size > maxItem) return read(container, name);
-    const data = await buffer(await read(container, name));
-    cache.set(key, data);
-    bytes += data.length;
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = (async () => buffer(await read(container, name)))();
+      inFlight.set(key, pending);
+      void pending.then((data) => {
+        cache.set(key, data);
+        bytes += data.length;
+        evict();
+      }, () => undefined).finally(() => inFlight.delete(key));
+    }
+    return Readable.from([await pending]);
+  };
+
+  function evict(): void {
     for (const [k, v] of cache) {
       if (bytes <= maxBytes) break;
       cache.delete(k);
       bytes -= v.length;
     }
-    return Readable.from([data]);
-  };
+  }
 }
