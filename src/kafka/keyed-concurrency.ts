@@ -23,3 +23,23 @@ export async function mapByKey<T, R>(items: readonly T[], keyOf: (item: T) => st
   }));
   return results;
 }
+
+/**
+ * One at a time per key, across whatever calls come in concurrently: for effects on one named
+ * thing (a staging blob) when records are otherwise worked on in parallel. Two concurrent block
+ * uploads to one blob name can fail each other's commit; one after the other they are harmless.
+ */
+export function createKeyedMutex() {
+  const tails = new Map<string, Promise<unknown>>();
+  return async function runExclusive<R>(key: string, work: () => Promise<R>): Promise<R> {
+    const before = tails.get(key) ?? Promise.resolve();
+    const run = before.then(work, work);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+}

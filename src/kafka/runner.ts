@@ -41,6 +41,12 @@ export interface ProcessorSpec<In> {
    * 1 (default) for stateful or cheap stages; I/O-bound stages (stage, import, hydrate) gain most.
    */
   keyConcurrency?: number;
+  /**
+   * 'key' (default): records of one key are worked on in order. 'none': every record is an
+   * independent idempotent effect (stage writes one blob per item), so records of the same key
+   * run at once too. Either way outputs are published in input order, so downstream order holds.
+   */
+  ordering?: 'key' | 'none';
   /** Extra outputs when a record is dead-lettered (e.g. a `failed` outcome naming the mailbox). */
   onDeadLetter?(value: In | undefined, err: ArchiverError): Output[];
   /**
@@ -135,7 +141,7 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
         const chunk = batch.messages.slice(i, i + chunkSize);
         let published = false;
         try {
-          const perRecord = await mapByKey(chunk, (m) => m.key?.toString('utf8') ?? null, spec.keyConcurrency ?? 1, (message) => {
+          const perRecord = await mapByKey(chunk, spec.ordering === 'none' ? () => null : (m) => m.key?.toString('utf8') ?? null, spec.keyConcurrency ?? 1, (message) => {
             const meta: RecordMeta = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, timestamp: message.timestamp };
             return handleOne(message, meta, heartbeat);
           });
