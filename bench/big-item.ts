@@ -16,7 +16,7 @@ import { topicName } from '../src/kafka/topics.js';
 import { createRuntime } from '../src/runtime.js';
 import { createSink } from '../src/sinks/sink.js';
 import { spawnCli, type CliProcess } from '../src/cli/child.js';
-import { peakRssMb } from './soak-supervisor.js';
+import { peakRssMb } from './supervisor.js';
 
 const STAGES = ['convert', 'dedupe', 'limit', 'stage', 'route', 'import'] as const;
 

@@ -64,7 +64,7 @@ export async function blobUpload(blob: BlobStore, container: string, emls: Buffe
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < emls.length) {
       const i = next++;
-      await blob.putStream(container, `ceiling/${i}.eml`, Readable.from([emls[i]!]), { contentType: 'message/rfc822' });
+      await blob.putStream(container, `ceiling/${i}.eml`, Readable.from([emls[i]!]), { contentType: 'message/rfc822', expectedSize: emls[i]!.length });
     }
   }));
   const ms = Date.now() - t0;

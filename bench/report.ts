@@ -14,6 +14,8 @@ export interface BenchReport {
   latency: { offeredPerSecond: number; count: number; p50: number; p95: number; p99: number };
   resources: { cpuPercent: number; peakRssMb: number; rssGrowthMb: number; note: string };
   bigItem: BigItemResult | null;
+  /** Each processor's own process (empty when they ran in the bench process). */
+  processes: { name: string; cpuPercent: number; peakRssMb: number }[];
   settings: Record<string, unknown>;
 }
 
@@ -33,7 +35,7 @@ export function toMarkdown(r: BenchReport): string {
     '',
     `- ${round(r.endToEnd.messagesPerSecond)} message versions/s, ${round(r.endToEnd.itemsPerSecond)} mailbox items/s (${r.endToEnd.mailboxItems} items in ${round(r.endToEnd.ms / 1000)} s)`,
     `- capture latency at ${round(r.latency.offeredPerSecond)} msg/s offered (about half the sustainable rate), ${r.latency.count} messages: p50 ${round(r.latency.p50 / 1000, 2)} s, p95 ${round(r.latency.p95 / 1000, 2)} s, p99 ${round(r.latency.p99 / 1000, 2)} s`,
-    `- one process for every processor: CPU ${round(r.resources.cpuPercent)}% of one core, peak RSS ${round(r.resources.peakRssMb)} MB, RSS growth over the run ${round(r.resources.rssGrowthMb)} MB`,
+    `- bench process (${r.resources.note}): CPU ${round(r.resources.cpuPercent)}% of one core, peak RSS ${round(r.resources.peakRssMb)} MB, RSS growth over the run ${round(r.resources.rssGrowthMb)} MB`,
     ...(r.bigItem ? [`- peak RSS rise for one item to ${r.bigItem.items[0]!.mailboxes} mailboxes, by attachment size: ${r.bigItem.items.map((i) => `${round(i.attachmentBytes / 1048576)} MB → +${round(i.peakRiseMb)} MB`).join(', ')}; **${round(r.bigItem.mbPerMb, 3)} MB of memory per MB of attachment** between the two largest (${r.bigItem.note})`] : []),
     '',
     '## Ratios to raw ceilings measured in this run',
@@ -48,6 +50,7 @@ export function toMarkdown(r: BenchReport): string {
     '|---|---|---|---|',
     ...r.stages.map((s) => `| ${s.stage} | ${s.records} | ${round(s.perSecond)} | ${s.maxLag} |`),
     '',
+    ...(r.processes.length ? ['## Processes (pipeline phase)', '', '| process | CPU % of one core | peak RSS MB |', '|---|---|---|', ...r.processes.map((p) => `| ${p.name} | ${round(p.cpuPercent)} | ${round(p.peakRssMb)} |`), ''] : []),
     '## Ceilings',
     '',
     ...r.ceilings.map((c) => `- ${c.name}: ${round(c.perSecond)}/s (${c.detail}, ${round(c.ms / 1000, 2)} s)`),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { infraUp } from '../infra/index.js';
 import { createProcessor } from '../processors/index.js';
+import { IMPORT_KEY_CONCURRENCY } from '../processors/import/index.js';
 import { kafkaCheckpoints } from '../src/capture/checkpoints.js';
 import { crawlEvents } from '../src/capture/crawler.js';
 import { createRoomCache } from '../src/capture/room-cache.js';
@@ -22,14 +23,19 @@ import type { BenchReport } from './report.js';
 import { stageRate } from './report.js';
 import { startResourceSampler } from './resources.js';
 import { startStageSampler } from './stage-sampler.js';
+import { startSupervisor } from './supervisor.js';
 import { rate } from './stats.js';
 
 export interface BenchOptions {
-  /** Records of a partition one at a time (keyConcurrency 1 everywhere): the runner before per-key concurrency, for before/after. */
-  sequential: boolean;
+  /**
+   * Every processor in this one process (one event loop, one core): the topology before this
+   * bench ran them as separate processes, kept for before/after.
+   */
+  inProcess: boolean;
   bigItemMb: number; messages: number; users: number; rooms: number; seed: number; latencySeconds: number; progress: (line: string) => void }
 
 const STAGES = ['convert', 'dedupe', 'limit', 'stage', 'route', 'import'] as const;
+
 
 /**
  * The benchmark: a generated organization through the real pipeline on the real local servers
@@ -45,28 +51,40 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const org = generateOrg({ seed: o.seed, users: o.users, rooms: o.rooms, messages: o.messages });
   const fixture = { ...org, people: org.people.map((p) => ({ ...p, email: p.email.replace('@', `-b${id}@`) })) };
   const sim = await startWebexSimulator({ fixture });
-  const config = loadConfig(process.env, {
+  const env: Record<string, string> = {
     WXA_TOPIC_PREFIX: `bench-${id}.`, WXA_SINK: 'imap', WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_RECEIVER_PORT: '0',
     WXA_BLOB_ATTACHMENTS_CONTAINER: `bench-att-${id}`, WXA_BLOB_STAGING_CONTAINER: `bench-stg-${id}`,
     WXA_FALLBACK_MAILBOX: `compliance-b${id}@example.com`, WXA_LOG_LEVEL: process.env.WXA_LOG_LEVEL ?? 'warn',
-  });
+  };
+  const config = loadConfig(process.env, env);
   const service = await startService(config, { processors: [], receiver: true });
   const rt = service.rt;
   const resources = startResourceSampler();
   const running: RunningProcessor[] = [];
+  let children: ReturnType<typeof startSupervisor> | undefined;
+  let head: ReturnType<typeof startSupervisor> | undefined;
   try {
+    if (!o.inProcess) {
+      // As deployed: each processor its own process. Everything after convert starts now and
+      // idles (its inputs are empty), so the timed run below pays no start-up but convert's.
+      children = startSupervisor(STAGES.slice(1).map((name) => ({ name, args: ['run', name] })), env, say);
+      await children.ready();
+    }
     say(`capture: crawling ${o.messages} messages from the simulator into webex.raw.v1`);
     const crawlDeps = { source: service.source, reader: service.source, blob: rt.blob, rooms: createRoomCache(service.source), attachmentsContainer: config.attachmentsContainer, logger: rt.logger, publisher: rt.publisher, checkpoints: kafkaCheckpoints(rt) };
     const captured = await crawlEvents(crawlDeps, { now: new Date(), overlapMinutes: 0, windowMinutes: 60 * 24 * 30, firstRunLookbackHours: 24 * 400 });
 
     say(`pipeline: ${captured.published} raw records through ${STAGES.join(' → ')} into Dovecot`);
-    const sampler = startStageSampler(rt.kafka, config, STAGES);
     const sink = createSink(config, rt.logger);
-    const t0 = Date.now();
-    for (const name of STAGES) {
-      const spec = await createProcessor(name, { ...rt, sink: async () => sink });
-      running.push(await runProcessor(o.sequential ? { ...spec, keyConcurrency: 1 } : spec, rt));
+    if (o.inProcess) {
+      for (const name of STAGES) running.push(await runProcessor(await createProcessor(name, { ...rt, sink: async () => sink }), rt));
+    } else {
+      head = startSupervisor([{ name: 'convert', args: ['run', 'convert'] }], env, say);
+      await head.ready();
     }
+    const cpuAtStart = new Map([...(head?.cpuNow() ?? []), ...(children?.cpuNow() ?? [])]);
+    const t0 = Date.now();
+    const sampler = startStageSampler(rt.kafka, config, STAGES);
     for (;;) {
       await new Promise((r) => setTimeout(r, 1000));
       const imp = sampler.samples.get('import')!;
@@ -75,6 +93,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     }
     const endMs = Date.now() - t0;
     await sampler.stop();
+    children?.sample();
+    head?.sample();
+    // CPU over the pipeline phase, read now: the children idle through the ceilings and latency.
+    const processes = children && head ? [...head.stats.values(), ...children.stats.values()].map((r) => ({ name: r.name, cpuPercent: ((r.cpuSeconds - (cpuAtStart.get(r.name) ?? 0)) * 100_000) / Math.max(1, endMs), peakRssMb: r.peakRssMb })) : [];
     const outcomes: Outcome[] = [];
     await readTopicToEnd<Outcome>(rt.kafka, rt.serde, topicName(config, 'outcomes'), (v) => v && outcomes.push(v));
     const items = outcomes.filter((x) => x.kind === 'imported' || x.kind === 'partial').length;
@@ -87,16 +109,21 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const rawBytes = Math.round((await Promise.all(raws.slice(0, 50).map((r) => rt.serde.encode('raw', r)))).reduce((s, b) => s + b.length, 0) / Math.min(50, raws.length));
     const staged: StagedItem[] = [];
     await readTopicToEnd<StagedItem>(rt.kafka, rt.serde, topicName(config, 'staged'), (v) => v && staged.push(v));
-    const sample = staged.slice(0, Math.min(staged.length, 400));
+    const sample = staged.slice(0, Math.min(staged.length, 1000));
     const emls = await Promise.all(sample.map(async (s) => buffer(await rt.blob.openRead(s.container, s.blobName))));
     const kafkaCeiling = await kafkaPassThrough(rt.kafka, config, Math.max(2000, captured.published * 2), rawBytes);
-    const imapCeiling = await imapAppend(config, emls, config.processorConcurrency, id);
+    // As many connections as import can hold at once: one per mailbox, for up to
+    // processorConcurrency partitions x the import's keyConcurrency mailboxes.
+    const mailboxes = new Set(outcomes.map((x) => x.mailbox)).size;
+    const importConnections = Math.max(1, Math.min(mailboxes, config.processorConcurrency * IMPORT_KEY_CONCURRENCY));
+    const imapCeiling = await imapAppend(config, emls, importConnections, id);
     const blobCeiling = await blobUpload(rt.blob, config.stagingContainer, emls, config.processorConcurrency);
 
     const sustainable = rate(versions, endMs);
     const offered = Math.max(1, Math.min(50, sustainable / 2));
     say(`latency: hydrate on, ${o.latencySeconds} s of live messages at ${offered.toFixed(1)}/s (half of ${sustainable.toFixed(1)}/s)`);
     running.push(await runProcessor(await createProcessor('hydrate', { ...rt, source: service.source, sink: async () => sink }), rt));
+    children?.sample();
     await applyRegistration(createWebexFromConfig(config, rt.logger), `${service.url}/webhooks/webex`, config.webhookSecret);
     const roomIds = [...new Set(sim.expected().filter((v) => v.roomType === 'group').map((v) => v.roomId))].slice(0, 8);
     const created = await offerLiveLoad(sim.baseUrl, roomIds, offered, o.latencySeconds);
@@ -126,12 +153,15 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         ...(['convert', 'dedupe', 'limit', 'route'] as const).map((s) => ({ name: `${s} stage (records)`, rate: byName(s), ceiling: kafkaCeiling.name, ceilingRate: kafkaCeiling.perSecond, ratio: byName(s) / kafkaCeiling.perSecond })),
       ],
       latency: { offeredPerSecond: offered, ...latency },
-      resources: { ...res, note: 'all processors, the receiver and the simulator run in this one process' },
+      resources: { ...res, note: o.inProcess ? 'all processors, the receiver and the simulator run in this one process' : 'this process: the simulator, the receiver, capture and hydrate; processors below' },
+      processes,
       bigItem,
-      settings: { sequential: o.sequential, processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
+      settings: { topology: o.inProcess ? 'in-process' : 'process per processor', imapCeilingConnections: importConnections, processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
     };
   } finally {
     for (const r of running.reverse()) await r.stop().catch(() => undefined);
+    await children?.stop();
+    await head?.stop();
     await service.stop().catch(() => undefined);
     await sim.close();
   }

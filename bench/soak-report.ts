@@ -1,5 +1,5 @@
 import type { MailboxDiff } from './expected-mailboxes.js';
-import type { RoleStats } from './soak-supervisor.js';
+import type { RoleStats } from './supervisor.js';
 import { round } from './stats.js';
 import { writeReportFiles } from './report-files.js';
 

@@ -18,7 +18,7 @@ import { generateOrg, startWebexSimulator, type ExpectedVersion } from '../src/s
 import { diffMailbox, expectedMailboxes, type MailboxDiff } from './expected-mailboxes.js';
 import { soakFaults, type FaultKey } from './soak-faults.js';
 import type { SoakReport } from './soak-report.js';
-import { startSupervisor, type SupervisedRole } from './soak-supervisor.js';
+import { startSupervisor, type SupervisedRole } from './supervisor.js';
 
 export interface SoakOptions { faults: ReadonlySet<FaultKey>; minutes: number; messages: number; users: number; rooms: number; seed: number; progress: (line: string) => void }
 

@@ -3,26 +3,30 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnCli, type CliProcess } from '../src/cli/child.js';
 
 /**
- * Keeps the soak's processes running the way an orchestrator (systemd, Kubernetes) would: each
+ * Keeps the bench's and the soak's processes running the way an orchestrator (systemd, Kubernetes) would: each
  * role is one child process; one that dies, whether we SIGKILLed it or it gave up on its own, is
  * started again after a short pause. It also reads each child's peak RSS (VmHWM) from /proc
  * before it goes, so the report can show memory per process across restarts.
  */
 export interface SupervisedRole { name: string; args: string[] }
 
-export interface RoleStats { name: string; starts: number; kills: number; unexpectedExits: number; peakRssMb: number; lastOutput: string }
+export interface RoleStats { name: string; starts: number; kills: number; unexpectedExits: number; peakRssMb: number; cpuSeconds: number; lastOutput: string }
 
 export function startSupervisor(roles: readonly SupervisedRole[], env: Record<string, string>, log: (line: string) => void) {
-  const stats = new Map<string, RoleStats>(roles.map((r) => [r.name, { name: r.name, starts: 0, kills: 0, unexpectedExits: 0, peakRssMb: 0, lastOutput: '' }]));
+  const stats = new Map<string, RoleStats>(roles.map((r) => [r.name, { name: r.name, starts: 0, kills: 0, unexpectedExits: 0, peakRssMb: 0, cpuSeconds: 0, lastOutput: '' }]));
   const live = new Map<string, CliProcess>();
   const killing = new Set<string>();
   let stopping = false;
   const memTimer = setInterval(() => { for (const [name, p] of live) notePeak(name, p); }, 1000);
   memTimer.unref();
 
+  // CPU seconds of processes that already ended, per role, plus the live one's so far.
+  const cpuBefore = new Map<string, number>(roles.map((r) => [r.name, 0]));
   function notePeak(name: string, p: CliProcess): void {
     const s = stats.get(name)!;
     s.peakRssMb = Math.max(s.peakRssMb, peakRssMb(p.child.pid));
+    const cpu = cpuSeconds(p.child.pid);
+    if (cpu > 0) s.cpuSeconds = cpuBefore.get(name)! + cpu;
   }
 
   function start(role: SupervisedRole): void {
@@ -31,6 +35,7 @@ export function startSupervisor(roles: readonly SupervisedRole[], env: Record<st
     const s = stats.get(role.name)!;
     s.starts++;
     void p.exited.then(async (code) => {
+      cpuBefore.set(role.name, s.cpuSeconds);
       s.lastOutput = p.output().slice(-4000);
       if (live.get(role.name) === p) live.delete(role.name);
       if (stopping) return;
@@ -58,9 +63,22 @@ export function startSupervisor(roles: readonly SupervisedRole[], env: Record<st
       await p.exited;
     },
     running: () => [...live.keys()],
+    /** Resolves once every role's current process has said it is running (the CLI's `running:` line). */
+    async ready(timeoutMs = 60_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!roles.every((r) => live.get(r.name)?.output().includes('running:'))) {
+        if (Date.now() > deadline) throw new Error(`not running after ${timeoutMs / 1000} s: ${roles.filter((r) => !live.get(r.name)?.output().includes('running:')).map((r) => r.name).join(', ')}`);
+        await sleep(100);
+      }
+    },
+    /** Reads every live process's peak RSS and CPU now (call before stop for final figures). */
+    sample(): void { for (const [name, p] of live) notePeak(name, p); },
+    /** CPU seconds per role so far: a baseline, so a phase's CPU excludes start-up. */
+    cpuNow(): Map<string, number> { this.sample(); return new Map([...stats].map(([k, v]) => [k, v.cpuSeconds])); },
     async stop(): Promise<void> {
       stopping = true;
       clearInterval(memTimer);
+      for (const [name, p] of live) notePeak(name, p);
       const all = [...live.values()];
       for (const p of all) p.child.kill('SIGTERM');
       const timeout = sleep(15_000).then(() => { for (const p of all) p.child.kill('SIGKILL'); });
@@ -76,6 +94,18 @@ export function peakRssMb(pid: number | undefined): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** User + system CPU seconds of a live process (proc(5) stat fields 14 and 15, in clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
   }

@@ -7,6 +7,9 @@ import type { MailboxSink } from '../../src/sinks/sink.js';
 import { outcome } from '../shared/outcome.js';
 import { importTask } from './transform.js';
 
+/** Mailboxes appended to at once per partition (each has its own IMAP connection or Graph queue). */
+export const IMPORT_KEY_CONCURRENCY = 8;
+
 export function importProcessor(deps: { config: Config; blob: BlobStore; sink: MailboxSink }): ProcessorSpec<ImportTask> {
   const { blob, sink, config } = deps;
   const read = cachedReader((c, n) => blob.openRead(c, n));
@@ -14,7 +17,7 @@ export function importProcessor(deps: { config: Config; blob: BlobStore; sink: M
     name: 'import',
     input: 'imports',
     chunkSize: 50,
-    keyConcurrency: 8,
+    keyConcurrency: IMPORT_KEY_CONCURRENCY,
     transform: (task) => importTask(task, { sink, folder: config.mailFolder, open: (t) => read(t.container, t.blobName, t.size), now: () => new Date() }),
     onDeadLetter: (task, err) => task ? [outcome('failed', 'import', task, { mailbox: task.mailbox, participantEmail: task.participantEmail, reason: `${err.code}: ${err.message}`, size: task.size })] : [],
   };

@@ -13,17 +13,17 @@ export const benchCommand: Command = {
   measures Kafka pass-through, IMAP APPEND and blob upload ceilings with the same clients and files,
   then a live load at half the sustainable rate for capture latency (p50/p95/p99).
   First measures the peak-memory cost of one --big-item-mb (default 100, 0 to skip) attachment.
-  --sequential runs every stage one record at a time per partition (the runner before per-key
-  concurrency), to measure before and after.
+  Processors run as separate processes, as deployed; --in-process runs them all in the bench's
+  own process (one event loop), the topology of earlier figures, for before and after.
   Writes reports/bench-<time>.json and .md (and reports/bench-latest.md).`,
   async run(argv) {
     const { values } = parseFlags(argv, {
       messages: { type: 'string', default: '1500' }, users: { type: 'string', default: '16' }, rooms: { type: 'string', default: '10' },
-      seed: { type: 'string', default: '7' }, 'latency-seconds': { type: 'string', default: '15' }, 'big-item-mb': { type: 'string', default: '100' }, sequential: { type: 'boolean' },
+      seed: { type: 'string', default: '7' }, 'latency-seconds': { type: 'string', default: '15' }, 'big-item-mb': { type: 'string', default: '100' }, 'in-process': { type: 'boolean' },
     });
     const report = await runBench({
       messages: Number(values.messages), users: Number(values.users), rooms: Number(values.rooms), seed: Number(values.seed),
-      latencySeconds: Number(values['latency-seconds']), bigItemMb: Number(values['big-item-mb']), sequential: values.sequential === true, progress: (l) => process.stderr.write(`${l}\n`),
+      latencySeconds: Number(values['latency-seconds']), bigItemMb: Number(values['big-item-mb']), inProcess: values['in-process'] === true, progress: (l) => process.stderr.write(`${l}\n`),
     });
     const files = writeReport(report, path.join(ROOT, 'reports'));
     process.stdout.write(toMarkdown(report));
