@@ -44,6 +44,14 @@ export async function listWebhooks(client: WebexClient): Promise<Webhook[]> {
   return out;
 }
 
+/**
+ * One line for the operator, shared by `webhooks register|repair` and `demo`, so every list of the
+ * plan is reported: before, `resecret` was missing, and a rotated secret's updates went unreported.
+ */
+export function planSummary(plan: RegistrationPlan): string {
+  return `created ${plan.create.length}, re-activated ${plan.reactivate.length}, re-keyed ${plan.resecret.length}, already active ${plan.keep.length}`;
+}
+
 /** Creates what is missing, re-activates what is disabled and updates stale secrets. `repairOnly` creates nothing. */
 export async function applyRegistration(client: WebexClient, targetUrl: string, secret: string, opts: { repairOnly?: boolean } = {}): Promise<RegistrationPlan> {
   const plan = planRegistration(await listWebhooks(client), targetUrl, secret);

@@ -105,8 +105,21 @@ describe('webhook registration against the simulator', () => {
     expect(await list()).toEqual(WANTED.map((w) => [w.name, 'inactive', d.targetUrl]).sort());
     const repair = spawnCli(['webhooks', 'repair'], d.env);
     expect(await repair.exited, repair.output()).toBe(0);
-    expect(repair.output()).toContain('created 0, re-activated 2, already active 0');
+    expect(repair.output()).toContain('created 0, re-activated 2, re-keyed 0, already active 0');
     expect(await list()).toEqual(WANTED.map((w) => [w.name, 'active', d.targetUrl]).sort());
     await expectDeliveriesInKafka(d);
+  });
+
+  it('the CLI: `webhooks register` after a secret rotation reports the webhooks it re-keyed', async () => {
+    const sim = await startWebexSimulator({ seed: { seed: 31, users: 4, rooms: 2, messages: 6 } });
+    cleanup.push(() => sim.close());
+    const env = testEnv({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_WEBHOOK_SECRET: SECRET, WXA_WEBHOOK_TARGET_URL: 'http://127.0.0.1:9/webhooks/webex' });
+    const client = createWebexFromConfig(loadConfig({}, env), createLogger({ level: 'warn' }));
+    await applyRegistration(client, env.WXA_WEBHOOK_TARGET_URL!, OLD_SECRET);
+    const register = spawnCli(['webhooks', 'register'], env);
+    expect(await register.exited, register.output()).toBe(0);
+    // Without the re-keyed count the two updates this run made would not show in its output at all.
+    expect(register.output()).toContain('created 0, re-activated 0, re-keyed 2, already active 0');
+    expect(await applyRegistration(client, env.WXA_WEBHOOK_TARGET_URL!, SECRET)).toMatchObject({ resecret: [], keep: [{}, {}] });
   });
 });

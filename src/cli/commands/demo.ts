@@ -4,7 +4,7 @@ import { kafkaCheckpoints } from '../../capture/checkpoints.js';
 import { crawlEvents } from '../../capture/crawler.js';
 import { nextDailyRun } from '../../capture/crawl-window.js';
 import { createRoomCache } from '../../capture/room-cache.js';
-import { applyRegistration } from '../../capture/webhook-registration.js';
+import { applyRegistration, planSummary } from '../../capture/webhook-registration.js';
 import { createWebexFromConfig } from '../../capture/webex-source.js';
 import { loadConfig } from '../../config/load.js';
 import { ArchiverError } from '../../errors.js';
@@ -60,7 +60,7 @@ export const demoCommand: Command = {
     // (WXA_RECEIVER_PORT), webhooks must go where it really is, not to whatever holds 18080.
     const target = config.webhookTargetUrl === CONFIG_SPEC.webhookTargetUrl.default && service.url ? `${service.url}/webhooks/webex` : config.webhookTargetUrl;
     const reg = await applyRegistration(client, target, config.webhookSecret);
-    say(`Webhooks: ${reg.create.length} created, ${reg.keep.length + reg.reactivate.length} already there -> ${target}`);
+    say(`Webhooks: ${planSummary(reg)} -> ${target}`);
 
     const crawlerDeps = {
       source: service.source, reader: service.source, blob: service.rt.blob, rooms: createRoomCache(service.source),

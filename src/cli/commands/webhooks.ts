@@ -1,4 +1,4 @@
-import { applyRegistration, listWebhooks } from '../../capture/webhook-registration.js';
+import { applyRegistration, listWebhooks, planSummary } from '../../capture/webhook-registration.js';
 import { createWebexFromConfig } from '../../capture/webex-source.js';
 import { loadConfig } from '../../config/load.js';
 import { ArchiverError } from '../../errors.js';
@@ -11,7 +11,8 @@ export const webhooksCommand: Command = {
   usage: `webex-archiver webhooks register|list|repair [--json]
 
   register  create the org-wide messages and memberships webhooks pointing at WXA_WEBHOOK_TARGET_URL,
-            signed with WXA_WEBHOOK_SECRET; existing ones are kept, disabled ones re-activated
+            signed with WXA_WEBHOOK_SECRET; existing ones are kept, disabled ones re-activated, active
+            ones signing with another secret (after a rotation) re-keyed
   list      every webhook of the token's owner: id, name, resource, event, status, target (no secrets)
   repair    re-activate ours that Webex disabled after failed deliveries`,
 
@@ -28,7 +29,7 @@ export const webhooksCommand: Command = {
     }
     if (action === 'register' || action === 'repair') {
       const plan = await applyRegistration(client, config.webhookTargetUrl, config.webhookSecret, { repairOnly: action === 'repair' });
-      process.stdout.write(`created ${plan.create.length}, re-activated ${plan.reactivate.length}, already active ${plan.keep.length}\n`);
+      process.stdout.write(`${planSummary(plan)}\n`);
       return 0;
     }
     throw new ArchiverError('BAD_INPUT', `webhooks: expected register, list or repair, got "${action ?? ''}"`);
