@@ -16,6 +16,8 @@ export interface BenchReport {
   bigItem: BigItemResult | null;
   /** Each processor's own process (empty when they ran in the bench process). */
   processes: { name: string; cpuPercent: number; peakRssMb: number }[];
+  /** The pipeline phase: the machine's busy share and the servers' CPU. */
+  machine: { machineBusyPercent: number; cores: number; servers: { name: string; cpuPercent: number }[] };
   settings: Record<string, unknown>;
 }
 
@@ -49,6 +51,8 @@ export function toMarkdown(r: BenchReport): string {
     '| stage | records | records/s | max lag |',
     '|---|---|---|---|',
     ...r.stages.map((s) => `| ${s.stage} | ${s.records} | ${round(s.perSecond)} | ${s.maxLag} |`),
+    '',
+    `Pipeline phase: the machine's ${r.machine.cores} cores were ${round(r.machine.machineBusyPercent)}% busy; ${r.machine.servers.map((x) => `${x.name} ${round(x.cpuPercent)}%`).join(', ')} of one core.`,
     '',
     ...(r.processes.length ? ['## Processes (pipeline phase)', '', '| process | CPU % of one core | peak RSS MB |', '|---|---|---|', ...r.processes.map((p) => `| ${p.name} | ${round(p.cpuPercent)} | ${round(p.peakRssMb)} |`), ''] : []),
     '## Ceilings',

@@ -24,6 +24,7 @@ import { stageRate } from './report.js';
 import { startResourceSampler } from './resources.js';
 import { startStageSampler } from './stage-sampler.js';
 import { startSupervisor } from './supervisor.js';
+import { cpuBetween, cpuSnapshot } from './machine-cpu.js';
 import { rate } from './stats.js';
 
 export interface BenchOptions {
@@ -84,6 +85,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     }
     const cpuAtStart = new Map([...(head?.cpuNow() ?? []), ...(children?.cpuNow() ?? [])]);
     const t0 = Date.now();
+    const cpu0 = cpuSnapshot();
     const sampler = startStageSampler(rt.kafka, config, STAGES);
     for (;;) {
       await new Promise((r) => setTimeout(r, 1000));
@@ -92,6 +94,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       if (await sampler.drained()) break;
     }
     const endMs = Date.now() - t0;
+    const machine = cpuBetween(cpu0, cpuSnapshot());
     await sampler.stop();
     children?.sample();
     head?.sample();
@@ -155,6 +158,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       latency: { offeredPerSecond: offered, ...latency },
       resources: { ...res, note: o.inProcess ? 'all processors, the receiver and the simulator run in this one process' : 'this process: the simulator, the receiver, capture and hydrate; processors below' },
       processes,
+      machine,
       bigItem,
       settings: { topology: o.inProcess ? 'in-process' : 'process per processor', imapCeilingConnections: importConnections, processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
     };
