@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ArchiverError } from '../errors.js';
+import { GRAPH_MAX_MIME_BYTES } from '../sinks/graph/graph-sink.js';
 import { CONFIG_SPEC, type Config } from './schema.js';
 
 /**
@@ -14,12 +15,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   for (const name of Object.keys(fromFile)) {
     if (!known.has(name)) throw new ArchiverError('CONFIG', `${name}: unknown key in ${env.WXA_CONFIG_FILE}`);
   }
+  const given = (name: string): string | undefined => overrides[name] ?? env[name] ?? fromFile[name];
   for (const [key, spec] of Object.entries(CONFIG_SPEC)) {
-    const raw = overrides[spec.env] ?? env[spec.env] ?? fromFile[spec.env] ?? spec.default;
+    const raw = given(spec.env) ?? spec.default;
     try {
       out[key] = spec.parse(raw);
     } catch (err) {
       throw new ArchiverError('CONFIG', `${spec.env}: ${(err as Error).message}`);
+    }
+  }
+  // Cross-field: Graph refuses a request over 4 MB, so its sink fails an item over
+  // GRAPH_MAX_MIME_BYTES with TOO_LARGE at import. Under the 10 MB default limit such items would
+  // pass limit whole and then fail, instead of being stripped there. So with WXA_SINK=graph the
+  // unset limit is Graph's, and an explicit larger one is a mistake that stops start-up.
+  if (out.sink === 'graph') {
+    if (given(CONFIG_SPEC.maxItemBytes.env) === undefined) out.maxItemBytes = GRAPH_MAX_MIME_BYTES;
+    else if ((out.maxItemBytes as number) > GRAPH_MAX_MIME_BYTES) {
+      throw new ArchiverError('CONFIG', `${CONFIG_SPEC.maxItemBytes.env}: ${out.maxItemBytes as number} is over ${GRAPH_MAX_MIME_BYTES}, the largest MIME item the Graph sink (WXA_SINK=graph) can import (Graph's 4 MB request cap, base64); such items would fail at import instead of being stripped or rejected by limit`);
     }
   }
   return Object.freeze(out) as Config;

@@ -25,6 +25,37 @@ describe('loadConfig', () => {
     expect((err as Error).message).toContain(message);
   });
 
+  // Graph refuses requests over 4 MB, so its sink fails MIME over 3,000,000 bytes at import; the
+  // limit stage must strip or reject such items first, not let the 10 MB default wave them through.
+  describe('WXA_MAX_ITEM_BYTES with WXA_SINK=graph', () => {
+    it('defaults to Graph\'s 3000000 when unset (other sinks keep 10 MB)', () => {
+      expect(loadConfig({ WXA_SINK: 'graph' }).maxItemBytes).toBe(3_000_000);
+      expect(loadConfig({ WXA_SINK: 'imap' }).maxItemBytes).toBe(10 * 1024 * 1024);
+    });
+
+    it('accepts an explicit value up to 3000000, from the environment or the config file', async () => {
+      expect(loadConfig({ WXA_SINK: 'graph', WXA_MAX_ITEM_BYTES: '3000000' }).maxItemBytes).toBe(3_000_000);
+      expect(loadConfig({ WXA_SINK: 'graph', WXA_MAX_ITEM_BYTES: '2000000' }).maxItemBytes).toBe(2_000_000);
+      const { mkdtempSync, writeFileSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const path = await import('node:path');
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'wxa-cfg-')), 'env');
+      writeFileSync(file, 'WXA_SINK=graph\nWXA_MAX_ITEM_BYTES=1500000\n');
+      expect(loadConfig({ WXA_CONFIG_FILE: file }).maxItemBytes).toBe(1_500_000);
+    });
+
+    it('an explicit larger value stops start-up with a CONFIG error naming the key and why', () => {
+      let err: unknown;
+      try { loadConfig({ WXA_SINK: 'graph', WXA_MAX_ITEM_BYTES: String(10 * 1024 * 1024) }); } catch (e) { err = e; }
+      expect(err).toBeInstanceOf(ArchiverError);
+      expect((err as ArchiverError).code).toBe('CONFIG');
+      expect((err as Error).message).toMatch(/^WXA_MAX_ITEM_BYTES: 10485760 is over 3000000/);
+      expect((err as Error).message).toContain("Graph's 4 MB request cap");
+      // The same value is fine for a sink without that cap.
+      expect(loadConfig({ WXA_SINK: 'imap', WXA_MAX_ITEM_BYTES: String(10 * 1024 * 1024) }).maxItemBytes).toBe(10 * 1024 * 1024);
+    });
+  });
+
   it('never shows secrets in its printable form', () => {
     const c = loadConfig({ WXA_WEBEX_TOKEN: 'tok-super-secret-value', WXA_OPERATOR_TOKEN: 'operator-secret-123456' });
     const printed = JSON.stringify(redactedConfig(c));

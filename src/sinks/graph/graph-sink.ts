@@ -24,8 +24,9 @@ const MAILBOX_CONCURRENCY = 4;
  * reference documents no large-item path for importMime (upload sessions are for attachments of an
  * existing message, and the beta import sessions take exportItems data, not .eml), so a bigger
  * item fails with TOO_LARGE (non-retriable: dead letter plus a `failed` outcome) instead of a
- * request Graph would refuse. Keep WXA_MAX_ITEM_BYTES at or below GRAPH_MAX_MIME_BYTES with this
- * sink so the limit stage strips attachments first.
+ * request Graph would refuse. WXA_MAX_ITEM_BYTES stays at or below GRAPH_MAX_MIME_BYTES with this
+ * sink so the limit stage strips attachments first: loadConfig makes it the default for
+ * WXA_SINK=graph and refuses a larger explicit value.
  */
 export const GRAPH_MAX_REQUEST_BYTES = 4_000_000;
 export const GRAPH_MAX_MIME_BYTES = (GRAPH_MAX_REQUEST_BYTES / 4) * 3;
