@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { kafkaCheckpoints } from '../../capture/checkpoints.js';
 import { backfill, crawlEvents, type CrawlerDeps } from '../../capture/crawler.js';
@@ -22,7 +21,9 @@ export const crawlCommand: Command = {
 
   (no flags)      read message events from the checkpoint (minus WXA_CRAWL_OVERLAP_MINUTES) to now,
                   publish raw records, move the checkpoint after each window; resumes after a crash
-  --since DATE    backfill: also list every room and its messages back to DATE (ISO-8601)
+  --since DATE    backfill: also list every room and its messages back to DATE (ISO-8601). The run
+                  is named by DATE, so rerunning the same DATE after a crash resumes it: rooms it
+                  finished are skipped. To redo finished rooms, give another DATE (even a second off)
   --schedule      stay running and crawl every day at WXA_CRAWL_DAILY_AT (UTC); serves its /metrics
                   (Webex requests, retries and 429s) on WXA_METRICS_HOST:WXA_METRICS_PORT
   Progress is shown on stderr. Rate limits (429 Retry-After) are honoured.`,
@@ -78,6 +79,8 @@ export async function runIncremental(deps: CrawlerDeps, rt: Runtime): Promise<vo
 }
 
 export async function runBackfill(deps: CrawlerDeps, since: Date): Promise<void> {
-  const r = await backfill(deps, { since, runId: `${since.toISOString()}-${randomUUID().slice(0, 8)}` });
+  // The run id names the per-room checkpoints, so it must be the same when a crashed backfill is
+  // run again: a random suffix made every rerun a new run that redid every room from scratch.
+  const r = await backfill(deps, { since, runId: since.toISOString() });
   process.stderr.write(`crawl backfill: ${r.rooms} rooms, ${r.published} raw records published\n`);
 }
