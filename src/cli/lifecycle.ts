@@ -19,7 +19,7 @@ export function onShutdown(name: string, stop: () => Promise<unknown>): void {
     if (stopping) { process.stderr.write(`${signal} again: exiting now\n`); process.exit(130); }
     firstAt = Date.now();
     process.stderr.write(`${signal}: stopping cleanly (again to force)\n`);
-    void shutdown().then(() => process.exit(0));
+    void exitAfterShutdown(0);
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
@@ -35,6 +35,15 @@ export function shutdown(deadlineMs = 30_000): Promise<void> {
     clearTimeout(timer);
   })();
   return stopping;
+}
+
+/**
+ * Runs the stoppers, then exits with `code` explicitly: whatever a stopper left open (a client's
+ * timer, a socket) must not keep a process alive that its orchestrator should see end.
+ */
+export async function exitAfterShutdown(code: number): Promise<never> {
+  await shutdown();
+  process.exit(code);
 }
 
 /** Resolves when the process is asked to stop; for commands that just run until then. */

@@ -66,6 +66,14 @@ export interface RunnerObserver {
 
 export interface RunningProcessor {
   name: string;
+  /**
+   * Resolves (never rejects) when the consumer crashed and kafkajs will not restart it (a
+   * non-retriable error escaped the batch, e.g. a BAD_RECORD from the serializer while publishing
+   * an output that does not match its schema). The processor then consumes nothing more while the
+   * process stays up, so whoever runs it must stop and let the process be restarted. Never
+   * resolves after `stop()`.
+   */
+  failed: Promise<ArchiverError>;
   stop(): Promise<void>;
 }
 
@@ -101,6 +109,22 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
   consumer.on(consumer.events.GROUP_JOIN, () => {
     if (spec.onAssigned) assignedHook = spec.onAssigned();
   });
+  // kafkajs restarts a crashed consumer only after a retriable error; after any other it logs
+  // "Crash", leaves the group and stops for good, while the process lives on: a processor that died
+  // silently. Surface that as `failed` so the service can stop and the process exit non-zero.
+  let reportFailure!: (err: ArchiverError) => void;
+  const failed = new Promise<ArchiverError>((resolve) => { reportFailure = resolve; });
+  // kafkajs wraps what eachBatch threw and keeps only that error's own cause (an ArchiverError's
+  // library error), so the code is kept here, to report BAD_RECORD rather than INTERNAL.
+  let batchError: ArchiverError | undefined;
+  const keepingBatchError = (each: (p: EachBatchPayload) => Promise<void>) => (p: EachBatchPayload) =>
+    each(p).catch((err: unknown) => { batchError = toArchiverError(err); throw err; });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart || stopping) return;
+    const e = batchError?.message === payload.error.message ? batchError : toArchiverError(payload.error);
+    logger.fatal({ code: e.code, err: e.message }, 'consumer crashed and kafkajs will not restart it: this processor stopped consuming');
+    reportFailure(e);
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: topicName(config, spec.input), fromBeginning: deps.fromBeginning ?? true });
   const chunkSize = spec.chunkSize ?? 100;
@@ -134,7 +158,7 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
     partitionsConsumedConcurrently: config.processorConcurrency,
     eachBatchAutoResolve: false,
     autoCommit: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) => {
+    eachBatch: keepingBatchError(async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) => {
       if (assignedHook) await assignedHook;
       for (let i = 0; i < batch.messages.length; i += chunkSize) {
         if (!isRunning() || isStale() || stopping) return;
@@ -159,11 +183,12 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
         await heartbeat();
       }
       await commitOffsetsIfNecessary();
-    },
+    }),
   });
 
   return {
     name: spec.name,
+    failed,
     async stop() {
       stopping = true;
       await consumer.disconnect();

@@ -6,6 +6,7 @@ import { buildReceiver } from '../capture/receiver.js';
 import type { CrawlSource } from '../capture/crawl-source.js';
 import { createWebexFromConfig, webexSource } from '../capture/webex-source.js';
 import type { Config } from '../config/schema.js';
+import type { ArchiverError } from '../errors.js';
 import { runProcessor, type RunningProcessor } from '../kafka/runner.js';
 import { createMetrics, type ArchiverMetrics } from '../ops/metrics.js';
 import { startMetricsListener, type MetricsListener } from '../ops/metrics-endpoint.js';
@@ -29,7 +30,18 @@ export interface ArchiverService {
   metrics: ArchiverMetrics;
   source: CrawlSource;
   processors: RunningProcessor[];
+  /**
+   * Resolves when one of the processors died for good (RunningProcessor.failed); the service has
+   * then logged it and is stopping itself, so that `run` can exit non-zero and be restarted.
+   */
+  failed: Promise<ProcessorFailure>;
+  /** Idempotent: a failed processor's stop and the caller's can both call it. */
   stop(): Promise<void>;
+}
+
+export interface ProcessorFailure {
+  processor: string;
+  error: ArchiverError;
 }
 
 export interface ServiceOptions {
@@ -65,17 +77,27 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   let sink: Promise<MailboxSink> | undefined;
   const deps = { ...rt, source, sink: () => (sink ??= Promise.resolve(createSink(config, rt.logger))) };
   const processors: RunningProcessor[] = [];
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= (async () => {
+    for (const p of [...processors].reverse()) await p.stop().catch(() => undefined);
+    await app?.close();
+    await listener?.close();
+    if (sink) await (await sink).close();
+    await rt.close();
+  })());
+  let reportFailure!: (f: ProcessorFailure) => void;
+  const failed = new Promise<ProcessorFailure>((resolve) => { reportFailure = resolve; });
   for (const name of opts.processors ?? PROCESSOR_NAMES) {
-    processors.push(await runProcessor(await createProcessor(name, deps), { ...rt, observer }));
+    const p = await runProcessor(await createProcessor(name, deps), { ...rt, observer });
+    processors.push(p);
+    // A processor that stopped consuming must not leave a process that looks alive: say which one
+    // and why, and stop everything, so the process ends and its orchestrator restarts it (safe:
+    // at-least-once plus idempotent effects; the failed chunk was never committed).
+    void p.failed.then((error) => {
+      rt.logger.fatal({ processor: p.name, code: error.code, err: error.message }, `processor ${p.name} stopped consuming; stopping the service so that the process is restarted`);
+      reportFailure({ processor: p.name, error });
+      void stop();
+    });
   }
-  return {
-    rt, app, url, metricsUrl, metrics, source, processors,
-    async stop() {
-      for (const p of [...processors].reverse()) await p.stop().catch(() => undefined);
-      await app?.close();
-      await listener?.close();
-      if (sink) await (await sink).close();
-      await rt.close();
-    },
-  };
+  return { rt, app, url, metricsUrl, metrics, source, processors, failed, stop };
 }

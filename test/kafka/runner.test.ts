@@ -9,6 +9,7 @@ import { testConfig } from '../support/config.js';
 import { samplePlan } from '../support/samples.js';
 import { waitUntil } from '../support/wait.js';
 import { fetchTopicOffsets } from '../../src/kafka/admin-offsets.js';
+import { ArchiverError } from '../../src/errors.js';
 
 // The shared runner against the real broker and registry: dedupe as the processor under test.
 describe('processor runner (real Kafka + schema registry)', () => {
@@ -79,5 +80,35 @@ describe('processor runner (real Kafka + schema registry)', () => {
       return unique.includes(c.itemId);
     }, 60_000);
     expect(unique.filter((i) => i === a.itemId)).toHaveLength(1);
+  });
+
+  it('an output the serializer rejects crashes the consumer for good: the running processor reports the fatal error instead of hanging', async () => {
+    // Its own topics, so the dedupe runs above are not involved.
+    const own = await createRuntime(testConfig());
+    try {
+      const a = samplePlan();
+      await own.publisher.publish([{ topic: 'converted', key: a.roomId, value: a }]);
+      // A transform bug: the output lacks every field of webex.unique.v1 but one, so publish throws
+      // BAD_RECORD from serde.encode, outside the per-record dead-letter path; kafkajs does not
+      // restart a consumer after a non-retriable error.
+      const broken = await runProcessor<EmailPlan>({
+        name: 'broken',
+        input: 'converted',
+        transform: (plan) => [{ topic: 'unique', key: plan.roomId, value: { itemId: plan.itemId } }],
+      }, { ...own, config: own.config });
+      try {
+        const failed = await Promise.race([broken.failed, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 60_000))]);
+        expect(failed).toBeInstanceOf(ArchiverError);
+        expect((failed as ArchiverError).code).toBe('BAD_RECORD');
+        expect((failed as ArchiverError).message).toContain('does not match');
+      } finally { await broken.stop(); }
+      // Nothing was committed: a restarted process reads the record again (at-least-once).
+      const admin = own.kafka.admin();
+      await admin.connect();
+      try {
+        const [committed] = await admin.fetchOffsets({ groupId: groupName(own.config, 'broken'), topics: [topicName(own.config, 'converted')] });
+        expect(committed!.partitions.every((p) => Number(p.offset) < 0)).toBe(true);
+      } finally { await admin.disconnect(); }
+    } finally { await own.close(); }
   });
 });

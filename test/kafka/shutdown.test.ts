@@ -2,10 +2,12 @@ import type { Admin, GroupDescription } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { createKafka } from '../../src/kafka/client.js';
-import { groupName } from '../../src/kafka/topics.js';
+import { groupName, topicName } from '../../src/kafka/topics.js';
 import { createLogger } from '../../src/log.js';
+import { createRuntime } from '../../src/runtime.js';
 import { spawnCli, type CliProcess } from '../support/cli.js';
 import { testEnv } from '../support/config.js';
+import { sampleRaw } from '../support/samples.js';
 import { waitUntil } from '../support/wait.js';
 
 /**
@@ -55,5 +57,75 @@ describe('graceful shutdown on SIGTERM', () => {
     const after = await describeGroup();
     expect(after.members).toEqual([]);
     expect(after.state).toBe('Empty');
+  });
+
+  it('run convert: a SIGTERM during start-up still ends in a clean stop, exit 0, and no member left in the group', async () => {
+    // A group of its own, so the first test's consumer is not what this one sees.
+    const early = testEnv();
+    const earlyGroup = groupName(loadConfig({}, early), 'convert');
+    const p = spawnCli(['run', 'convert'], early);
+    proc = p;
+    let exited: number | null | undefined;
+    void p.exited.then((code) => { exited = code; });
+    // "starting:" is the first thing `run` prints, once the shutdown handling is in place and
+    // start-up (runtime, registry, consumer join) has begun; the signal goes at once.
+    await waitUntil(() => {
+      if (exited !== undefined) throw new Error(`run convert exited with ${exited}: ${p.output()}`);
+      return p.output().includes('starting: convert');
+    }, 60_000, 'run convert to begin starting');
+    p.child.kill('SIGTERM');
+    const code = await Promise.race([p.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 45_000))]);
+    const out = p.output();
+    expect(code, out).toBe(0);
+    expect(out).toContain('SIGTERM: stopping cleanly');
+    expect(out).not.toContain('shutdown deadline passed');
+    // The signal really came during start-up: before the service said it was running, if it ever did.
+    const running = out.indexOf('running: convert');
+    if (running >= 0) expect(out.indexOf('SIGTERM: stopping cleanly')).toBeLessThan(running);
+    // Start-up finished and joined the group before the stop, and the stop left it: no member
+    // waits out its session timeout (a group never joined has no members either).
+    const after = (await admin.describeGroups([earlyGroup])).groups[0]!;
+    expect(after.members).toEqual([]);
+  });
+});
+
+/**
+ * A processor whose consumer kafkajs will not restart (a non-retriable error out of a batch) must
+ * not leave a process that looks alive and consumes nothing: `run` exits 1, so that the
+ * orchestrator restarts it. Provoked for real: the registry refuses convert's output schema
+ * (an incompatible schema is already registered under its subject, with BACKWARD checking), so
+ * publishing its first output fails with BAD_RECORD.
+ */
+describe('run exits non-zero when a processor stops consuming', () => {
+  it('run convert: a BAD_RECORD from the serializer ends the process with exit 1, naming the processor', async () => {
+    const env = testEnv();
+    const config = loadConfig({}, env);
+    const rt = await createRuntime(config);
+    let proc: CliProcess | undefined;
+    try {
+      const subject = `${topicName(config, 'converted')}-value`;
+      const registry = async (path: string, method: string, body: unknown) => {
+        const res = await fetch(`${config.schemaRegistryUrl}${path}`, { method, headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, body: JSON.stringify(body) });
+        expect(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`).toBe(true);
+      };
+      await registry(`/config/${encodeURIComponent(subject)}`, 'PUT', { compatibility: 'BACKWARD' });
+      await registry(`/subjects/${encodeURIComponent(subject)}/versions`, 'POST', { schema: JSON.stringify({ type: 'record', name: 'Other', fields: [{ name: 'a', type: 'string' }] }) });
+      const raw = sampleRaw();
+      await rt.publisher.publish([{ topic: 'raw', key: raw.message.roomId, value: raw }]);
+
+      proc = spawnCli(['run', 'convert'], env);
+      const code = await Promise.race([proc.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 60_000))]);
+      expect(code, proc.output()).toBe(1);
+      expect(proc.output()).toContain('processor convert stopped consuming (BAD_RECORD');
+      // It stopped cleanly on its way out: no member left behind in the group.
+      const admin = rt.kafka.admin();
+      await admin.connect();
+      try {
+        expect((await admin.describeGroups([groupName(config, 'convert')])).groups[0]!.members).toEqual([]);
+      } finally { await admin.disconnect(); }
+    } finally {
+      if (proc && proc.child.exitCode === null) proc.child.kill('SIGKILL');
+      await rt.close();
+    }
   });
 });
