@@ -5,8 +5,7 @@
  * and double-quoted scalars, comments, anchors (`&a`), aliases (`*a`) and merge keys (`<<: *a`).
  * Every scalar stays a string (no number or boolean typing). Anything else (block scalars `|`/`>`,
  * tags, several documents, flow collections over several lines, tabs) throws naming the line, so
- * a file that outgrows the subset fails the test instead of being misread. compose.test.ts also
- * compares the result with PyYAML's where python3 has it.
+ * a file that outgrows the subset fails the test instead of being misread.
  */
 export type YamlValue = string | null | YamlValue[] | { [key: string]: YamlValue };
 type YamlMap = { [key: string]: YamlValue };
