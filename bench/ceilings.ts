@@ -10,6 +10,9 @@ import { rate } from './stats.js';
  * Raw ceilings, measured in the same run as the pipeline with the same clients and payload sizes:
  * what the pipeline's rates are compared against.
  */
+/** The shortest ceiling measurement. */
+const MIN_MS = 3000;
+
 export interface Ceiling { name: string; items: number; ms: number; perSecond: number; detail: string }
 
 /** (a) Kafka pass-through: produce records of `recordBytes` with kafkajs (acks=all, batches of 100), then consume them all. */
@@ -49,24 +52,35 @@ export async function imapAppend(config: Pick<Config, 'imapHost' | 'imapPort' | 
     return client;
   }));
   const t0 = Date.now();
-  await Promise.all(clients.map(async (client, c) => {
-    for (let i = c; i < emls.length; i += connections) await client.append('INBOX/Webex Teams', emls[i]!, ['\\Seen'], new Date());
-  }));
+  let passes = 0;
+  // Whole passes over the files until at least MIN_MS went by: a one-second run is mostly noise.
+  do {
+    await Promise.all(clients.map(async (client, c) => {
+      for (let i = c; i < emls.length; i += connections) await client.append('INBOX/Webex Teams', emls[i]!, ['\\Seen'], new Date());
+    }));
+    passes++;
+  } while (Date.now() - t0 < MIN_MS);
   const ms = Date.now() - t0;
   await Promise.all(clients.map((c) => c.logout().catch(() => undefined)));
-  return { name: 'IMAP APPEND (Dovecot)', items: emls.length, ms, perSecond: rate(emls.length, ms), detail: `${emls.length} .eml files, ${connections} connections` };
+  const items = emls.length * passes;
+  return { name: 'IMAP APPEND (Dovecot)', items, ms, perSecond: rate(items, ms), detail: `${emls.length} .eml files x ${passes} passes, ${connections} connections` };
 }
 
 /** (c) Blob upload of the same files to Azurite, `concurrency` at a time. */
 export async function blobUpload(blob: BlobStore, container: string, emls: Buffer[], concurrency: number): Promise<Ceiling> {
   const t0 = Date.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < emls.length) {
-      const i = next++;
-      await blob.putStream(container, `ceiling/${i}.eml`, Readable.from([emls[i]!]), { contentType: 'message/rfc822', expectedSize: emls[i]!.length });
-    }
-  }));
+  let passes = 0;
+  do {
+    let next = 0;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < emls.length) {
+        const i = next++;
+        await blob.putStream(container, `ceiling/${passes}/${i}.eml`, Readable.from([emls[i]!]), { contentType: 'message/rfc822', expectedSize: emls[i]!.length });
+      }
+    }));
+    passes++;
+  } while (Date.now() - t0 < MIN_MS);
   const ms = Date.now() - t0;
-  return { name: 'blob upload (Azurite)', items: emls.length, ms, perSecond: rate(emls.length, ms), detail: `${emls.length} .eml files, ${concurrency} at a time` };
+  const items = emls.length * passes;
+  return { name: 'blob upload (Azurite)', items, ms, perSecond: rate(items, ms), detail: `${emls.length} .eml files x ${passes} passes, ${concurrency} at a time` };
 }

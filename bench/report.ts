@@ -15,7 +15,7 @@ export interface BenchReport {
   resources: { cpuPercent: number; peakRssMb: number; rssGrowthMb: number; note: string };
   bigItem: BigItemResult | null;
   /** Each processor's own process (empty when they ran in the bench process). */
-  processes: { name: string; cpuPercent: number; peakRssMb: number }[];
+  processes: { name: string; cpuPercent: number; peakRssMb: number; rssGrowthMb: number }[];
   /** The pipeline phase: the machine's busy share and the servers' CPU. */
   machine: { machineBusyPercent: number; cores: number; servers: { name: string; cpuPercent: number }[] };
   settings: Record<string, unknown>;
@@ -54,7 +54,7 @@ export function toMarkdown(r: BenchReport): string {
     '',
     `Pipeline phase: the machine's ${r.machine.cores} cores were ${round(r.machine.machineBusyPercent)}% busy; ${r.machine.servers.map((x) => `${x.name} ${round(x.cpuPercent)}%`).join(', ')} of one core.`,
     '',
-    ...(r.processes.length ? ['## Processes (pipeline phase)', '', '| process | CPU % of one core | peak RSS MB |', '|---|---|---|', ...r.processes.map((p) => `| ${p.name} | ${round(p.cpuPercent)} | ${round(p.peakRssMb)} |`), ''] : []),
+    ...(r.processes.length ? ['## Processes', '', '| process | CPU % of one core (pipeline phase) | peak RSS MB | RSS growth over the run MB |', '|---|---|---|---|', ...r.processes.map((p) => `| ${p.name} | ${round(p.cpuPercent)} | ${round(p.peakRssMb)} | ${round(p.rssGrowthMb)} |`), ''] : []),
     '## Ceilings',
     '',
     ...r.ceilings.map((c) => `- ${c.name}: ${round(c.perSecond)}/s (${c.detail}, ${round(c.ms / 1000, 2)} s)`),

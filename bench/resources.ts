@@ -1,3 +1,5 @@
+import { growthMb } from './supervisor.js';
+
 /** CPU and peak memory of this process (every processor runs in it during the benchmark). */
 export function startResourceSampler(everyMs = 250) {
   const cpu0 = process.cpuUsage();
@@ -15,13 +17,10 @@ export function startResourceSampler(everyMs = 250) {
       clearInterval(timer);
       const cpu = process.cpuUsage(cpu0);
       const wallMs = Date.now() - t0;
-      // Memory flatness: the mean of the last quarter of samples against the second quarter.
-      const q = Math.floor(rssSeries.length / 4);
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
       return {
         cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
         peakRssMb: peakRss / 1024 / 1024,
-        rssGrowthMb: q > 0 ? (mean(rssSeries.slice(3 * q)) - mean(rssSeries.slice(q, 2 * q))) / 1024 / 1024 : 0,
+        rssGrowthMb: growthMb(rssSeries.map((b) => b / 1024 / 1024)),
       };
     },
   };

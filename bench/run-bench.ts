@@ -3,6 +3,7 @@ import { buffer } from 'node:stream/consumers';
 import { infraUp } from '../infra/index.js';
 import { createProcessor } from '../processors/index.js';
 import { IMPORT_KEY_CONCURRENCY } from '../processors/import/index.js';
+import { STAGE_KEY_CONCURRENCY } from '../processors/stage/index.js';
 import { kafkaCheckpoints } from '../src/capture/checkpoints.js';
 import { crawlEvents } from '../src/capture/crawler.js';
 import { createRoomCache } from '../src/capture/room-cache.js';
@@ -23,7 +24,7 @@ import type { BenchReport } from './report.js';
 import { stageRate } from './report.js';
 import { startResourceSampler } from './resources.js';
 import { startStageSampler } from './stage-sampler.js';
-import { startSupervisor } from './supervisor.js';
+import { growthMb, startSupervisor } from './supervisor.js';
 import { cpuBetween, cpuSnapshot } from './machine-cpu.js';
 import { rate } from './stats.js';
 
@@ -99,7 +100,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     children?.sample();
     head?.sample();
     // CPU over the pipeline phase, read now: the children idle through the ceilings and latency.
-    const processes = children && head ? [...head.stats.values(), ...children.stats.values()].map((r) => ({ name: r.name, cpuPercent: ((r.cpuSeconds - (cpuAtStart.get(r.name) ?? 0)) * 100_000) / Math.max(1, endMs), peakRssMb: r.peakRssMb })) : [];
+    const processes = children && head ? [...head.stats.values(), ...children.stats.values()].map((r) => ({ name: r.name, cpuPercent: ((r.cpuSeconds - (cpuAtStart.get(r.name) ?? 0)) * 100_000) / Math.max(1, endMs), peakRssMb: r.peakRssMb, rssGrowthMb: 0 })) : [];
     const outcomes: Outcome[] = [];
     await readTopicToEnd<Outcome>(rt.kafka, rt.serde, topicName(config, 'outcomes'), (v) => v && outcomes.push(v));
     const items = outcomes.filter((x) => x.kind === 'imported' || x.kind === 'partial').length;
@@ -114,13 +115,14 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     await readTopicToEnd<StagedItem>(rt.kafka, rt.serde, topicName(config, 'staged'), (v) => v && staged.push(v));
     const sample = staged.slice(0, Math.min(staged.length, 1000));
     const emls = await Promise.all(sample.map(async (s) => buffer(await rt.blob.openRead(s.container, s.blobName))));
-    const kafkaCeiling = await kafkaPassThrough(rt.kafka, config, Math.max(2000, captured.published * 2), rawBytes);
+    const kafkaCeiling = await kafkaPassThrough(rt.kafka, config, Math.max(20_000, captured.published * 2), rawBytes);
     // As many connections as import can hold at once: one per mailbox, for up to
     // processorConcurrency partitions x the import's keyConcurrency mailboxes.
     const mailboxes = new Set(outcomes.map((x) => x.mailbox)).size;
     const importConnections = Math.max(1, Math.min(mailboxes, config.processorConcurrency * IMPORT_KEY_CONCURRENCY));
     const imapCeiling = await imapAppend(config, emls, importConnections, id);
-    const blobCeiling = await blobUpload(rt.blob, config.stagingContainer, emls, config.processorConcurrency);
+    // As many uploads at once as stage can have: processorConcurrency partitions x its keyConcurrency.
+    const blobCeiling = await blobUpload(rt.blob, config.stagingContainer, emls, config.processorConcurrency * STAGE_KEY_CONCURRENCY);
 
     const sustainable = rate(versions, endMs);
     const offered = Math.max(1, Math.min(50, sustainable / 2));
@@ -140,6 +142,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const res = resources.stop();
+    children?.sample();
+    const allStats = new Map([...(head?.stats ?? []), ...(children?.stats ?? [])]);
+    // Memory over the whole run (pipeline, ceilings, live load): flat means no growth.
+    for (const p of processes) p.rssGrowthMb = growthMb(allStats.get(p.name)?.rssSeries ?? []);
     await sink.close();
     const e2eItems = rate(items, endMs);
     const byName = (n: string) => stages.find((s) => s.stage === n)!.perSecond;
@@ -160,7 +166,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       processes,
       machine,
       bigItem,
-      settings: { topology: o.inProcess ? 'in-process' : 'process per processor', imapCeilingConnections: importConnections, processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
+      settings: { topology: o.inProcess ? 'in-process' : 'process per processor', imapCeilingConnections: importConnections, blobCeilingConcurrency: config.processorConcurrency * STAGE_KEY_CONCURRENCY, processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
     };
   } finally {
     for (const r of running.reverse()) await r.stop().catch(() => undefined);

@@ -10,14 +10,24 @@ import { spawnCli, type CliProcess } from '../src/cli/child.js';
  */
 export interface SupervisedRole { name: string; args: string[] }
 
-export interface RoleStats { name: string; starts: number; kills: number; unexpectedExits: number; peakRssMb: number; cpuSeconds: number; lastOutput: string }
+export interface RoleStats {
+  name: string; starts: number; kills: number; unexpectedExits: number; peakRssMb: number; cpuSeconds: number; lastOutput: string;
+  /** Resident set size (MB) of the current process, once a second since it started. */
+  rssSeries: number[];
+}
 
 export function startSupervisor(roles: readonly SupervisedRole[], env: Record<string, string>, log: (line: string) => void) {
-  const stats = new Map<string, RoleStats>(roles.map((r) => [r.name, { name: r.name, starts: 0, kills: 0, unexpectedExits: 0, peakRssMb: 0, cpuSeconds: 0, lastOutput: '' }]));
+  const stats = new Map<string, RoleStats>(roles.map((r) => [r.name, { name: r.name, starts: 0, kills: 0, unexpectedExits: 0, peakRssMb: 0, cpuSeconds: 0, lastOutput: '', rssSeries: [] }]));
   const live = new Map<string, CliProcess>();
   const killing = new Set<string>();
   let stopping = false;
-  const memTimer = setInterval(() => { for (const [name, p] of live) notePeak(name, p); }, 1000);
+  const memTimer = setInterval(() => {
+    for (const [name, p] of live) {
+      notePeak(name, p);
+      const rss = procStatusMb(p.child.pid, 'VmRSS');
+      if (rss > 0) stats.get(name)!.rssSeries.push(rss);
+    }
+  }, 1000);
   memTimer.unref();
 
   // CPU seconds of processes that already ended, per role, plus the live one's so far.
@@ -34,6 +44,7 @@ export function startSupervisor(roles: readonly SupervisedRole[], env: Record<st
     live.set(role.name, p);
     const s = stats.get(role.name)!;
     s.starts++;
+    s.rssSeries = [];
     void p.exited.then(async (code) => {
       cpuBefore.set(role.name, s.cpuSeconds);
       s.lastOutput = p.output().slice(-4000);
@@ -90,13 +101,28 @@ export function startSupervisor(roles: readonly SupervisedRole[], env: Record<st
 
 /** Peak resident set size of a process (VmHWM), in MB; 0 once it is gone. */
 export function peakRssMb(pid: number | undefined): number {
+  return procStatusMb(pid, 'VmHWM');
+}
+
+function procStatusMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
   if (pid === undefined) return 0;
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : 0;
   } catch {
     return 0;
   }
+}
+
+/**
+ * Growth of a memory series: the mean of its last quarter minus the mean of its second quarter
+ * (the first quarter is start-up and warm-up). Near 0 means flat.
+ */
+export function growthMb(series: readonly number[]): number {
+  const q = Math.floor(series.length / 4);
+  if (q === 0) return 0;
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return mean(series.slice(3 * q)) - mean(series.slice(q, 2 * q));
 }
 
 /** User + system CPU seconds of a live process (proc(5) stat fields 14 and 15, in clock ticks of 1/100 s). */

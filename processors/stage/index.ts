@@ -6,6 +6,9 @@ import type { ProcessorSpec } from '../../src/kafka/runner.js';
 import { encodedSize, renderMime } from '../../src/mail/render.js';
 import { stagePlan } from './transform.js';
 
+/** Items rendered and written at once per partition. */
+export const STAGE_KEY_CONCURRENCY = 8;
+
 export function stageProcessor(deps: { config: Config; blob: BlobStore }): ProcessorSpec<EmailPlan> {
   const { blob, config } = deps;
   const exclusive = createKeyedMutex();
@@ -13,7 +16,7 @@ export function stageProcessor(deps: { config: Config; blob: BlobStore }): Proce
     name: 'stage',
     input: 'limited',
     chunkSize: 50,
-    keyConcurrency: 8,
+    keyConcurrency: STAGE_KEY_CONCURRENCY,
     // Each item is its own deterministic blob: a room's items need not be rendered one by one
     // (a repeat of the same item waits for the first, see `exclusive`).
     ordering: 'none',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffMailbox } from '../../bench/expected-mailboxes.js';
 import { soakPassed, type SoakReport } from '../../bench/soak-report.js';
+import { growthMb } from '../../bench/supervisor.js';
 
 describe('diffMailbox (the soak and crash verdict)', () => {
   it('names what is missing, held twice and not expected', () => {
@@ -18,5 +19,13 @@ describe('diffMailbox (the soak and crash verdict)', () => {
     expect(soakPassed({ ...base, lost: 1 })).toBe(false);
     expect(soakPassed({ ...base, notCaptured: ['x'] })).toBe(false);
     expect(soakPassed({ ...base, items: 0 })).toBe(false);
+  });
+});
+
+describe('growthMb (memory flatness in the bench report)', () => {
+  it('is the last quarter mean minus the second quarter mean, ignoring start-up', () => {
+    expect(growthMb([50, 100, 100, 100, 100, 100, 100, 100])).toBe(0);
+    expect(growthMb([10, 10, 20, 20, 30, 30, 40, 40])).toBe(20);
+    expect(growthMb([1, 2, 3])).toBe(0);
   });
 });
