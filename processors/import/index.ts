@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { cachedReader } from '../../src/blob/read-cache.js';
 import type { BlobStore } from '../../src/blob/store.js';
 import type { Config } from '../../src/config/schema.js';
@@ -18,7 +19,7 @@ export function importProcessor(deps: { config: Config; blob: BlobStore; sink: M
     input: 'imports',
     chunkSize: 50,
     keyConcurrency: IMPORT_KEY_CONCURRENCY,
-    transform: (task) => importTask(task, { sink, folder: config.mailFolder, open: (t) => read(t.container, t.blobName, t.size), now: () => new Date() }),
+    transform: (task) => importTask(task, { sink, folder: config.mailFolder, open: async (t) => (t.inline ? Readable.from([t.inline]) : read(t.container, t.blobName, t.size)), now: () => new Date() }),
     onDeadLetter: (task, err) => task ? [outcome('failed', 'import', task, { mailbox: task.mailbox, participantEmail: task.participantEmail, reason: `${err.code}: ${err.message}`, size: task.size })] : [],
   };
 }

@@ -43,6 +43,7 @@ export function routeItem(item: StagedItem, map: UserMap, policy: RoutePolicy, n
       size: item.size,
       sha256: item.sha256,
       partial: item.partial,
+      inline: item.inline ?? null,
     });
   }
   for (const task of tasks.values()) out.push({ topic: 'imports', key: task.mailbox, value: task });

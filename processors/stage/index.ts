@@ -1,6 +1,8 @@
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { BlobStore } from '../../src/blob/store.js';
 import type { Config } from '../../src/config/schema.js';
-import type { EmailPlan } from '../../src/kafka/records.js';
+import { INLINE_MAX_BYTES, type EmailPlan } from '../../src/kafka/records.js';
 import { createKeyedMutex } from '../../src/kafka/keyed-concurrency.js';
 import type { ProcessorSpec } from '../../src/kafka/runner.js';
 import { encodedSize, renderMime } from '../../src/mail/render.js';
@@ -23,7 +25,14 @@ export function stageProcessor(deps: { config: Config; blob: BlobStore }): Proce
     transform: (plan) => stagePlan(plan, {
       stagingContainer: config.stagingContainer,
       render: (p) => renderMime(p, (ref) => blob.openRead(ref.container, ref.blobName)),
-      write: (container, name, body) => exclusive(`${container}/${name}`, () => blob.putStream(container, name, body, { contentType: 'message/rfc822', metadata: { itemid: encodeURIComponent(plan.itemId) }, expectedSize: encodedSize(plan) })),
+      write: (container, name, body) => exclusive(`${container}/${name}`, async () => {
+        const expectedSize = encodedSize(plan);
+        const headers = { contentType: 'message/rfc822', metadata: { itemid: encodeURIComponent(plan.itemId) }, expectedSize };
+        if (expectedSize > INLINE_MAX_BYTES) return blob.putStream(container, name, body, headers);
+        // Small: keep the bytes, so they can ride along to import (INLINE_MAX_BYTES).
+        const bytes = await buffer(body);
+        return { ...(await blob.putStream(container, name, Readable.from([bytes]), headers)), inline: bytes };
+      }),
     }),
   };
 }

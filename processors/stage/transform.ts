@@ -13,12 +13,13 @@ export function stagingBlobName(plan: Pick<EmailPlan, 'itemId' | 'roomId'>): str
 
 /**
  * Renders the plan's MIME (attachments streamed from blob by the renderer) and writes it to the
- * staging container, recording size and SHA-256. Rendering is deterministic, so a second write
+ * staging container, recording size and SHA-256 (and the bytes themselves when `write` hands them
+ * back: small items travel inline). Rendering is deterministic, so a second write
  * after a crash produces the same bytes under the same name.
  */
 export async function stagePlan(
   plan: EmailPlan,
-  deps: { stagingContainer: string; render: (plan: EmailPlan) => Readable; write: (container: string, name: string, body: Readable) => Promise<StoredBlob> },
+  deps: { stagingContainer: string; render: (plan: EmailPlan) => Readable; write: (container: string, name: string, body: Readable) => Promise<StoredBlob & { inline?: Buffer }> },
 ): Promise<Output[]> {
   const blobName = stagingBlobName(plan);
   const stored = await deps.write(deps.stagingContainer, blobName, deps.render(plan));
@@ -34,6 +35,7 @@ export async function stagePlan(
     blobName: stored.blobName,
     size: stored.size,
     sha256: stored.sha256,
+    inline: stored.inline ?? null,
     partial: (plan.limit?.strippedCount ?? 0) > 0,
     strippedCount: plan.limit?.strippedCount ?? 0,
     participants: plan.participants,

@@ -115,6 +115,8 @@ export interface StagedItem {
   sha256: string;
   partial: boolean;
   strippedCount: number;
+  /** The .eml when it is at most INLINE_MAX_BYTES; null above (read it from the blob). */
+  inline?: Buffer | null;
   participants: Person[];
 }
 
@@ -133,7 +135,16 @@ export interface ImportTask {
   size: number;
   sha256: string;
   partial: boolean;
+  /** The .eml when it is at most INLINE_MAX_BYTES; null above (read it from the blob). */
+  inline?: Buffer | null;
 }
+
+/**
+ * Items up to this size travel inline in webex.staged.v1 and webex.imports.v1 besides their blob:
+ * one chat message's .eml is a few KB, and reading it back from blob storage once per mailbox copy
+ * was the import stage's largest cost. Larger items are claim-checked only (Kafka stays small).
+ */
+export const INLINE_MAX_BYTES = 64 * 1024;
 
 export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed';
 

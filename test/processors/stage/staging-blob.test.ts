@@ -64,6 +64,9 @@ describe('stage: deterministic staging blob, recorded size and SHA-256 (real Kaf
       expect(first.sha256).toBe(createHash('sha256').update(blob).digest('hex'));
       expect(first.size).toBe(encodedSize(plan));
       expect(first.messageId).toBe(plan.messageId);
+      // Small items also travel inline (import then needs no blob read); large ones only by reference.
+      if (plan === small) expect(Buffer.from(first.inline!).equals(blob)).toBe(true);
+      else expect(first.inline ?? null).toBeNull();
     }
     // The staged .eml carries the attachment bytes whole (base64).
     const eml = (await buffer(await rt.blob.openRead(rt.config.stagingContainer, stagingBlobName(big)))).toString('latin1');
