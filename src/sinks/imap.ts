@@ -12,8 +12,8 @@ import type { ImportRequest, MailboxSink } from './sink.js';
  * \Seen and the message time as the internal date (RFC 3501 §6.3.11).
  * The check keeps, per connection, the folder's Message-IDs by UID and before each item fetches
  * only the headers of UIDs above the highest it knows (UID FETCH n:* BODY.PEEK[HEADER.FIELDS
- * (MESSAGE-ID)], §6.4.8/§6.4.5): one round trip that returns what anyone appended since, usually
- * just our own last message. UID SEARCH HEADER (§6.4.4) would say the same, but servers without a
+ * (MESSAGE-ID)], §6.4.8/§6.4.5): one round trip that returns what anyone appended since; our own
+ * appends are noted from APPENDUID (RFC 4315) without a fetch. UID SEARCH HEADER (§6.4.4) would say the same, but servers without a
  * full-text index scan every message's header for it, so an item cost O(folder size) and a
  * mailbox of n items O(n²). A NOOP first (§6.1.2) makes the server report what other sessions
  * appended or expunged; an expunge or a new UIDVALIDITY (§2.3.1.1) drops what we knew, so a
@@ -98,6 +98,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
         const body = await buffer(await item.open());
         const res = await conn.client.append(path, body, ['\\Seen'], item.date);
         if (!res) throw new ArchiverError('UNAVAILABLE', `append to ${item.mailbox} returned nothing`);
+        noteOwnAppend(conn, path, wanted, res.uid);
         return { status: 'imported' as const, ref: `${path}#${res.uid ?? '?'}` };
       } finally {
         lock.release();
@@ -134,6 +135,21 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
     }
     known.exists = exists;
     return index;
+  }
+
+  /**
+   * After our APPEND the server reports the folder's new size (untagged EXISTS). When it grew by
+   * exactly one, that one is ours and APPENDUID (RFC 4315) names its UID, so the index is current
+   * without fetching our own header back; any other change is left to the next refresh.
+   */
+  function noteOwnAppend(conn: Conn, path: string, messageId: string, uid: number | undefined): void {
+    const known = conn.known;
+    const box = conn.client.mailbox;
+    if (!known || known.path !== path || !box || uid === undefined || uid <= known.lastUid) return;
+    if (box.exists !== known.exists + 1) return;
+    known.index.set(messageId, uid);
+    known.lastUid = uid;
+    known.exists = box.exists;
   }
 
   return {
