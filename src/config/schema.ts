@@ -70,7 +70,7 @@ export const CONFIG_SPEC = {
   crawlFirstLookbackDays: { env: 'WXA_CRAWL_FIRST_LOOKBACK_DAYS', default: '90', parse: p.intRange(1, 3650), doc: 'How far back the first crawl (no checkpoint yet) reads events (the Events API keeps 90 days without Pro Pack)' },
   crawlOverlapMinutes: { env: 'WXA_CRAWL_OVERLAP_MINUTES', default: '60', parse: p.intRange(0, 24 * 60), doc: 'How far before its checkpoint each crawl starts again' },
   // --- Processing ---
-  processorConcurrency: { env: 'WXA_PROCESSOR_CONCURRENCY', default: '2', parse: p.intRange(1, 64), doc: 'Partitions each processor instance works on at once' },
+  processorConcurrency: { env: 'WXA_PROCESSOR_CONCURRENCY', default: '6', parse: p.intRange(1, 64), doc: 'Partitions each processor instance works on at once; as many as a topic has by default, so one partition\'s records never wait behind another\'s batch (with 2 of 6, import added 0.6 s at p50 to capture latency in the bench)' },
   maxAttempts: { env: 'WXA_MAX_ATTEMPTS', default: '8', parse: p.intRange(1, 1000), doc: 'Attempts for a retriable failure before the runner pauses the partition and tries later' },
   dataDir: { env: 'WXA_DATA_DIR', default: '.data', parse: p.string, doc: 'Local working folder' },
   logLevel: { env: 'WXA_LOG_LEVEL', default: 'info', parse: p.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), doc: 'Log level' },
