@@ -120,23 +120,14 @@ export interface StagedItem {
   participants: Person[];
 }
 
-export interface ImportTask {
+/** What an import task repeats of its staged item: ids, dates and where the .eml is. */
+type StagedRef = Pick<StagedItem, 'itemId' | 'webexMessageId' | 'roomId' | 'messageId' | 'date' | 'webexCreated' | 'container' | 'blobName' | 'size' | 'sha256' | 'partial' | 'inline'>;
+
+/** One staged item for one mailbox (webex.imports.v1, keyed by the mailbox). */
+export interface ImportTask extends StagedRef {
   mailbox: string;
   participantEmail: string;
   viaFallback: boolean;
-  itemId: string;
-  webexMessageId: string;
-  roomId: string;
-  messageId: string;
-  date: string;
-  webexCreated: string;
-  container: string;
-  blobName: string;
-  size: number;
-  sha256: string;
-  partial: boolean;
-  /** The .eml when it is at most INLINE_MAX_BYTES; null above (read it from the blob). */
-  inline?: Buffer | null;
 }
 
 /**

@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyRegistration } from '../../src/capture/webhook-registration.js';
-import { createWebexFromConfig } from '../../src/capture/webex-source.js';
 import type { Outcome, StagedItem } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { topicName } from '../../src/kafka/topics.js';
 import { originalMessageId } from '../../src/mail/message-id.js';
-import { startService, type ArchiverService } from '../../src/service/service.js';
-import { startWebexSimulator, type OrgFixture, type WebexSimulator } from '../../src/simulator/index.js';
-import { testConfig, uniqueId } from '../support/config.js';
+import type { ArchiverService } from '../../src/service/service.js';
+import type { FixtureMessage, OrgFixture, WebexSimulator } from '../../src/simulator/index.js';
+import { uniqueId } from '../support/config.js';
 import { readMailbox } from '../support/imap.js';
 import { waitUntil } from '../support/wait.js';
+import { aliceAndBob, startWebhookPipeline, type WebhookPipeline } from '../support/webhook-pipeline.js';
 
 const SECRET = 'attachments-webhook-secret-42';
 const FOUR_MB = 4 * 1024 * 1024 + 123;
@@ -20,42 +19,24 @@ const FOUR_MB = 4 * 1024 * 1024 + 123;
 function fixture(id: string): OrgFixture {
   const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
   const binary = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7 + 3) & 0xff));
-  return {
-    org: { domains: ['example.com'] },
-    people: [
-      { key: 'alice', email: `alice-${id}@example.com`, displayName: 'Alice Ng' },
-      { key: 'bob', email: `bob-${id}@example.com`, displayName: 'Bob Li' },
-    ],
-    teams: [],
-    rooms: [{ key: 'r1', type: 'group', title: 'Rates chat', created: '2026-01-05T09:00:00.000Z' }],
-    memberships: [
-      { room: 'r1', person: 'alice', joined: '2026-01-05T09:00:00.000Z', left: null },
-      { room: 'r1', person: 'bob', joined: '2026-01-05T09:00:00.000Z', left: null },
-    ],
-    messages: [
-      {
-        key: 'm1', room: 'r1', person: 'alice', created: '2026-01-05T09:01:00.000Z', text: 'the files', html: '<p>the files</p>',
-        parent: null, edits: [], deleted: null,
-        files: [
-          { name: 'Übersicht Q1 — 2026 📈.pdf', contentType: 'application/pdf', base64: b64('%PDF-1.4 Übersicht'), size: null },
-          { name: 'données clients; "final".csv', contentType: 'text/csv', base64: b64('nom,montant\r\nÉlodie,12\r\n'), size: null },
-          { name: '日本語の資料とても長いファイル名 — a name long enough to need RFC 2231 continuations.bin', contentType: 'application/octet-stream', base64: b64(binary), size: null },
-        ],
-      },
-      {
-        key: 'm2', room: 'r1', person: 'bob', created: '2026-01-05T09:02:00.000Z', text: 'the big one', html: '<p>the big one</p>',
-        parent: null, edits: [], deleted: null,
-        files: [{ name: 'Präsentation März.pptx', contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', base64: null, size: FOUR_MB }],
-      },
-    ],
-  } as OrgFixture;
+  return aliceAndBob(id, [
+    {
+      key: 'm1', room: 'r1', person: 'alice', created: '2026-01-05T09:01:00.000Z', text: 'the files', html: '<p>the files</p>',
+      parent: null, edits: [], deleted: null,
+      files: [
+        { name: 'Übersicht Q1 — 2026 📈.pdf', contentType: 'application/pdf', base64: b64('%PDF-1.4 Übersicht'), size: null },
+        { name: 'données clients; "final".csv', contentType: 'text/csv', base64: b64('nom,montant\r\nÉlodie,12\r\n'), size: null },
+        { name: '日本語の資料とても長いファイル名 — a name long enough to need RFC 2231 continuations.bin', contentType: 'application/octet-stream', base64: b64(binary), size: null },
+      ],
+    },
+    {
+      key: 'm2', room: 'r1', person: 'bob', created: '2026-01-05T09:02:00.000Z', text: 'the big one', html: '<p>the big one</p>',
+      parent: null, edits: [], deleted: null,
+      files: [{ name: 'Präsentation März.pptx', contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', base64: null, size: FOUR_MB }],
+    },
+  ] as FixtureMessage[]);
 }
 
-async function outcomes(service: ArchiverService): Promise<Outcome[]> {
-  const out: Outcome[] = [];
-  await readTopicToEnd<Outcome>(service.rt.kafka, service.rt.serde, topicName(service.rt.config, 'outcomes'), (v) => v && out.push(v));
-  return out;
-}
 
 // Whole pipeline into Dovecot: simulator → signed webhooks → receiver → hydrate (files to Azurite)
 // → … → stage → route → import (IMAP). Reading each mailbox back over IMAP and parsing with
@@ -65,18 +46,17 @@ describe('attachments end to end: names and bytes intact in Dovecot (simulator �
   const mailboxes = [`alice-${id}@example.com`, `bob-${id}@example.com`];
   let sim: WebexSimulator;
   let service: ArchiverService;
+  let pipeline: WebhookPipeline | undefined;
   beforeAll(async () => {
-    sim = await startWebexSimulator({ fixture: fixture(id), holdMessages: true });
-    const config = testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_WEBHOOK_SECRET: SECRET, WXA_SINK: 'imap', WXA_RECEIVER_PORT: '0', WXA_ORG_DOMAINS: 'example.com' });
-    service = await startService(config);
-    await applyRegistration(createWebexFromConfig(config, service.rt.logger), `${service.url}/webhooks/webex`, SECRET);
+    pipeline = await startWebhookPipeline(fixture(id), SECRET);
+    ({ sim, service } = pipeline);
   });
-  afterAll(async () => { await service?.stop(); await sim?.close(); });
+  afterAll(async () => { await pipeline?.stop(); });
 
   it('every attachment reaches every participant with its file name and SHA-256', async () => {
     await sim.playLive();
-    await waitUntil(async () => (await outcomes(service)).filter((o) => o.kind === 'imported').length >= 4, 120_000, 'four imported outcomes');
-    expect((await outcomes(service)).map((o) => o.kind)).toEqual(['imported', 'imported', 'imported', 'imported']);
+    await waitUntil(async () => (await pipeline!.outcomes()).filter((o) => o.kind === 'imported').length >= 4, 120_000, 'four imported outcomes');
+    expect((await pipeline!.outcomes()).map((o) => o.kind)).toEqual(['imported', 'imported', 'imported', 'imported']);
 
     const expected = sim.expected();
     expect(expected.map((v) => v.files.length)).toEqual([3, 1]);
@@ -100,8 +80,8 @@ describe('attachments end to end: names and bytes intact in Dovecot (simulator �
     await readTopicToEnd<StagedItem>(service.rt.kafka, service.rt.serde, topicName(service.rt.config, 'staged'), (v) => v && staged.push(v));
     expect(staged).toHaveLength(2);
     await service.rt.publisher.publish(staged.map((s) => ({ topic: 'staged' as const, key: s.roomId, value: s })));
-    await waitUntil(async () => (await outcomes(service)).filter((o) => o.kind === 'duplicate').length >= 4, 60_000, 'four duplicate outcomes');
-    const dup = (await outcomes(service)).filter((o) => o.kind === 'duplicate');
+    await waitUntil(async () => (await pipeline!.outcomes()).filter((o) => o.kind === 'duplicate').length >= 4, 60_000, 'four duplicate outcomes');
+    const dup = (await pipeline!.outcomes()).filter((o) => o.kind === 'duplicate');
     expect(dup.map((o) => `${o.mailbox} ${o.itemId}`).sort()).toEqual(mailboxes.flatMap((m) => staged.map((s) => `${m} ${s.itemId}`)).sort());
     for (const mailbox of mailboxes) expect(await readMailbox(mailbox)).toHaveLength(2);
   });

@@ -1,38 +1,24 @@
 import { buffer } from 'node:stream/consumers';
 import avro from 'avsc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyRegistration } from '../../src/capture/webhook-registration.js';
-import { createWebexFromConfig } from '../../src/capture/webex-source.js';
 import type { Outcome, StagedItem } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { TOPICS, topicName, type TopicKey } from '../../src/kafka/topics.js';
-import { startService, type ArchiverService } from '../../src/service/service.js';
-import { startWebexSimulator, type OrgFixture, type WebexSimulator } from '../../src/simulator/index.js';
-import { testConfig, uniqueId } from '../support/config.js';
+import type { ArchiverService } from '../../src/service/service.js';
+import type { FixtureMessage, OrgFixture, WebexSimulator } from '../../src/simulator/index.js';
+import { uniqueId } from '../support/config.js';
 import { readMailbox } from '../support/imap.js';
 import { waitUntil } from '../support/wait.js';
+import { aliceAndBob, startWebhookPipeline, type WebhookPipeline } from '../support/webhook-pipeline.js';
 
 const SECRET = 'skeleton-webhook-secret-42';
 
 function fixture(id: string): OrgFixture {
-  return {
-    org: { domains: ['example.com'] },
-    people: [
-      { key: 'alice', email: `alice-${id}@example.com`, displayName: 'Alice Ng' },
-      { key: 'bob', email: `bob-${id}@example.com`, displayName: 'Bob Li' },
-    ],
-    teams: [],
-    rooms: [{ key: 'r1', type: 'group', title: 'Rates chat', created: '2026-01-05T09:00:00.000Z' }],
-    memberships: [
-      { room: 'r1', person: 'alice', joined: '2026-01-05T09:00:00.000Z', left: null },
-      { room: 'r1', person: 'bob', joined: '2026-01-05T09:00:00.000Z', left: null },
-    ],
-    messages: [{
-      key: 'm1', room: 'r1', person: 'alice', created: '2026-01-05T09:01:00.000Z', text: 'hello Bob', html: '<p>hello <b>Bob</b></p>',
-      parent: null, edits: [], deleted: null,
-      files: [{ name: 'q1.pdf', contentType: 'application/pdf', base64: Buffer.from('%PDF-1.4 quarterly').toString('base64'), size: null }],
-    }],
-  } as OrgFixture;
+  return aliceAndBob(id, [{
+    key: 'm1', room: 'r1', person: 'alice', created: '2026-01-05T09:01:00.000Z', text: 'hello Bob', html: '<p>hello <b>Bob</b></p>',
+    parent: null, edits: [], deleted: null,
+    files: [{ name: 'q1.pdf', contentType: 'application/pdf', base64: Buffer.from('%PDF-1.4 quarterly').toString('base64'), size: null }],
+  }] as FixtureMessage[]);
 }
 
 /** Reads one record's raw bytes from a topic and decodes it with the schema the registry holds for its id. */
@@ -58,13 +44,12 @@ describe('walking skeleton (simulator → receiver → Kafka → Azurite → Dov
   const id = uniqueId();
   let sim: WebexSimulator;
   let service: ArchiverService;
+  let pipeline: WebhookPipeline | undefined;
   beforeAll(async () => {
-    sim = await startWebexSimulator({ fixture: fixture(id), holdMessages: true });
-    const config = testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_WEBHOOK_SECRET: SECRET, WXA_SINK: 'imap', WXA_RECEIVER_PORT: '0', WXA_ORG_DOMAINS: 'example.com' });
-    service = await startService(config);
-    await applyRegistration(createWebexFromConfig(config, service.rt.logger), `${service.url}/webhooks/webex`, SECRET);
+    pipeline = await startWebhookPipeline(fixture(id), SECRET);
+    ({ sim, service } = pipeline);
   });
-  afterAll(async () => { await service?.stop(); await sim?.close(); });
+  afterAll(async () => { await pipeline?.stop(); });
 
   it('a signed webhook ends as the same .eml, byte for byte, in each participant\'s Dovecot folder', async () => {
     await sim.playLive();
