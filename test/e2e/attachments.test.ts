@@ -5,12 +5,11 @@ import type { Outcome, StagedItem } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { topicName } from '../../src/kafka/topics.js';
 import { originalMessageId } from '../../src/mail/message-id.js';
-import type { ArchiverService } from '../../src/service/service.js';
-import type { FixtureMessage, OrgFixture, WebexSimulator } from '../../src/simulator/index.js';
+import type { FixtureMessage, OrgFixture } from '../../src/simulator/index.js';
 import { uniqueId } from '../support/config.js';
 import { readMailbox } from '../support/imap.js';
 import { waitUntil } from '../support/wait.js';
-import { aliceAndBob, startWebhookPipeline, type WebhookPipeline } from '../support/webhook-pipeline.js';
+import { aliceAndBob, useWebhookPipeline } from '../support/webhook-pipeline.js';
 
 const SECRET = 'attachments-webhook-secret-42';
 const FOUR_MB = 4 * 1024 * 1024 + 123;
@@ -44,19 +43,13 @@ function fixture(id: string): OrgFixture {
 describe('attachments end to end: names and bytes intact in Dovecot (simulator → Kafka → Azurite → IMAP)', () => {
   const id = uniqueId();
   const mailboxes = [`alice-${id}@example.com`, `bob-${id}@example.com`];
-  let sim: WebexSimulator;
-  let service: ArchiverService;
-  let pipeline: WebhookPipeline | undefined;
-  beforeAll(async () => {
-    pipeline = await startWebhookPipeline(fixture(id), SECRET);
-    ({ sim, service } = pipeline);
-  });
-  afterAll(async () => { await pipeline?.stop(); });
+  const pipeline = useWebhookPipeline(() => fixture(id), SECRET);
 
   it('every attachment reaches every participant with its file name and SHA-256', async () => {
+    const { sim } = pipeline();
     await sim.playLive();
-    await waitUntil(async () => (await pipeline!.outcomes()).filter((o) => o.kind === 'imported').length >= 4, 120_000, 'four imported outcomes');
-    expect((await pipeline!.outcomes()).map((o) => o.kind)).toEqual(['imported', 'imported', 'imported', 'imported']);
+    await waitUntil(async () => (await pipeline().outcomes()).filter((o) => o.kind === 'imported').length >= 4, 120_000, 'four imported outcomes');
+    expect((await pipeline().outcomes()).map((o) => o.kind)).toEqual(['imported', 'imported', 'imported', 'imported']);
 
     const expected = sim.expected();
     expect(expected.map((v) => v.files.length)).toEqual([3, 1]);
@@ -76,12 +69,13 @@ describe('attachments end to end: names and bytes intact in Dovecot (simulator �
   });
 
   it('a replay of the staged items adds nothing: one `duplicate` outcome per mailbox and item, one copy each', async () => {
+    const { service } = pipeline();
     const staged: StagedItem[] = [];
     await readTopicToEnd<StagedItem>(service.rt.kafka, service.rt.serde, topicName(service.rt.config, 'staged'), (v) => v && staged.push(v));
     expect(staged).toHaveLength(2);
     await service.rt.publisher.publish(staged.map((s) => ({ topic: 'staged' as const, key: s.roomId, value: s })));
-    await waitUntil(async () => (await pipeline!.outcomes()).filter((o) => o.kind === 'duplicate').length >= 4, 60_000, 'four duplicate outcomes');
-    const dup = (await pipeline!.outcomes()).filter((o) => o.kind === 'duplicate');
+    await waitUntil(async () => (await pipeline().outcomes()).filter((o) => o.kind === 'duplicate').length >= 4, 60_000, 'four duplicate outcomes');
+    const dup = (await pipeline().outcomes()).filter((o) => o.kind === 'duplicate');
     expect(dup.map((o) => `${o.mailbox} ${o.itemId}`).sort()).toEqual(mailboxes.flatMap((m) => staged.map((s) => `${m} ${s.itemId}`)).sort());
     for (const mailbox of mailboxes) expect(await readMailbox(mailbox)).toHaveLength(2);
   });

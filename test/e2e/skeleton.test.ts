@@ -5,11 +5,11 @@ import type { Outcome, StagedItem } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { TOPICS, topicName, type TopicKey } from '../../src/kafka/topics.js';
 import type { ArchiverService } from '../../src/service/service.js';
-import type { FixtureMessage, OrgFixture, WebexSimulator } from '../../src/simulator/index.js';
+import type { FixtureMessage, OrgFixture } from '../../src/simulator/index.js';
 import { uniqueId } from '../support/config.js';
 import { readMailbox } from '../support/imap.js';
 import { waitUntil } from '../support/wait.js';
-import { aliceAndBob, startWebhookPipeline, type WebhookPipeline } from '../support/webhook-pipeline.js';
+import { aliceAndBob, useWebhookPipeline } from '../support/webhook-pipeline.js';
 
 const SECRET = 'skeleton-webhook-secret-42';
 
@@ -42,16 +42,10 @@ async function decodeWithRegisteredSchema(service: ArchiverService, key: TopicKe
 // convert → dedupe → limit → stage (.eml in Azurite) → route → import → Dovecot over IMAP.
 describe('walking skeleton (simulator → receiver → Kafka → Azurite → Dovecot)', () => {
   const id = uniqueId();
-  let sim: WebexSimulator;
-  let service: ArchiverService;
-  let pipeline: WebhookPipeline | undefined;
-  beforeAll(async () => {
-    pipeline = await startWebhookPipeline(fixture(id), SECRET);
-    ({ sim, service } = pipeline);
-  });
-  afterAll(async () => { await pipeline?.stop(); });
+  const pipeline = useWebhookPipeline(() => fixture(id), SECRET);
 
   it('a signed webhook ends as the same .eml, byte for byte, in each participant\'s Dovecot folder', async () => {
+    const { sim, service } = pipeline();
     await sim.playLive();
     let outcomes: Outcome[] = [];
     await waitUntil(async () => {
@@ -78,6 +72,7 @@ describe('walking skeleton (simulator → receiver → Kafka → Azurite → Dov
   });
 
   it('every topic\'s records decode with the schema registered under <topic>-value', async () => {
+    const { service } = pipeline();
     for (const key of ['webhooks', 'raw', 'converted', 'unique', 'limited', 'staged', 'imports', 'outcomes'] as TopicKey[]) {
       const value = (await decodeWithRegisteredSchema(service, key)) as Record<string, unknown>;
       expect(Object.keys(value).length, TOPICS[key].base).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { applyRegistration } from '../../src/capture/webhook-registration.js';
 import { createWebexFromConfig } from '../../src/capture/webex-source.js';
 import type { Outcome } from '../../src/kafka/records.js';
@@ -44,5 +45,19 @@ export function aliceAndBob(id: string, messages: FixtureMessage[]): OrgFixture 
       { room: 'r1', person: 'bob', joined: '2026-01-05T09:00:00.000Z', left: null },
     ],
     messages,
+  };
+}
+
+/**
+ * In a describe block: the webhook-fed pipeline for `fixture`, started before its tests and
+ * stopped after them. The returned getter is valid inside the tests.
+ */
+export function useWebhookPipeline(fixture: () => OrgFixture, secret: string): () => WebhookPipeline {
+  let pipeline: WebhookPipeline | undefined;
+  beforeAll(async () => { pipeline = await startWebhookPipeline(fixture(), secret); });
+  afterAll(async () => { await pipeline?.stop(); });
+  return () => {
+    if (!pipeline) throw new Error('the webhook pipeline is not started (use it inside a test)');
+    return pipeline;
   };
 }
