@@ -10,7 +10,7 @@ import type { ImportRequest, MailboxSink } from './sink.js';
  * IMAP sink (imapflow). Per item: make sure `INBOX<delim><folder>` exists (CREATE, RFC 3501
  * §6.3.3), check the Message-ID against the folder so nothing is appended twice, then APPEND with
  * \Seen and the message time as the internal date (RFC 3501 §6.3.11).
- * The check keeps, per connection, the folder's Message-IDs by UID and before each item fetches
+ * The check keeps, per mailbox and across connections, the folder's Message-IDs by UID and before each item fetches
  * only the headers of UIDs above the highest it knows (UID FETCH n:* BODY.PEEK[HEADER.FIELDS
  * (MESSAGE-ID)], §6.4.8/§6.4.5): one round trip that returns what anyone appended since; our own
  * appends are noted from APPENDUID (RFC 4315) without a fetch. UID SEARCH HEADER (§6.4.4) would say the same, but servers without a
@@ -26,17 +26,26 @@ import type { ImportRequest, MailboxSink } from './sink.js';
  */
 const MAX_CONNECTIONS = 32;
 
-interface Conn { client: ImapFlow; folderPath?: string; chain: Promise<unknown>; lastUsed: number; known?: KnownIds }
+/** `verified`: this connection has checked the kept index against the folder (see refreshKnown). */
+interface Conn { client: ImapFlow; folderPath?: string; chain: Promise<unknown>; lastUsed: number; verified: boolean }
 
 /**
- * What one connection knows of its folder: Message-IDs of UIDs up to `lastUid` under
- * `uidValidity`, when the folder held `exists` messages.
+ * Message-IDs kept per mailbox, across connections (the pool closes the least recently used
+ * connection when it is full, and re-reading a folder's headers on every reconnect would cost
+ * O(folder) again), least recently used first, up to this many Message-IDs in all.
+ */
+const MAX_INDEXED_IDS = 1_000_000;
+
+/**
+ * What we know of a mailbox's folder: Message-IDs of UIDs up to `lastUid` under `uidValidity`,
+ * when the folder held `exists` messages.
  */
 interface KnownIds { path: string; uidValidity: bigint | undefined; lastUid: number; exists: number; index: Map<string, number> }
 
 export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'imapSecure' | 'imapLoginTemplate' | 'imapPassword' | 'imapAccessToken'>, logger: Logger): MailboxSink {
   const log = logger.child({ component: 'imap-sink' });
   const pool = new Map<string, Conn>();
+  const indexes = new Map<string, KnownIds>();
 
   async function connect(mailbox: string): Promise<Conn> {
     const existing = pool.get(mailbox);
@@ -55,13 +64,13 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
     });
     client.on('error', (err: Error) => log.warn({ mailbox, err: err.message }, 'imap connection error'));
     // Someone removed messages: what we know may name Message-IDs that are gone; read it all again.
-    client.on('expunge', () => { conn.known = undefined; });
+    client.on('expunge', () => { indexes.delete(mailbox); });
     try {
       await client.connect();
     } catch (err) {
       throw classify(`connect ${mailbox}`, err);
     }
-    const conn: Conn = { client, chain: Promise.resolve(), lastUsed: Date.now() };
+    const conn: Conn = { client, chain: Promise.resolve(), lastUsed: Date.now(), verified: false };
     pool.set(mailbox, conn);
     return conn;
   }
@@ -91,14 +100,14 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
       const path = await folderPath(conn, item.folder);
       const lock = await conn.client.getMailboxLock(path);
       try {
-        const known = await refreshKnown(conn, path);
+        const known = await refreshKnown(conn, item.mailbox, path);
         const wanted = normalizeMessageId(item.messageId);
         const foundUid = known.get(wanted);
         if (foundUid !== undefined) return { status: 'duplicate' as const, ref: `${path}#${foundUid}` };
         const body = await buffer(await item.open());
         const res = await conn.client.append(path, body, ['\\Seen'], item.date);
         if (!res) throw new ArchiverError('UNAVAILABLE', `append to ${item.mailbox} returned nothing`);
-        noteOwnAppend(conn, path, wanted, res.uid);
+        noteOwnAppend(conn, item.mailbox, path, wanted, res.uid);
         return { status: 'imported' as const, ref: `${path}#${res.uid ?? '?'}` };
       } finally {
         lock.release();
@@ -114,27 +123,52 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
     }
   }
 
-  /** Brings the connection's Message-ID index of `path` up to date; returns Message-ID → UID. */
-  async function refreshKnown(conn: Conn, path: string): Promise<Map<string, number>> {
+  /** Brings the mailbox's Message-ID index of `path` up to date; returns Message-ID → UID. */
+  async function refreshKnown(conn: Conn, mailbox: string, path: string): Promise<Map<string, number>> {
     await conn.client.noop();
     const box = conn.client.mailbox;
     const uidValidity = box ? box.uidValidity : undefined;
-    if (!conn.known || conn.known.path !== path || conn.known.uidValidity !== uidValidity) {
-      conn.known = { path, uidValidity, lastUid: 0, exists: 0, index: new Map() };
-    }
-    const { known } = conn;
-    const { index } = known;
     const exists = box ? box.exists : 0;
-    if (exists === known.exists) return index;
+    let known = indexes.get(mailbox);
+    if (!known || known.path !== path || known.uidValidity !== uidValidity) known = { path, uidValidity, lastUid: 0, exists: 0, index: new Map() };
+    indexes.delete(mailbox);
+    indexes.set(mailbox, known);
+    if (conn.verified && exists === known.exists) return known.index;
+    const added = await fetchNewIds(conn, known);
+    if (!conn.verified && exists !== known.exists + added) {
+      // Messages went away while no connection of ours watched this folder: read it all again.
+      known = { path, uidValidity, lastUid: 0, exists: 0, index: new Map() };
+      indexes.set(mailbox, known);
+      await fetchNewIds(conn, known);
+    }
+    known.exists = exists;
+    conn.verified = true;
+    evictIndexes();
+    return known.index;
+  }
+
+  /** Adds the Message-IDs of UIDs above `known.lastUid`; returns how many messages it saw. */
+  async function fetchNewIds(conn: Conn, known: KnownIds): Promise<number> {
+    let seen = 0;
     // n:* with n above every UID still returns the highest message (RFC 3501 §6.4.8), hence the filter.
     for await (const m of conn.client.fetch(`${known.lastUid + 1}:*`, { uid: true, headers: ['message-id'] }, { uid: true })) {
       if (m.uid <= known.lastUid) continue;
       const id = messageIdOfHeaders(m.headers);
-      if (id && !index.has(normalizeMessageId(id))) index.set(normalizeMessageId(id), m.uid);
+      if (id && !known.index.has(normalizeMessageId(id))) known.index.set(normalizeMessageId(id), m.uid);
       known.lastUid = Math.max(known.lastUid, m.uid);
+      seen++;
     }
-    known.exists = exists;
-    return index;
+    return seen;
+  }
+
+  function evictIndexes(): void {
+    let total = 0;
+    for (const k of indexes.values()) total += k.index.size;
+    for (const [mailbox, k] of indexes) {
+      if (total <= MAX_INDEXED_IDS || indexes.size <= 1) break;
+      indexes.delete(mailbox);
+      total -= k.index.size;
+    }
   }
 
   /**
@@ -142,8 +176,8 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
    * exactly one, that one is ours and APPENDUID (RFC 4315) names its UID, so the index is current
    * without fetching our own header back; any other change is left to the next refresh.
    */
-  function noteOwnAppend(conn: Conn, path: string, messageId: string, uid: number | undefined): void {
-    const known = conn.known;
+  function noteOwnAppend(conn: Conn, mailbox: string, path: string, messageId: string, uid: number | undefined): void {
+    const known = indexes.get(mailbox);
     const box = conn.client.mailbox;
     if (!known || known.path !== path || !box || uid === undefined || uid <= known.lastUid) return;
     if (box.exists !== known.exists + 1) return;

@@ -40,6 +40,21 @@ describe('Maildir sink', () => {
   });
 });
 
+/** Deletes one message by Message-ID as the mailbox's own user would (a person, a retention slip). */
+async function pruneOne(mailbox: string, messageId: string): Promise<void> {
+  const pruner = new ImapFlow({ host: testConfig().imapHost, port: testConfig().imapPort, secure: false, logger: false, auth: { user: mailbox, pass: DOVECOT_USER_PASSWORD } });
+  await pruner.connect();
+  const lock = await pruner.getMailboxLock('INBOX/Webex Teams');
+  try {
+    const uids = await pruner.search({ header: { 'message-id': messageId } }, { uid: true });
+    expect(uids).toHaveLength(1);
+    await pruner.messageDelete(uids as number[], { uid: true });
+  } finally {
+    lock.release();
+    await pruner.logout();
+  }
+}
+
 describe('IMAP sink (real Dovecot)', () => {
   const config = testConfig();
   const sink = createImapSink(config, createLogger({ level: 'silent' }));
@@ -79,19 +94,14 @@ describe('IMAP sink (real Dovecot)', () => {
       await fresh.close();
     }
     // A message removed from the mailbox (a user, a retention slip) is imported again on replay.
-    const pruner = new ImapFlow({ host: config.imapHost, port: config.imapPort, secure: false, logger: false, auth: { user: mailbox, pass: DOVECOT_USER_PASSWORD } });
-    await pruner.connect();
-    const lock = await pruner.getMailboxLock('INBOX/Webex Teams');
-    try {
-      const uids = await pruner.search({ header: { 'message-id': '<bulk-5@x>' } }, { uid: true });
-      expect(uids).toHaveLength(1);
-      await pruner.messageDelete(uids as number[], { uid: true });
-    } finally {
-      lock.release();
-      await pruner.logout();
-    }
+    await pruneOne(mailbox, '<bulk-5@x>');
     expect((await sink.importItem(item(mailbox, '<bulk-5@x>'))).status).toBe('imported');
     expect((await sink.importItem(item(mailbox, '<bulk-6@x>'))).status).toBe('duplicate');
+    // Pruned while the sink had no connection open (it keeps what it knew): the reconnect notices.
+    await sink.close();
+    await pruneOne(mailbox, '<bulk-7@x>');
+    expect((await sink.importItem(item(mailbox, '<bulk-7@x>'))).status).toBe('imported');
+    expect((await sink.importItem(item(mailbox, '<bulk-8@x>'))).status).toBe('duplicate');
     const held = (await readMailbox(mailbox)).map((m) => m.messageId);
     expect(held).toHaveLength(32);
     expect(new Set(held).size).toBe(32);
