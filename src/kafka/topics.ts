@@ -60,7 +60,9 @@ async function createMissing(admin: Admin, config: Pick<Config, 'topicPrefix' | 
       replicationFactor: config.topicReplication,
       configEntries: TOPICS[k].compacted
         ? [{ name: 'cleanup.policy', value: 'compact' }, { name: 'min.cleanable.dirty.ratio', value: '0.1' }, { name: 'segment.ms', value: '3600000' }]
-        : [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }],
+        // 16 MiB records: a transcript or a long message's plan is one record; sends stay under 1 MB
+        // (publisher.ts), so only such single records need more than a broker's default.
+        : [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }, { name: 'max.message.bytes', value: String(16 * 1024 * 1024) }],
     })),
   }).catch((err: { type?: string }) => {
     // Another process created them first; that is fine.
