@@ -1,5 +1,6 @@
-import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { createHash } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { HOST, PORTS, RUN_DIR } from './paths.js';
@@ -11,15 +12,34 @@ import type { LocalServer } from './server.js';
  * - any user name logs in with the password DOVECOT_USER_PASSWORD (tests read mailboxes this way);
  * - the master user `archiver` (DOVECOT_MASTER_PASSWORD) logs in as anyone with `<user>*archiver`,
  *   which is how the IMAP sink reaches every mailbox with one credential (Dovecot "master users").
- * Mail lives in .run/dovecot/mail/<user>/Maildir with LAYOUT=fs, so "INBOX/Webex Teams" is a real folder.
+ * Mail lives in .run/dovecot/mail/<user>/Maildir (see DOVECOT_DIR) with LAYOUT=fs, so "INBOX/Webex Teams" is a real folder.
  */
 export const DOVECOT_USER_PASSWORD = 'userpass';
 export const DOVECOT_MASTER_USER = 'archiver';
 export const DOVECOT_MASTER_PASSWORD = 'archiver-master-secret';
-export const DOVECOT_DIR = path.join(RUN_DIR, 'dovecot');
-export const DOVECOT_MAIL_DIR = path.join(DOVECOT_DIR, 'mail');
-
 const isRoot = process.getuid?.() === 0;
+
+/**
+ * Where Dovecot's configuration, state, mail and log live. As root, Dovecot runs as `nobody`, which
+ * must be able to reach them: when some folder above .run/ is closed to others (a checkout inside
+ * a `mktemp -d` folder is 0700), the store moves to a folder of its own under the system temp dir
+ * (1777, so reachable), named after this checkout so two checkouts never share it.
+ */
+function dovecotDir(): string {
+  const inside = path.join(RUN_DIR, 'dovecot');
+  if (!isRoot) return inside;
+  for (let dir = path.dirname(RUN_DIR); ; dir = path.dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
+      return path.join(tmpdir(), `webex-archiver-dovecot-${createHash('sha256').update(RUN_DIR).digest('hex').slice(0, 12)}`);
+    }
+    if (dir === path.dirname(dir)) return inside;
+  }
+}
+
+export const DOVECOT_DIR = dovecotDir();
+export const DOVECOT_MAIL_DIR = path.join(DOVECOT_DIR, 'mail');
+/** Dovecot's own log, inside its folder (it writes as `nobody`); .run/logs/dovecot.log links to it. */
+const DOVECOT_LOG = path.join(DOVECOT_DIR, 'dovecot.log');
 // Dovecot refuses to run its login processes as root, so as root everything runs as nobody.
 const RUN_USER = isRoot ? 'nobody' : userInfo().username;
 const RUN_GROUP = isRoot ? 'nogroup' : (spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim() || RUN_USER);
@@ -31,7 +51,7 @@ listen = ${HOST}
 base_dir = ${d}/run
 state_dir = ${d}/state
 instance_name = webex-archiver-imap
-log_path = ${logFile('dovecot')}
+log_path = ${DOVECOT_LOG}
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
@@ -144,12 +164,15 @@ export const dovecotServer: LocalServer = {
     mkdirSync(DOVECOT_MAIL_DIR, { recursive: true });
     writeFileSync(CONF, dovecotConf());
     writeFileSync(path.join(DOVECOT_DIR, 'master-users'), `${DOVECOT_MASTER_USER}:{PLAIN}${DOVECOT_MASTER_PASSWORD}\n`);
-    writeFileSync(logFile('dovecot'), '', { flag: 'a' });
+    writeFileSync(DOVECOT_LOG, '', { flag: 'a' });
+    // The usual place for logs points at Dovecot's own (kept where `nobody` can write).
+    mkdirSync(path.dirname(logFile('dovecot')), { recursive: true });
+    rmSync(logFile('dovecot'), { force: true });
+    symlinkSync(DOVECOT_LOG, logFile('dovecot'));
     if (isRoot) {
       const uid = idOf('-u', RUN_USER);
       const gid = idOf('-g', RUN_GROUP);
       chownTree(DOVECOT_DIR, uid, gid);
-      chownSync(logFile('dovecot'), uid, gid);
     }
     progress(`dovecot: starting IMAP on ${this.endpoint} (log: ${logFile('dovecot')})`);
     return launchDovecot();

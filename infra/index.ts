@@ -77,14 +77,24 @@ export async function infraUp(opts: { only?: readonly ServerName[]; progress?: (
     }
     // Downloads first (sequential: Maven and apt share caches), then start all and wait in parallel.
     for (const s of toStart) await s.prepare(progress);
-    const started = await Promise.all(toStart.map(async (s) => {
+    const results = await Promise.allSettled(toStart.map(async (s) => {
       const pid = await s.start(progress);
       const t0 = Date.now();
       await waitFor(s.name, () => s.healthy(), s.startTimeoutMs, () => isAlive(pid));
       progress(`${s.name}: ready at ${s.endpoint} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return s.name;
     }));
-    return started;
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      // One server could not start: stop the ones this call did start, so a failed start-up
+      // leaves nothing of ours running (nobody would know to stop them).
+      for (const s of toStart) {
+        const pid = ownedPid(s);
+        if (pid !== null) { progress(`${s.name}: stopping pid ${pid} (another server failed to start)`); await stopPid(pid); clearPid(s.name); await s.afterStop?.(); }
+      }
+      throw failed.reason;
+    }
+    return results.map((r) => (r as PromiseFulfilledResult<ServerName>).value);
   });
 }
 
