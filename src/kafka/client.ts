@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import './request-queue-fix.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 

@@ -101,7 +101,11 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
     groupId: groupName(config, spec.name),
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
-    maxWaitTimeInMs: 100,
+    // The broker answers a fetch as soon as one byte is there (minBytes 1), so a longer wait costs
+    // no latency; it only spares idle consumers (and the broker) ten empty fetches a second each.
+    // Measured in the bench: 100 ms to 500 ms took Kafka from 20% to 11% of a core and raised
+    // end-to-end items/s by about a quarter, p99 capture latency unchanged (about 1 s).
+    maxWaitTimeInMs: 500,
     allowAutoTopicCreation: false,
   });
   let stopping = false;
