@@ -38,7 +38,7 @@ export function toMarkdown(r: BenchReport): string {
     `- ${round(r.endToEnd.messagesPerSecond)} message versions/s, ${round(r.endToEnd.itemsPerSecond)} mailbox items/s (${r.endToEnd.mailboxItems} items in ${round(r.endToEnd.ms / 1000)} s)`,
     `- capture latency at ${round(r.latency.offeredPerSecond)} msg/s offered (about half the sustainable rate), ${r.latency.count} messages: p50 ${round(r.latency.p50 / 1000, 2)} s, p95 ${round(r.latency.p95 / 1000, 2)} s, p99 ${round(r.latency.p99 / 1000, 2)} s`,
     `- bench process (${r.resources.note}): CPU ${round(r.resources.cpuPercent)}% of one core, peak RSS ${round(r.resources.peakRssMb)} MB, RSS growth over the run ${round(r.resources.rssGrowthMb)} MB`,
-    ...(r.bigItem ? [`- peak RSS rise for one item to ${r.bigItem.items[0]!.mailboxes} mailboxes, by attachment size: ${r.bigItem.items.map((i) => `${round(i.attachmentBytes / 1048576)} MB → +${round(i.peakRiseMb)} MB`).join(', ')}; **${round(r.bigItem.mbPerMb, 3)} MB of memory per MB of attachment** between the two largest (${r.bigItem.note})`] : []),
+    ...(r.bigItem ? [`- one ${round(r.bigItem.attachmentBytes / 1048576)} MB attachment to 2 mailboxes: **at most +${round(r.bigItem.worst.sizeCostMb, 1)} MB of peak RSS in any process** over a 1 MB control item (${r.bigItem.worst.process}, ${r.bigItem.worst.scenario}); per process below`] : []),
     '',
     '## Ratios to raw ceilings measured in this run',
     '',
@@ -55,6 +55,7 @@ export function toMarkdown(r: BenchReport): string {
     `Pipeline phase: the machine's ${r.machine.cores} cores were ${round(r.machine.machineBusyPercent)}% busy; ${r.machine.servers.map((x) => `${x.name} ${round(x.cpuPercent)}%`).join(', ')} of one core.`,
     '',
     ...(r.processes.length ? ['## Processes', '', '| process | CPU % of one core (pipeline phase) | peak RSS MB | RSS growth over the run MB |', '|---|---|---|---|', ...r.processes.map((p) => `| ${p.name} | ${round(p.cpuPercent)} | ${round(p.peakRssMb)} | ${round(p.rssGrowthMb)} |`), ''] : []),
+    ...(r.bigItem ? bigItemSection(r.bigItem) : []),
     '## Ceilings',
     '',
     ...r.ceilings.map((c) => `- ${c.name}: ${round(c.perSecond)}/s (${c.detail}, ${round(c.ms / 1000, 2)} s)`),
@@ -67,4 +68,16 @@ export function toMarkdown(r: BenchReport): string {
 
 export function writeReport(r: BenchReport, dir: string): { json: string; md: string } {
   return writeReportFiles(dir, 'bench', r.at, r, toMarkdown(r));
+}
+
+function bigItemSection(b: BigItemResult): string[] {
+  const out = ['## Memory for one large attachment', '', `${b.note}.`, ''];
+  for (const s of b.scenarios) {
+    const names = Object.keys(s.sizeCostMb);
+    out.push(`${s.name} (outcomes: ${s.items.map((i) => `${round(i.attachmentBytes / 1048576)} MB ${i.outcome}`).join(', ')}):`, '');
+    out.push(`| process | ${s.items.map((i) => `rise at ${round(i.attachmentBytes / 1048576)} MB`).join(' | ')} | size cost |`, `|---|${s.items.map(() => '---|').join('')}---|`);
+    for (const n of names) out.push(`| ${n} | ${s.items.map((i) => `${round(i.riseMb[n] ?? 0, 1)}`).join(' | ')} | ${round(s.sizeCostMb[n]!, 1)} |`);
+    out.push('');
+  }
+  return out;
 }

@@ -18,6 +18,7 @@ import { startService } from '../src/service/service.js';
 import { createSink } from '../src/sinks/sink.js';
 import { generateOrg, startWebexSimulator } from '../src/simulator/index.js';
 import { measureBigItem } from './big-item.js';
+import { cleanUpRun } from './run-data.js';
 import { blobUpload, imapAppend, kafkaPassThrough } from './ceilings.js';
 import { latencyPercentiles, offerLiveLoad } from './latency.js';
 import type { BenchReport } from './report.js';
@@ -34,6 +35,8 @@ export interface BenchOptions {
    * bench ran them as separate processes, kept for before/after.
    */
   inProcess: boolean;
+  /** Leave the run's topics and blob containers on the servers (default: removed at the end, see run-data.ts). */
+  keepData?: boolean;
   bigItemMb: number; messages: number; users: number; rooms: number; seed: number; latencySeconds: number; progress: (line: string) => void }
 
 const STAGES = ['convert', 'dedupe', 'limit', 'stage', 'route', 'import'] as const;
@@ -48,7 +51,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const say = o.progress;
   await infraUp({ progress: (l) => say(`  ${l}`) });
   // First, while this process is fresh: what one very large attachment costs in memory.
-  const bigItem = o.bigItemMb > 0 ? await measureBigItem(o.bigItemMb * 1024 * 1024, say) : null;
+  const bigItem = o.bigItemMb > 0 ? await measureBigItem(o.bigItemMb * 1024 * 1024, say, o.keepData) : null;
   const id = randomBytes(3).toString('hex');
   const org = generateOrg({ seed: o.seed, users: o.users, rooms: o.rooms, messages: o.messages });
   const fixture = { ...org, people: org.people.map((p) => ({ ...p, email: p.email.replace('@', `-b${id}@`) })) };
@@ -174,5 +177,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     await head?.stop();
     await service.stop().catch(() => undefined);
     await sim.close();
+    if (!o.keepData) await cleanUpRun(config, rt.logger, say);
   }
 }
+

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { infraUp } from '../infra/index.js';
 import { readMailbox } from '../infra/dovecot-mailbox.js';
@@ -18,14 +17,12 @@ import { generateOrg, startWebexSimulator, type ExpectedVersion } from '../src/s
 import { diffMailbox, expectedMailboxes, type MailboxDiff } from './expected-mailboxes.js';
 import { soakFaults, type FaultKey } from './soak-faults.js';
 import type { SoakReport } from './soak-report.js';
-import { startSupervisor, type SupervisedRole } from './supervisor.js';
+import { cleanUpRun } from './run-data.js';
+import { LIVE_ROLES, receiverEnv, startLivePipeline } from './live-pipeline.js';
 
-export interface SoakOptions { faults: ReadonlySet<FaultKey>; minutes: number; messages: number; users: number; rooms: number; seed: number; progress: (line: string) => void }
+export interface SoakOptions { faults: ReadonlySet<FaultKey>; minutes: number; messages: number; users: number; rooms: number; seed: number; progress: (line: string) => void; keepData?: boolean }
 
-const ROLES: readonly SupervisedRole[] = [
-  { name: 'receiver', args: ['receiver'] },
-  ...['hydrate', 'convert', 'dedupe', 'limit', 'stage', 'route', 'import'].map((p) => ({ name: p, args: ['run', p] })),
-];
+const ROLES = LIVE_ROLES;
 
 /**
  * The fault soak: a generated organization played live as signed webhooks into the real pipeline
@@ -42,22 +39,17 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const org = generateOrg({ seed: o.seed, users: o.users, rooms: o.rooms, messages: o.messages });
   const fixture = { ...org, people: org.people.map((p) => ({ ...p, email: p.email.replace('@', `-s${id}@`) })) };
   const sim = await startWebexSimulator({ fixture, holdMessages: true });
-  const port = await freePort();
+  const { port, env: receiver } = await receiverEnv();
   const env: Record<string, string> = {
-    WXA_TOPIC_PREFIX: `soak-${id}.`, WXA_SINK: 'imap', WXA_WEBEX_BASE_URL: sim.baseUrl,
-    WXA_RECEIVER_PORT: String(port), WXA_WEBHOOK_TARGET_URL: `http://127.0.0.1:${port}/webhooks/webex`,
+    ...receiver, WXA_TOPIC_PREFIX: `soak-${id}.`, WXA_SINK: 'imap', WXA_WEBEX_BASE_URL: sim.baseUrl,
     WXA_BLOB_ATTACHMENTS_CONTAINER: `soak-att-${id}`, WXA_BLOB_STAGING_CONTAINER: `soak-stg-${id}`,
     WXA_FALLBACK_MAILBOX: `compliance-s${id}@example.com`, WXA_LOG_LEVEL: process.env.WXA_LOG_LEVEL ?? 'error',
   };
   const config = loadConfig(process.env, env);
   const rt = await createRuntime(config);
-  const supervisor = startSupervisor(ROLES, env, say);
+  const { supervisor, client } = await startLivePipeline(config, env, port, rt.logger, say);
   const faultLog: SoakReport['faults'] = [];
   try {
-    await waitFor(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), 60_000, 'the receiver to answer');
-    const client = createWebexFromConfig(config, rt.logger);
-    await applyRegistration(client, config.webhookTargetUrl, config.webhookSecret);
-
     const durationMs = o.minutes * 60_000;
     const steps = sim.expected().length;
     say(`soak ${id}: ${steps} message versions played live over ${o.minutes} min into ${ROLES.length} supervised processes (topic prefix ${env.WXA_TOPIC_PREFIX})`);
@@ -114,6 +106,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     sim.faults.clear();
     await rt.close().catch(() => undefined);
     await sim.close();
+    if (!o.keepData) await cleanUpRun(config, rt.logger, say);
   }
 }
 
@@ -152,20 +145,4 @@ async function verify(rt: Runtime, expectedVersions: readonly ExpectedVersion[],
   const items = mailboxes.reduce((s, d) => s + d.expected, 0);
   say(`verdict: ${mailboxes.length} mailboxes, ${items} items expected, ${lost} lost, ${duplicated} duplicated, ${unexpected} unexpected; ${notCaptured.length} versions never captured`);
   return { rawRecords: raws.length, mailboxCount: mailboxes.length, items, lost, duplicated, unexpected, notCaptured, problems: mailboxes.filter((d) => d.missing.length || d.duplicated.length || d.unexpected.length) };
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
-  });
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnCli, type CliProcess } from '../src/cli/child.js';
 
@@ -74,6 +74,8 @@ export function startSupervisor(roles: readonly SupervisedRole[], env: Record<st
       await p.exited;
     },
     running: () => [...live.keys()],
+    /** The pid of each role's current process. */
+    pids: () => new Map([...live].flatMap(([name, p]) => (p.child.pid === undefined ? [] : [[name, p.child.pid] as const]))),
     /** Resolves once every role's current process has said it is running (the CLI's `running:` line). */
     async ready(timeoutMs = 60_000): Promise<void> {
       const deadline = Date.now() + timeoutMs;
@@ -102,6 +104,19 @@ export function startSupervisor(roles: readonly SupervisedRole[], env: Record<st
 /** Peak resident set size of a process (VmHWM), in MB; 0 once it is gone. */
 export function peakRssMb(pid: number | undefined): number {
   return procStatusMb(pid, 'VmHWM');
+}
+
+/** Resident set size of a process now (VmRSS), in MB; 0 once it is gone. */
+export function rssMb(pid: number | undefined): number {
+  return procStatusMb(pid, 'VmRSS');
+}
+
+/**
+ * Linux: writing 5 to clear_refs resets VmHWM to the current RSS (proc(5)), so the peak read
+ * afterwards is what came after. False where that is not possible (not Linux, not permitted).
+ */
+export function resetPeakRss(pid: number | 'self'): boolean {
+  try { writeFileSync(`/proc/${pid}/clear_refs`, '5'); return true; } catch { return false; }
 }
 
 function procStatusMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {

@@ -9,7 +9,7 @@ import { parseFlags, type Command } from '../command.js';
 export const soakCommand: Command = {
   name: 'soak',
   summary: 'fault soak: live load while processes are killed, the broker restarts, storage and IMAP go away; then exactly-once is checked',
-  usage: `webex-archiver soak [--minutes N] [--messages N] [--users N] [--rooms N] [--seed N]
+  usage: `webex-archiver soak [--minutes N] [--messages N] [--users N] [--rooms N] [--seed N] [--faults LIST] [--keep-data]
 
   Plays a generated organization live (signed webhooks) into the pipeline on the local servers,
   every processor and the receiver in its own process, for --minutes (default 4) while: a random
@@ -17,12 +17,13 @@ export const soakCommand: Command = {
   restarts, Azurite freezes and Dovecot goes down and comes back. Then webhooks are repaired, the
   reconciliation crawl runs, the pipeline drains, and every mailbox is compared with what it must
   hold. Exit 0 only with zero lost and zero duplicated items. Writes reports/soak-<time>.json/.md.
-  --faults picks from ${FAULT_KEYS.join(',')} (default: all).
+  --faults picks from ${FAULT_KEYS.join(',')} (default: all). The run's topics and blob containers
+  are removed at the end (the mailboxes stay); --keep-data keeps them.
   Needs the local servers to be ours (it restarts them): run it where \`infra up\` started them.`,
   async run(argv) {
     const { values } = parseFlags(argv, {
       minutes: { type: 'string', default: '4' }, messages: { type: 'string', default: '400' }, users: { type: 'string', default: '12' },
-      rooms: { type: 'string', default: '8' }, seed: { type: 'string', default: '5' }, faults: { type: 'string', default: FAULT_KEYS.join(',') },
+      rooms: { type: 'string', default: '8' }, seed: { type: 'string', default: '5' }, faults: { type: 'string', default: FAULT_KEYS.join(',') }, 'keep-data': { type: 'boolean' },
     });
     const faults = String(values.faults).split(',').map((f) => f.trim()).filter(Boolean);
     const unknown = faults.filter((f) => !(FAULT_KEYS as readonly string[]).includes(f));
@@ -30,7 +31,7 @@ export const soakCommand: Command = {
     const report = await runSoak({
       faults: new Set(faults as FaultKey[]),
       minutes: Number(values.minutes), messages: Number(values.messages), users: Number(values.users), rooms: Number(values.rooms),
-      seed: Number(values.seed), progress: (l) => process.stderr.write(`${l}\n`),
+      seed: Number(values.seed), keepData: values['keep-data'] === true, progress: (l) => process.stderr.write(`${l}\n`),
     });
     const files = writeSoakReport(report, path.join(ROOT, 'reports'));
     process.stdout.write(soakMarkdown(report));
