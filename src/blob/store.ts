@@ -3,6 +3,7 @@ import { Transform, type Readable } from 'node:stream';
 import { BlobServiceClient, RestError, type ContainerClient } from '@azure/storage-blob';
 import type { Config } from '../config/schema.js';
 import { ArchiverError } from '../errors.js';
+import { GC_EVERY_BYTES, gcPacer } from '../memory/gc-pacer.js';
 
 /**
  * The blob store (Azure Blob Storage; Azurite locally). Containers are private (no public access
@@ -24,12 +25,12 @@ export interface BlobStore {
   publicUrl(container: string, blobName: string): string;
 }
 
-// Staged blocks of 1 MiB, 4 in flight: the SDK holds about BLOCK_SIZE x CONCURRENCY per upload,
-// so a large attachment costs a few MB, not its size (4 MiB blocks measured 16 MB more peak RSS
-// per 100 MB item in the bench). 50,000 blocks per blob still allow 48 GiB.
-const BLOCK_SIZE = 1024 * 1024;
+// Staged blocks of 512 KiB, 3 in flight: the SDK keeps CONCURRENCY buffers of BLOCK_SIZE per
+// upload, so a large attachment costs about 1.5 MB of them, not its size (4 MiB blocks measured
+// 16 MB more peak RSS per 100 MB item in the bench). 50,000 blocks per blob still allow 24 GiB.
+const BLOCK_SIZE = 512 * 1024;
 const SINGLE_PUT_MAX = 4 * 1024 * 1024;
-const CONCURRENCY = 4;
+const CONCURRENCY = 3;
 
 export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'attachmentsContainer' | 'stagingContainer'>): BlobStore {
   const service = BlobServiceClient.fromConnectionString(config.blobConnectionString);
@@ -53,9 +54,10 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
     }
     const hash = createHash('sha256');
     let size = 0;
+    const pace = gcPacer();
     // Hash and count on the way through; the SDK reads the stream in blocks (flat memory).
     const hashing = new Transform({
-      transform(chunk: Buffer, _enc, cb) { hash.update(chunk); size += chunk.length; cb(null, chunk); },
+      transform(chunk: Buffer, _enc, cb) { hash.update(chunk); size += chunk.length; pace(chunk.length); cb(null, chunk); },
     });
     body.once('error', (err) => hashing.destroy(err));
     body.pipe(hashing);
@@ -98,7 +100,13 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
     async openRead(containerName, blobName) {
       const res = await wrap(`download ${containerName}/${blobName}`, () => container(containerName).getBlobClient(blobName).download());
       if (!res.readableStreamBody) throw new ArchiverError('UNAVAILABLE', `download ${containerName}/${blobName}: no body`);
-      return res.readableStreamBody as Readable;
+      const body = res.readableStreamBody as Readable;
+      // Small blobs need no pacing; large ones go through a counter (see gc-pacer.ts).
+      if ((res.contentLength ?? 0) <= GC_EVERY_BYTES) return body;
+      const pace = gcPacer();
+      const counted = new Transform({ transform(chunk: Buffer, _enc, cb) { pace(chunk.length); cb(null, chunk); } });
+      body.once('error', (err) => counted.destroy(err));
+      return body.pipe(counted);
     },
     async exists(containerName, blobName) {
       return wrap('exists', () => container(containerName).getBlobClient(blobName).exists());
