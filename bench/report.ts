@@ -11,11 +11,11 @@ export interface BenchReport {
   stages: (StageSample & { perSecond: number })[];
   ceilings: Ceiling[];
   ratios: { name: string; rate: number; ceiling: string; ceilingRate: number; ratio: number; target?: number }[];
-  latency: { offeredPerSecond: number; count: number; p50: number; p95: number; p99: number };
+  latency: { offeredPerSecond: number; seconds: number; count: number; p50: number; p95: number; p99: number };
   resources: { cpuPercent: number; peakRssMb: number; rssGrowthMb: number; note: string };
   bigItem: BigItemResult | null;
   /** Each processor's own process (empty when they ran in the bench process). */
-  processes: { name: string; cpuPercent: number; peakRssMb: number; rssGrowthMb: number }[];
+  processes: { name: string; cpuPercent: number; peakRssMb: number; rssGrowthMb: number; steadyGrowthMb: number }[];
   /** The pipeline phase: the machine's busy share and the servers' CPU. */
   machine: { machineBusyPercent: number; cores: number; servers: { name: string; cpuPercent: number }[] };
   settings: Record<string, unknown>;
@@ -54,7 +54,7 @@ export function toMarkdown(r: BenchReport): string {
     '',
     `Pipeline phase: the machine's ${r.machine.cores} cores were ${round(r.machine.machineBusyPercent)}% busy; ${r.machine.servers.map((x) => `${x.name} ${round(x.cpuPercent)}%`).join(', ')} of one core.`,
     '',
-    ...(r.processes.length ? ['## Processes', '', '| process | CPU % of one core (pipeline phase) | peak RSS MB | RSS growth over the run MB |', '|---|---|---|---|', ...r.processes.map((p) => `| ${p.name} | ${round(p.cpuPercent)} | ${round(p.peakRssMb)} | ${round(p.rssGrowthMb)} |`), ''] : []),
+    ...(r.processes.length ? ['## Processes', '', `RSS growth is the mean of a series' last quarter minus that of its second quarter (the first is start-up): over the whole run (backlog, ceilings, live load), and over the ${round(r.latency.seconds)} s of steady live load alone.`, '', '| process | CPU % of one core (pipeline phase) | peak RSS MB | RSS growth over the run MB | RSS growth under steady load MB |', '|---|---|---|---|---|', ...r.processes.map((p) => `| ${p.name} | ${Number.isNaN(p.cpuPercent) ? '– (live phase only)' : round(p.cpuPercent)} | ${round(p.peakRssMb)} | ${round(p.rssGrowthMb)} | ${round(p.steadyGrowthMb)} |`), ''] : []),
     ...(r.bigItem ? bigItemSection(r.bigItem) : []),
     '## Ceilings',
     '',

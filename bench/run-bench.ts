@@ -18,6 +18,7 @@ import { startService } from '../src/service/service.js';
 import { createSink } from '../src/sinks/sink.js';
 import { generateOrg, startWebexSimulator } from '../src/simulator/index.js';
 import { measureBigItem } from './big-item.js';
+import { LIVE_ROLES, receiverEnv, waitFor } from './live-pipeline.js';
 import { cleanUpRun } from './run-data.js';
 import { blobUpload, imapAppend, kafkaPassThrough } from './ceilings.js';
 import { latencyPercentiles, offerLiveLoad } from './latency.js';
@@ -68,6 +69,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const running: RunningProcessor[] = [];
   let children: ReturnType<typeof startSupervisor> | undefined;
   let head: ReturnType<typeof startSupervisor> | undefined;
+  let capture: ReturnType<typeof startSupervisor> | undefined;
   try {
     if (!o.inProcess) {
       // As deployed: each processor its own process. Everything after convert starts now and
@@ -103,7 +105,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     children?.sample();
     head?.sample();
     // CPU over the pipeline phase, read now: the children idle through the ceilings and latency.
-    const processes = children && head ? [...head.stats.values(), ...children.stats.values()].map((r) => ({ name: r.name, cpuPercent: ((r.cpuSeconds - (cpuAtStart.get(r.name) ?? 0)) * 100_000) / Math.max(1, endMs), peakRssMb: r.peakRssMb, rssGrowthMb: 0 })) : [];
+    const processes = children && head ? [...head.stats.values(), ...children.stats.values()].map((r) => ({ name: r.name, cpuPercent: ((r.cpuSeconds - (cpuAtStart.get(r.name) ?? 0)) * 100_000) / Math.max(1, endMs), peakRssMb: r.peakRssMb, rssGrowthMb: 0, steadyGrowthMb: 0 })) : [];
     const outcomes: Outcome[] = [];
     await readTopicToEnd<Outcome>(rt.kafka, rt.serde, topicName(config, 'outcomes'), (v) => v && outcomes.push(v));
     const items = outcomes.filter((x) => x.kind === 'imported' || x.kind === 'partial').length;
@@ -130,10 +132,23 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const sustainable = rate(versions, endMs);
     const offered = Math.max(1, Math.min(50, sustainable / 2));
     say(`latency: hydrate on, ${o.latencySeconds} s of live messages at ${offered.toFixed(1)}/s (half of ${sustainable.toFixed(1)}/s)`);
-    running.push(await runProcessor(await createProcessor('hydrate', { ...rt, source: service.source, sink: async () => sink }), rt));
+    let webhookTarget = `${service.url}/webhooks/webex`;
+    if (o.inProcess) {
+      running.push(await runProcessor(await createProcessor('hydrate', { ...rt, source: service.source, sink: async () => sink }), rt));
+    } else {
+      // As deployed: the receiver and hydrate in processes of their own, not in the event loop
+      // that also serves the simulator (which made hydrate the bottleneck of a longer live load).
+      const rcv = await receiverEnv();
+      capture = startSupervisor(LIVE_ROLES.filter((r) => r.name === 'receiver' || r.name === 'hydrate'), { ...env, ...rcv.env }, say);
+      await waitFor(() => fetch(`http://127.0.0.1:${rcv.port}/healthz`).then((r) => r.ok, () => false), 60_000, 'the receiver to answer');
+      webhookTarget = rcv.env.WXA_WEBHOOK_TARGET_URL!;
+    }
     children?.sample();
-    await applyRegistration(createWebexFromConfig(config, rt.logger), `${service.url}/webhooks/webex`, config.webhookSecret);
+    await applyRegistration(createWebexFromConfig(config, rt.logger), webhookTarget, config.webhookSecret);
     const roomIds = [...new Set(sim.expected().filter((v) => v.roomType === 'group').map((v) => v.roomId))].slice(0, 8);
+    // Memory under a steady load: each process's RSS samples from here to the end of the live phase.
+    const statsNow = () => new Map([...(head?.stats ?? []), ...(children?.stats ?? []), ...(capture?.stats ?? [])]);
+    const liveFrom = new Map([...statsNow()].map(([name, st]) => [name, st.rssSeries.length]));
     const created = await offerLiveLoad(sim.baseUrl, roomIds, offered, o.latencySeconds);
     let latency = latencyPercentiles([], created);
     const deadline = Date.now() + 60_000;
@@ -146,9 +161,16 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     }
     const res = resources.stop();
     children?.sample();
-    const allStats = new Map([...(head?.stats ?? []), ...(children?.stats ?? [])]);
+    capture?.sample();
+    const allStats = statsNow();
+    // The capture processes took no part in the backlog: their row has no pipeline-phase CPU.
+    for (const r of capture?.stats.values() ?? []) processes.push({ name: r.name, cpuPercent: Number.NaN, peakRssMb: r.peakRssMb, rssGrowthMb: 0, steadyGrowthMb: 0 });
     // Memory over the whole run (pipeline, ceilings, live load): flat means no growth.
-    for (const p of processes) p.rssGrowthMb = growthMb(allStats.get(p.name)?.rssSeries ?? []);
+    for (const p of processes) {
+      const series = allStats.get(p.name)?.rssSeries ?? [];
+      p.rssGrowthMb = growthMb(series);
+      p.steadyGrowthMb = growthMb(series.slice(liveFrom.get(p.name) ?? series.length));
+    }
     await sink.close();
     const e2eItems = rate(items, endMs);
     const byName = (n: string) => stages.find((s) => s.stage === n)!.perSecond;
@@ -164,8 +186,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         { name: 'stage stage (.eml to blob)', rate: byName('stage'), ceiling: blobCeiling.name, ceilingRate: blobCeiling.perSecond, ratio: byName('stage') / blobCeiling.perSecond },
         ...(['convert', 'dedupe', 'limit', 'route'] as const).map((s) => ({ name: `${s} stage (records)`, rate: byName(s), ceiling: kafkaCeiling.name, ceilingRate: kafkaCeiling.perSecond, ratio: byName(s) / kafkaCeiling.perSecond })),
       ],
-      latency: { offeredPerSecond: offered, ...latency },
-      resources: { ...res, note: o.inProcess ? 'all processors, the receiver and the simulator run in this one process' : 'this process: the simulator, the receiver, capture and hydrate; processors below' },
+      latency: { offeredPerSecond: offered, seconds: o.latencySeconds, ...latency },
+      resources: { ...res, note: o.inProcess ? 'all processors, the receiver and the simulator run in this one process' : 'this process: the simulator, the crawl and the measuring; the receiver, hydrate and the processors below' },
       processes,
       machine,
       bigItem,
@@ -173,6 +195,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     };
   } finally {
     for (const r of running.reverse()) await r.stop().catch(() => undefined);
+    await capture?.stop();
     await children?.stop();
     await head?.stop();
     await service.stop().catch(() => undefined);

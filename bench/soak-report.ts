@@ -1,5 +1,5 @@
 import type { MailboxDiff } from './expected-mailboxes.js';
-import type { RoleStats } from './supervisor.js';
+import { growthMb, type RoleStats } from './supervisor.js';
 import { round } from './stats.js';
 import { writeReportFiles } from './report-files.js';
 
@@ -41,9 +41,11 @@ export function soakMarkdown(r: SoakReport): string {
     '',
     '## Processes',
     '',
-    '| process | starts | SIGKILLs | exits on its own | peak RSS MB |',
-    '|---|---|---|---|---|',
-    ...r.roles.map((x) => `| ${x.name} | ${x.starts} | ${x.kills} | ${x.unexpectedExits} | ${round(x.peakRssMb)} |`),
+    'RSS growth: the mean of the last quarter of the role\'s last process\'s RSS samples (one a second) minus that of the second quarter; with `--faults` without `kills`, that process lived through the whole soak.',
+    '',
+    '| process | starts | SIGKILLs | exits on its own | peak RSS MB | RSS growth MB (over its last process\'s life) |',
+    '|---|---|---|---|---|---|',
+    ...r.roles.map((x) => `| ${x.name} | ${x.starts} | ${x.kills} | ${x.unexpectedExits} | ${round(x.peakRssMb)} | ${round(growthMb(x.rssSeries))} (${x.rssSeries.length} s) |`),
     '',
     ...(r.problems.length ? ['## Problems', '', ...r.problems.map((d) => `- ${d.mailbox}: held ${d.held}, expected ${d.expected}; missing ${d.missing.join(' ')}; twice ${d.duplicated.join(' ')}; unexpected ${d.unexpected.join(' ')}`), ''] : []),
   ].join('\n');

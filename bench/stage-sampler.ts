@@ -16,8 +16,9 @@ export function startStageSampler(kafka: Kafka, config: Pick<Config, 'topicPrefi
   const admin = kafka.admin();
   let stopped = false;
   const total = (xs: { offset: string }[]) => xs.reduce((s, x) => s + Math.max(0, Number(x.offset)), 0);
+  const connected = admin.connect();
   const loop = (async () => {
-    await admin.connect();
+    await connected;
     while (!stopped) {
       const now = Date.now();
       for (const stage of stages) {
@@ -45,19 +46,16 @@ export function startStageSampler(kafka: Kafka, config: Pick<Config, 'topicPrefi
   return {
     samples,
     async stop() { stopped = true; await loop; },
-    /** True once every stage's committed offsets reach its input's end. */
+    /** True once every stage's committed offsets reach its input's end (on the sampler's own admin client). */
     async drained(): Promise<boolean> {
-      const a = kafka.admin();
-      await a.connect();
-      try {
-        for (const stage of stages) {
-          const topic = topicName(config, STAGE_INPUTS[stage as keyof typeof STAGE_INPUTS]);
-          const ends = await fetchTopicOffsets(a, topic);
-          const [c] = await a.fetchOffsets({ groupId: groupName(config, stage), topics: [topic] });
-          if (total(c!.partitions) < total(ends.map((e) => ({ offset: e.high })))) return false;
-        }
-        return true;
-      } finally { await a.disconnect(); }
+      await connected;
+      for (const stage of stages) {
+        const topic = topicName(config, STAGE_INPUTS[stage as keyof typeof STAGE_INPUTS]);
+        const ends = await fetchTopicOffsets(admin, topic);
+        const [c] = await admin.fetchOffsets({ groupId: groupName(config, stage), topics: [topic] });
+        if (total(c!.partitions) < total(ends.map((e) => ({ offset: e.high })))) return false;
+      }
+      return true;
     },
   };
 }

@@ -12,7 +12,8 @@ export const benchCommand: Command = {
 
   Generates an organization in the simulator, pushes it through the real pipeline into Dovecot,
   measures Kafka pass-through, IMAP APPEND and blob upload ceilings with the same clients and files,
-  then a live load at half the sustainable rate for capture latency (p50/p95/p99).
+  then --latency-seconds (default 60) of live load at half the sustainable rate: capture latency
+  (p50/p95/p99) and each process's memory under a steady load.
   First measures the peak-memory cost of one --big-item-mb (default 100, 0 to skip) attachment.
   Processors run as separate processes, as deployed; --in-process runs them all in the bench's
   own process (one event loop), the topology of earlier figures, for before and after.
@@ -21,7 +22,7 @@ export const benchCommand: Command = {
   async run(argv) {
     const { values } = parseFlags(argv, {
       messages: { type: 'string', default: '1500' }, users: { type: 'string', default: '16' }, rooms: { type: 'string', default: '10' },
-      seed: { type: 'string', default: '7' }, 'latency-seconds': { type: 'string', default: '15' }, 'big-item-mb': { type: 'string', default: '100' }, 'in-process': { type: 'boolean' }, 'keep-data': { type: 'boolean' },
+      seed: { type: 'string', default: '7' }, 'latency-seconds': { type: 'string', default: '60' }, 'big-item-mb': { type: 'string', default: '100' }, 'in-process': { type: 'boolean' }, 'keep-data': { type: 'boolean' },
     });
     const report = await runBench({
       messages: Number(values.messages), users: Number(values.users), rooms: Number(values.rooms), seed: Number(values.seed),
