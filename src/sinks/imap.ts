@@ -15,7 +15,8 @@ import type { ImportRequest, MailboxSink } from './sink.js';
  * (MESSAGE-ID)], §6.4.8/§6.4.5): one round trip that returns what anyone appended since; our own
  * appends are noted from APPENDUID (RFC 4315) without a fetch. UID SEARCH HEADER (§6.4.4) would say the same, but servers without a
  * full-text index scan every message's header for it, so an item cost O(folder size) and a
- * mailbox of n items O(n²). A NOOP first (§6.1.2) makes the server report what other sessions
+ * mailbox of n items O(n²). A NOOP first (§6.1.2; skipped while the connection had an answer within a
+ * second, see NOOP_AFTER_IDLE_MS) makes the server report what other sessions
  * appended or expunged; an expunge or a new UIDVALIDITY (§2.3.1.1) drops what we knew, so a
  * restored or pruned mailbox is read again and a replay re-imports what went missing.
  * One connection per mailbox, reused and kept in a small pool (logins are expensive), with the
@@ -26,8 +27,23 @@ import type { ImportRequest, MailboxSink } from './sink.js';
  */
 const MAX_CONNECTIONS = 32;
 
-/** `verified`: this connection has checked the kept index against the folder (see refreshKnown). */
-interface Conn { client: ImapFlow; folderPath?: string; chain: Promise<unknown>; lastUsed: number; verified: boolean }
+/**
+ * `verified`: this connection has checked the kept index against the folder (see refreshKnown).
+ * `lastReplyAt`: when the server last answered a command of ours on it.
+ */
+interface Conn { client: ImapFlow; folderPath?: string; chain: Promise<unknown>; lastUsed: number; verified: boolean; lastReplyAt: number }
+
+/**
+ * The NOOP before an item is skipped while the connection had an answer within this long. Every
+ * answer (our APPEND's too) carries the untagged EXISTS/EXPUNGE of what other sessions did
+ * (RFC 3501 §7.3.1, §7.4.1), so in a busy stream the folder size we compare with is already
+ * current; the NOOP only added a round trip per item on a mailbox's one serialized connection,
+ * which a busy mailbox waited for (p99 capture latency in the bench). A NOOP never closed the race
+ * with a session appending the same item at the same moment either; the sequential case it is
+ * for, another instance appending an item before this one takes its partition over, comes after
+ * a rebalance or a crash, seconds in which this connection heard nothing, so the NOOP is sent.
+ */
+const NOOP_AFTER_IDLE_MS = 1000;
 
 /**
  * Message-IDs kept per mailbox, across connections (the pool closes the least recently used
@@ -42,7 +58,8 @@ const MAX_INDEXED_IDS = 1_000_000;
  */
 interface KnownIds { path: string; uidValidity: bigint | undefined; lastUid: number; exists: number; index: Map<string, number> }
 
-export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'imapSecure' | 'imapLoginTemplate' | 'imapPassword' | 'imapAccessToken'>, logger: Logger): MailboxSink {
+export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'imapSecure' | 'imapLoginTemplate' | 'imapPassword' | 'imapAccessToken'>, logger: Logger, opts: { noopAfterIdleMs?: number } = {}): MailboxSink {
+  const noopAfterIdleMs = opts.noopAfterIdleMs ?? NOOP_AFTER_IDLE_MS;
   const log = logger.child({ component: 'imap-sink' });
   const pool = new Map<string, Conn>();
   const indexes = new Map<string, KnownIds>();
@@ -70,7 +87,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
     } catch (err) {
       throw classify(`connect ${mailbox}`, err);
     }
-    const conn: Conn = { client, chain: Promise.resolve(), lastUsed: Date.now(), verified: false };
+    const conn: Conn = { client, chain: Promise.resolve(), lastUsed: Date.now(), verified: false, lastReplyAt: 0 };
     pool.set(mailbox, conn);
     return conn;
   }
@@ -107,6 +124,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
         const body = await buffer(await item.open());
         const res = await conn.client.append(path, body, ['\\Seen'], item.date);
         if (!res) throw new ArchiverError('UNAVAILABLE', `append to ${item.mailbox} returned nothing`);
+        conn.lastReplyAt = Date.now();
         noteOwnAppend(conn, item.mailbox, path, wanted, res.uid);
         return { status: 'imported' as const, ref: `${path}#${res.uid ?? '?'}` };
       } finally {
@@ -125,7 +143,10 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
 
   /** Brings the mailbox's Message-ID index of `path` up to date; returns Message-ID → UID. */
   async function refreshKnown(conn: Conn, mailbox: string, path: string): Promise<Map<string, number>> {
-    await conn.client.noop();
+    if (!conn.verified || Date.now() - conn.lastReplyAt >= noopAfterIdleMs) {
+      await conn.client.noop();
+      conn.lastReplyAt = Date.now();
+    }
     const box = conn.client.mailbox;
     const uidValidity = box ? box.uidValidity : undefined;
     const exists = box ? box.exists : 0;

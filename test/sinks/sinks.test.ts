@@ -57,7 +57,8 @@ async function pruneOne(mailbox: string, messageId: string): Promise<void> {
 
 describe('IMAP sink (real Dovecot)', () => {
   const config = testConfig();
-  const sink = createImapSink(config, createLogger({ level: 'silent' }));
+  // A NOOP before every item, so another client's change right before is seen (the default skips it within a second of an answer).
+  const sink = createImapSink(config, createLogger({ level: 'silent' }), { noopAfterIdleMs: 0 });
   afterAll(async () => { await sink.close(); });
 
   it('creates INBOX/Webex Teams, appends once per Message-ID, \\Seen and the internal date set, bytes intact', async () => {
@@ -86,7 +87,7 @@ describe('IMAP sink (real Dovecot)', () => {
     expect((await sink.importItem(item(mailbox, '<bulk-0@x>'))).status).toBe('duplicate');
     expect((await sink.importItem(item(mailbox, '<bulk-29@x>'))).status).toBe('duplicate');
     // A fresh sink (a restarted process) learns the whole folder once.
-    const fresh = createImapSink(config, createLogger({ level: 'silent' }));
+    const fresh = createImapSink(config, createLogger({ level: 'silent' }), { noopAfterIdleMs: 0 });
     try {
       expect((await fresh.importItem(item(mailbox, '<bulk-17@x>'))).status).toBe('duplicate');
       expect((await fresh.importItem(item(mailbox, '<new@x>'))).status).toBe('imported');
@@ -105,6 +106,24 @@ describe('IMAP sink (real Dovecot)', () => {
     const held = (await readMailbox(mailbox)).map((m) => m.messageId);
     expect(held).toHaveLength(32);
     expect(new Set(held).size).toBe(32);
+  });
+
+  it('with the default idle window, sees another client\'s append once the connection has been quiet for it', async () => {
+    const mailbox = `imap-${uniqueId()}@example.com`;
+    const windowed = createImapSink(config, createLogger({ level: 'silent' }), { noopAfterIdleMs: 300 });
+    try {
+      for (let i = 0; i < 5; i++) expect((await windowed.importItem(item(mailbox, `<w-${i}@x>`))).status).toBe('imported');
+      const other = new ImapFlow({ host: config.imapHost, port: config.imapPort, secure: false, logger: false, auth: { user: mailbox, pass: DOVECOT_USER_PASSWORD } });
+      await other.connect();
+      await other.append('INBOX/Webex Teams', eml('<theirs-w@x>'), ['\\Seen']);
+      await other.logout();
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await windowed.importItem(item(mailbox, '<theirs-w@x>'))).status).toBe('duplicate');
+      expect((await windowed.importItem(item(mailbox, '<w-3@x>'))).status).toBe('duplicate');
+      expect((await readMailbox(mailbox)).map((m) => m.messageId).sort()).toEqual(['<theirs-w@x>', '<w-0@x>', '<w-1@x>', '<w-2@x>', '<w-3@x>', '<w-4@x>']);
+    } finally {
+      await windowed.close();
+    }
   });
 
   it('a refused login is FORBIDDEN (never retried)', async () => {
