@@ -8,10 +8,11 @@ import { fetchTopicOffsets } from '../src/kafka/admin-offsets.js';
  * Polls each processor group's committed offsets and its input's end offsets: per-stage
  * throughput (records committed between first and last movement) and the highest lag seen.
  */
-export interface StageSample { stage: string; records: number; startMs: number; firstMs: number | null; lastMs: number | null; maxLag: number }
+export interface StageSample { stage: string; records: number; startMs: number; firstMs: number | null; lastMs: number | null; maxLag: number; points: { ms: number; count: number }[] }
 
 export function startStageSampler(kafka: Kafka, config: Pick<Config, 'topicPrefix'>, stages: readonly string[], everyMs = 500) {
-  const samples = new Map<string, StageSample>(stages.map((s) => [s, { stage: s, records: 0, startMs: Date.now(), firstMs: null, lastMs: null, maxLag: 0 }]));
+  const start = Date.now();
+  const samples = new Map<string, StageSample>(stages.map((s) => [s, { stage: s, records: 0, startMs: start, firstMs: null, lastMs: null, maxLag: 0, points: [{ ms: start, count: 0 }] }]));
   const baseline = new Map<string, number>();
   const admin = kafka.admin();
   let stopped = false;
@@ -37,6 +38,7 @@ export function startStageSampler(kafka: Kafka, config: Pick<Config, 'topicPrefi
           s.lastMs = now;
           s.records = done;
         }
+        s.points.push({ ms: now, count: Math.max(s.records, done) });
         s.maxLag = Math.max(s.maxLag, total(ends.map((e) => ({ offset: e.high }))) - c);
       }
       await new Promise((r) => setTimeout(r, everyMs));

@@ -10,3 +10,18 @@ export function rate(count: number, ms: number): number {
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * The highest rate over any window of at least `windowMs` in a cumulative series of
+ * (time, count) points: what a stage did while it had the machine to itself, next to its average.
+ */
+export function peakRate(points: readonly { ms: number; count: number }[], windowMs: number): number {
+  let best = 0;
+  let j = 0;
+  for (let i = 0; i < points.length; i++) {
+    while (j < i && points[i]!.ms - points[j + 1]!.ms >= windowMs) j++;
+    const span = points[i]!.ms - points[j]!.ms;
+    if (span >= windowMs) best = Math.max(best, rate(points[i]!.count - points[j]!.count, span));
+  }
+  return best;
+}
