@@ -1,4 +1,5 @@
 import type { BigItemResult } from './big-item.js';
+import type { Hop } from './hop-latency.js';
 import type { Ceiling } from './ceilings.js';
 import type { StageSample } from './stage-sampler.js';
 import { rate, round } from './stats.js';
@@ -11,7 +12,7 @@ export interface BenchReport {
   stages: (StageSample & { perSecond: number; peakPerSecond: number })[];
   ceilings: Ceiling[];
   ratios: { name: string; rate: number; ceiling: string; ceilingRate: number; ratio: number; target?: number }[];
-  latency: { offeredPerSecond: number; seconds: number; count: number; p50: number; p95: number; p99: number };
+  latency: { offeredPerSecond: number; seconds: number; count: number; p50: number; p95: number; p99: number; hops: Hop[] };
   resources: { cpuPercent: number; peakRssMb: number; rssGrowthMb: number; note: string };
   bigItem: BigItemResult | null;
   /** Each processor's own process (empty when they ran in the bench process). */
@@ -40,6 +41,7 @@ export function toMarkdown(r: BenchReport): string {
     `- bench process (${r.resources.note}): CPU ${round(r.resources.cpuPercent)}% of one core, peak RSS ${round(r.resources.peakRssMb)} MB, RSS growth over the run ${round(r.resources.rssGrowthMb)} MB`,
     ...(r.bigItem ? [`- one ${round(r.bigItem.attachmentBytes / 1048576)} MB attachment to 2 mailboxes: **at most +${round(r.bigItem.worst.sizeCostMb, 1)} MB of peak RSS in any process** over a 1 MB control item (${r.bigItem.worst.process}, ${r.bigItem.worst.scenario}); per process below`] : []),
     '',
+    ...(r.latency.hops.length ? ['## Capture latency by hop (live load)', '', 'From each topic to the next (record produce times), for the live messages: the work and the waiting of the step that wrote it.', '', '| hop | p50 s | p95 s | p99 s |', '|---|---|---|---|', ...r.latency.hops.map((h) => `| ${h.hop} | ${round(h.p50 / 1000, 3)} | ${round(h.p95 / 1000, 3)} | ${round(h.p99 / 1000, 3)} |`), ''] : []),
     '## Ratios to raw ceilings measured in this run',
     '',
     '| what | rate /s | ceiling | ceiling /s | ratio | target |',

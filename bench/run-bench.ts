@@ -18,6 +18,7 @@ import { startService } from '../src/service/service.js';
 import { createSink } from '../src/sinks/sink.js';
 import { generateOrg, startWebexSimulator } from '../src/simulator/index.js';
 import { measureBigItem } from './big-item.js';
+import { hopLatencies } from './hop-latency.js';
 import { LIVE_ROLES, receiverEnv, waitFor } from './live-pipeline.js';
 import { cleanUpRun } from './run-data.js';
 import { blobUpload, imapAppend, kafkaPassThrough } from './ceilings.js';
@@ -63,7 +64,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     WXA_FALLBACK_MAILBOX: `compliance-b${id}@example.com`, WXA_LOG_LEVEL: process.env.WXA_LOG_LEVEL ?? 'warn',
   };
   const config = loadConfig(process.env, env);
-  const service = await startService(config, { processors: [], receiver: true });
+  // The receiver (and its dashboard's outcome tail) runs here only in --in-process mode; otherwise
+  // it is a process of its own in the live phase, and this process only measures.
+  const service = await startService(config, { processors: [], receiver: o.inProcess });
   const rt = service.rt;
   const resources = startResourceSampler();
   const running: RunningProcessor[] = [];
@@ -132,8 +135,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const sustainable = rate(versions, endMs);
     const offered = Math.max(1, Math.min(50, sustainable / 2));
     say(`latency: hydrate on, ${o.latencySeconds} s of live messages at ${offered.toFixed(1)}/s (half of ${sustainable.toFixed(1)}/s)`);
-    let webhookTarget = `${service.url}/webhooks/webex`;
+    let webhookTarget: string;
     if (o.inProcess) {
+      webhookTarget = `${service.url}/webhooks/webex`;
       running.push(await runProcessor(await createProcessor('hydrate', { ...rt, source: service.source, sink: async () => sink }), rt));
     } else {
       // As deployed: the receiver and hydrate in processes of their own, not in the event loop
@@ -159,6 +163,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       if (latency.count >= created.size) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
+    const hops = await hopLatencies(rt.kafka, rt.serde, config, created);
     const res = resources.stop();
     children?.sample();
     capture?.sample();
@@ -188,7 +193,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         { name: 'stage stage (.eml to blob)', rate: byName('stage'), ceiling: blobCeiling.name, ceilingRate: blobCeiling.perSecond, ratio: byName('stage') / blobCeiling.perSecond },
         ...(['convert', 'dedupe', 'limit', 'route'] as const).map((s) => ({ name: `${s} stage (records)`, rate: byName(s), ceiling: kafkaCeiling.name, ceilingRate: kafkaCeiling.perSecond, ratio: byName(s) / kafkaCeiling.perSecond })),
       ],
-      latency: { offeredPerSecond: offered, seconds: o.latencySeconds, ...latency },
+      latency: { offeredPerSecond: offered, seconds: o.latencySeconds, ...latency, hops },
       resources: { ...res, note: o.inProcess ? 'all processors, the receiver and the simulator run in this one process' : 'this process: the simulator, the crawl and the measuring; the receiver, hydrate and the processors below' },
       processes,
       machine,

@@ -8,7 +8,7 @@ import { fetchTopicOffsets } from './admin-offsets.js';
  * returns. Used to restore state from compacted changelogs (dedupe, crawler checkpoints) and to
  * read outcomes for the status log. A throwaway group id: this never commits anything.
  */
-export async function readTopicToEnd<T>(kafka: Kafka, serde: Serde, topic: string, onRecord: (value: T | null, key: string | null, partition: number, offset: string) => void): Promise<number> {
+export async function readTopicToEnd<T>(kafka: Kafka, serde: Serde, topic: string, onRecord: (value: T | null, key: string | null, partition: number, offset: string, timestamp: string) => void): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   let ends: { partition: number; high: string; low: string }[];
@@ -33,7 +33,7 @@ export async function readTopicToEnd<T>(kafka: Kafka, serde: Serde, topic: strin
           for (const m of batch.messages) {
             if (BigInt(m.offset) >= end) break;
             const value = m.value ? await serde.decode<T>(m.value) : null;
-            onRecord(value, m.key?.toString('utf8') ?? null, batch.partition, m.offset);
+            onRecord(value, m.key?.toString('utf8') ?? null, batch.partition, m.offset, m.timestamp);
             count++;
           }
           const last = batch.messages[batch.messages.length - 1];
