@@ -19,19 +19,27 @@ import type { ImportRequest, MailboxSink } from './sink.js';
  * second, see NOOP_AFTER_IDLE_MS) makes the server report what other sessions
  * appended or expunged; an expunge or a new UIDVALIDITY (§2.3.1.1) drops what we knew, so a
  * restored or pruned mailbox is read again and a replay re-imports what went missing.
- * One connection per mailbox, reused and kept in a small pool (logins are expensive), with the
- * mailbox's operations serialized on it. Login per mailbox: the template (Dovecot master-user
+ * Up to PER_MAILBOX_CONNECTIONS connections per mailbox, reused and kept in a small pool (logins
+ * are expensive), each with its operations serialized on it; the Message-ID index is the mailbox's. Login per mailbox: the template (Dovecot master-user
  * style `{mailbox}*archiver` by default) with a password, or XOAUTH2 with an access token
  * (Exchange Online with IMAP.AccessAsApp).
  * imapflow's APPEND takes the whole message in memory; items are bounded by the size limit.
  */
-const MAX_CONNECTIONS = 32;
+/** All connections of one sink: room for every mailbox of a busy partition set to have its second one (more churned logins). */
+const MAX_CONNECTIONS = 48;
 
 /**
  * `verified`: this connection has checked the kept index against the folder (see refreshKnown).
  * `lastReplyAt`: when the server last answered a command of ours on it.
  */
-interface Conn { client: ImapFlow; folderPath?: string; chain: Promise<unknown>; lastUsed: number; verified: boolean; lastReplyAt: number }
+interface Conn { client: ImapFlow; folderPath?: string; chain: Promise<unknown>; lastUsed: number; verified: boolean; lastReplyAt: number; inFlight: number }
+
+/**
+ * Connections per mailbox: appends to one mailbox run on up to this many at once (the Message-ID
+ * index is shared; the import processor never has one mailbox's same item in flight twice).
+ * Exchange Online allows 16 IMAP connections per mailbox; Dovecot here, 100 per user and address.
+ */
+const PER_MAILBOX_CONNECTIONS = 2;
 
 /**
  * The NOOP before an item is skipped while the connection had an answer within this long. Every
@@ -61,17 +69,55 @@ interface KnownIds { path: string; uidValidity: bigint | undefined; lastUid: num
 export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'imapSecure' | 'imapLoginTemplate' | 'imapPassword' | 'imapAccessToken'>, logger: Logger, opts: { noopAfterIdleMs?: number } = {}): MailboxSink {
   const noopAfterIdleMs = opts.noopAfterIdleMs ?? NOOP_AFTER_IDLE_MS;
   const log = logger.child({ component: 'imap-sink' });
-  const pool = new Map<string, Conn>();
+  const pool = new Map<string, Conn[]>();
   const indexes = new Map<string, KnownIds>();
+  const opening = new Map<string, number>();
+  const connectionCount = () => [...pool.values()].reduce((n, cs) => n + cs.length, 0);
 
-  async function connect(mailbox: string): Promise<Conn> {
-    const existing = pool.get(mailbox);
-    if (existing?.client.usable) return existing;
-    if (existing) pool.delete(mailbox);
-    if (pool.size >= MAX_CONNECTIONS) {
-      const oldest = [...pool.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0]!;
-      pool.delete(oldest[0]);
-      void oldest[1].chain.finally(() => oldest[1].client.logout().catch(() => undefined));
+  /**
+   * A connection for `mailbox`, already counted as busy (call `release` when done): an idle one
+   * if there is one, else a new one while the mailbox has fewer than PER_MAILBOX_CONNECTIONS,
+   * else the least busy. A busy mailbox (the fallback mailbox, someone in every space) gets
+   * appends in parallel instead of queueing behind one connection.
+   */
+  async function acquire(mailbox: string): Promise<Conn> {
+    const conns = (pool.get(mailbox) ?? []).filter((c) => c.client.usable);
+    pool.set(mailbox, conns);
+    const idle = conns.find((c) => c.inFlight === 0);
+    const pending = opening.get(mailbox) ?? 0;
+    if (idle || (conns.length > 0 && conns.length + pending >= PER_MAILBOX_CONNECTIONS)) {
+      const conn = idle ?? conns.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+      conn.inFlight++;
+      return conn;
+    }
+    opening.set(mailbox, pending + 1);
+    try {
+      const conn = await open(mailbox);
+      conn.inFlight++;
+      pool.get(mailbox)!.push(conn);
+      return conn;
+    } finally {
+      opening.set(mailbox, (opening.get(mailbox) ?? 1) - 1);
+    }
+  }
+
+  function release(conn: Conn): void {
+    conn.inFlight--;
+    conn.lastUsed = Date.now();
+  }
+
+  /** Drops one connection from the pool (broken, or the least recently used when the pool is full), logging out once its queue is done. */
+  function retire(mailbox: string, conn: Conn): void {
+    const conns = pool.get(mailbox);
+    if (conns) pool.set(mailbox, conns.filter((c) => c !== conn));
+    void conn.chain.finally(() => conn.client.logout().catch(() => undefined));
+  }
+
+  async function open(mailbox: string): Promise<Conn> {
+    if (connectionCount() >= MAX_CONNECTIONS) {
+      const all = [...pool.entries()].flatMap(([m, cs]) => cs.map((c) => ({ m, c })));
+      const victim = all.filter((x) => x.c.inFlight === 0).sort((a, b) => a.c.lastUsed - b.c.lastUsed)[0];
+      if (victim) retire(victim.m, victim.c);
     }
     const user = config.imapLoginTemplate.replace('{mailbox}', mailbox);
     const client = new ImapFlow({
@@ -87,9 +133,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
     } catch (err) {
       throw classify(`connect ${mailbox}`, err);
     }
-    const conn: Conn = { client, chain: Promise.resolve(), lastUsed: Date.now(), verified: false, lastReplyAt: 0 };
-    pool.set(mailbox, conn);
-    return conn;
+    return { client, chain: Promise.resolve(), lastUsed: Date.now(), verified: false, lastReplyAt: 0, inFlight: 0 };
   }
 
   async function folderPath(conn: Conn, folder: string): Promise<string> {
@@ -111,9 +155,8 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
   }
 
   async function importOnce(item: ImportRequest): Promise<{ status: 'imported' | 'duplicate'; ref?: string }> {
-    const conn = await connect(item.mailbox);
+    const conn = await acquire(item.mailbox);
     const run = conn.chain.then(async () => {
-      conn.lastUsed = Date.now();
       const path = await folderPath(conn, item.folder);
       const lock = await conn.client.getMailboxLock(path);
       try {
@@ -136,8 +179,10 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
       return await run;
     } catch (err) {
       const e = classify(`import into ${item.mailbox}`, err);
-      if (e.retriable) { pool.delete(item.mailbox); void conn.client.logout().catch(() => undefined); }
+      if (e.retriable) retire(item.mailbox, conn);
       throw e;
+    } finally {
+      release(conn);
     }
   }
 
@@ -200,9 +245,11 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
   function noteOwnAppend(conn: Conn, mailbox: string, path: string, messageId: string, uid: number | undefined): void {
     const known = indexes.get(mailbox);
     const box = conn.client.mailbox;
-    if (!known || known.path !== path || !box || uid === undefined || uid <= known.lastUid) return;
-    if (box.exists !== known.exists + 1) return;
+    if (!known || known.path !== path || !box || uid === undefined) return;
+    // Always: our own APPEND's UID is certain, even when another connection of ours appended in
+    // between (its UID may then be above this one, and the fetch of new UIDs would skip ours).
     known.index.set(messageId, uid);
+    if (uid <= known.lastUid || box.exists !== known.exists + 1) return;
     known.lastUid = uid;
     known.exists = box.exists;
   }
@@ -211,13 +258,17 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
     name: 'imap',
     importItem: importOnce,
     async countItems(mailbox, folder) {
-      const conn = await connect(mailbox);
-      const path = await folderPath(conn, folder);
-      const status = await conn.client.status(path, { messages: true });
-      return status ? (status.messages ?? 0) : 0;
+      const conn = await acquire(mailbox);
+      try {
+        const path = await folderPath(conn, folder);
+        const status = await conn.client.status(path, { messages: true });
+        return status ? (status.messages ?? 0) : 0;
+      } finally {
+        release(conn);
+      }
     },
     async close() {
-      await Promise.all([...pool.values()].map((c) => c.client.logout().catch(() => undefined)));
+      await Promise.all([...pool.values()].flat().map((c) => c.client.logout().catch(() => undefined)));
       pool.clear();
     },
   };

@@ -126,6 +126,22 @@ describe('IMAP sink (real Dovecot)', () => {
     }
   });
 
+  it('appends to one mailbox in parallel (several connections, one index): each item once, and a second pass finds every one', async () => {
+    const mailbox = `imap-${uniqueId()}@example.com`;
+    const parallel = createImapSink(config, createLogger({ level: 'silent' }));
+    try {
+      const ids = Array.from({ length: 24 }, (_, i) => `<par-${i}@x>`);
+      const first = await Promise.all(ids.map((id) => parallel.importItem(item(mailbox, id))));
+      expect(first.map((r) => r.status)).toEqual(ids.map(() => 'imported'));
+      const second = await Promise.all(ids.map((id) => parallel.importItem(item(mailbox, id))));
+      expect(second.map((r) => r.status)).toEqual(ids.map(() => 'duplicate'));
+      const held = (await readMailbox(mailbox)).map((m) => m.messageId).sort();
+      expect(held).toEqual([...ids].sort());
+    } finally {
+      await parallel.close();
+    }
+  });
+
   it('a refused login is FORBIDDEN (never retried)', async () => {
     const bad = createImapSink({ ...config, imapPassword: 'wrong-password' }, createLogger({ level: 'silent' }));
     await expect(bad.importItem(item(`x-${uniqueId()}@example.com`, '<z@x>'))).rejects.toMatchObject({ code: 'FORBIDDEN', retriable: false });
