@@ -32,7 +32,16 @@ const BLOCK_SIZE = 512 * 1024;
 const SINGLE_PUT_MAX = 4 * 1024 * 1024;
 const CONCURRENCY = 3;
 
-export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'attachmentsContainer' | 'stagingContainer'>): BlobStore {
+// Every request gets a client-side deadline: the SDK has none of its own (its tryTimeoutInMs only
+// asks the server), and a storage endpoint that accepts connections but never answers (Azurite
+// has been seen spinning at 100% CPU) would otherwise hang a processor forever instead of failing
+// with UNAVAILABLE and being retried. Streams get more time: they carry up to gigabytes.
+const REQUEST_TIMEOUT_MS = 60_000;
+const STREAM_TIMEOUT_MS = 30 * 60_000;
+
+
+export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'attachmentsContainer' | 'stagingContainer'>, opts: { requestTimeoutMs?: number } = {}): BlobStore {
+  const deadline = (ms = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS) => ({ abortSignal: AbortSignal.timeout(ms) });
   const service = BlobServiceClient.fromConnectionString(config.blobConnectionString);
   const containers = new Map<string, ContainerClient>();
   const container = (name: string) => {
@@ -49,7 +58,7 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
       const chunks: Buffer[] = [];
       for await (const c of body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
       const data = Buffer.concat(chunks);
-      await wrap(`upload ${containerName}/${blobName}`, () => container(containerName).getBlockBlobClient(blobName).upload(data, data.length, headers));
+      await wrap(`upload ${containerName}/${blobName}`, () => container(containerName).getBlockBlobClient(blobName).upload(data, data.length, { ...headers, ...deadline() }));
       return { container: containerName, blobName, size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
     }
     const hash = createHash('sha256');
@@ -62,6 +71,7 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
     body.once('error', (err) => hashing.destroy(err));
     body.pipe(hashing);
     await wrap(`upload ${containerName}/${blobName}`, () => container(containerName).getBlockBlobClient(blobName).uploadStream(hashing, BLOCK_SIZE, CONCURRENCY, {
+      ...deadline(STREAM_TIMEOUT_MS),
       blobHTTPHeaders: { blobContentType: opts.contentType ?? 'application/octet-stream' },
       metadata: opts.metadata,
     }));
@@ -72,7 +82,7 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
     async ensureContainers() {
       for (const name of [config.attachmentsContainer, config.stagingContainer]) {
         // No `access` option: the container is private; every read needs the account key or a SAS.
-        await wrap(`create container ${name}`, () => container(name).createIfNotExists());
+        await wrap(`create container ${name}`, () => container(name).createIfNotExists(deadline()));
       }
     },
     putStream: upload,
@@ -81,24 +91,24 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
       const stored = await upload(containerName, tmpName, body, opts);
       const finalName = stored.sha256;
       const target = container(containerName).getBlockBlobClient(finalName);
-      if (!(await wrap('exists', () => target.exists()))) {
+      if (!(await wrap('exists', () => target.exists(deadline())))) {
         // Server-side copy within the account; then drop the temporary name.
         const source = container(containerName).getBlockBlobClient(tmpName);
-        await wrap(`copy to ${finalName}`, () => target.syncCopyFromURL(source.url).catch(async (err: unknown) => {
+        await wrap(`copy to ${finalName}`, () => target.syncCopyFromURL(source.url, deadline()).catch(async (err: unknown) => {
           // Azurite and small accounts: fall back to a streamed re-upload when sync copy is refused.
           if (err instanceof RestError && (err.statusCode === 403 || err.statusCode === 404 || err.statusCode === 400)) {
-            const dl = await source.download();
-            await target.uploadStream(dl.readableStreamBody as Readable, BLOCK_SIZE, CONCURRENCY, { blobHTTPHeaders: { blobContentType: opts?.contentType ?? 'application/octet-stream' }, metadata: opts?.metadata });
+            const dl = await source.download(0, undefined, deadline(STREAM_TIMEOUT_MS));
+            await target.uploadStream(dl.readableStreamBody as Readable, BLOCK_SIZE, CONCURRENCY, { ...deadline(STREAM_TIMEOUT_MS), blobHTTPHeaders: { blobContentType: opts?.contentType ?? 'application/octet-stream' }, metadata: opts?.metadata });
             return undefined as never;
           }
           throw err;
         }));
       }
-      await container(containerName).getBlockBlobClient(tmpName).deleteIfExists().catch(() => undefined);
+      await container(containerName).getBlockBlobClient(tmpName).deleteIfExists(deadline()).catch(() => undefined);
       return { ...stored, blobName: finalName };
     },
     async openRead(containerName, blobName) {
-      const res = await wrap(`download ${containerName}/${blobName}`, () => container(containerName).getBlobClient(blobName).download());
+      const res = await wrap(`download ${containerName}/${blobName}`, () => container(containerName).getBlobClient(blobName).download(0, undefined, deadline(STREAM_TIMEOUT_MS)));
       if (!res.readableStreamBody) throw new ArchiverError('UNAVAILABLE', `download ${containerName}/${blobName}: no body`);
       const body = res.readableStreamBody as Readable;
       // Small blobs need no pacing; large ones go through a counter (see gc-pacer.ts).
@@ -109,11 +119,11 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
       return body.pipe(counted);
     },
     async exists(containerName, blobName) {
-      return wrap('exists', () => container(containerName).getBlobClient(blobName).exists());
+      return wrap('exists', () => container(containerName).getBlobClient(blobName).exists(deadline()));
     },
     async properties(containerName, blobName) {
       try {
-        const p = await container(containerName).getBlobClient(blobName).getProperties();
+        const p = await container(containerName).getBlobClient(blobName).getProperties(deadline());
         return { size: p.contentLength ?? 0, metadata: p.metadata ?? {} };
       } catch (err) {
         if (err instanceof RestError && err.statusCode === 404) return null;

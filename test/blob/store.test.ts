@@ -44,3 +44,26 @@ describe('blob store (Azurite)', () => {
     expect(await store.properties(config.stagingContainer, 'nope')).toBeNull();
   });
 });
+
+describe('blob store against an endpoint that accepts connections and never answers', () => {
+  it('fails each request with UNAVAILABLE (retriable) at its deadline instead of hanging', async () => {
+    const net = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const silent = net.createServer((s) => { sockets.push(s); });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    const config = testConfig();
+    const hung = createBlobStore({ ...config, blobConnectionString: config.blobConnectionString.replace(/BlobEndpoint=[^;]+/, `BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1`) }, { requestTimeoutMs: 500 });
+    try {
+      const t0 = Date.now();
+      const err = await hung.putStream(config.stagingContainer, 'items/x.eml', Readable.from([Buffer.from('x')]), { expectedSize: 1 }).then(() => null, (e: unknown) => e);
+      expect(err).toMatchObject({ code: 'UNAVAILABLE', retriable: true });
+      expect(sockets.length).toBeGreaterThan(0);
+      expect(Date.now() - t0).toBeLessThan(30_000);
+      await expect(hung.exists(config.stagingContainer, 'items/x.eml')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  }, 60_000);
+});
