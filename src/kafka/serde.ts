@@ -30,8 +30,19 @@ export function createSerde(config: Pick<Config, 'schemaRegistryUrl' | 'topicPre
   function schemaId(topic: TopicKey): Promise<number> {
     let id = ids.get(topic);
     if (!id) {
+      const subject = `${topicName(config, topic)}-value`;
+      const schema = { type: SchemaType.AVRO as const, schema: readFileSync(schemaFile(topic), 'utf8') };
       id = registry
-        .register({ type: SchemaType.AVRO, schema: readFileSync(schemaFile(topic), 'utf8') }, { subject: `${topicName(config, topic)}-value` })
+        .register(schema, { subject })
+        .catch(async (err: unknown) => {
+          // The client registers a new subject's first version and only then sets its BACKWARD
+          // compatibility; a process killed in between leaves the subject without one, which
+          // Apicurio reports as NONE, and every later register refused it: a processor that
+          // crash-looped forever. Finish that first registration and register again.
+          if (!(err instanceof Error) || !/Compatibility does not match the configuration \(BACKWARD != NONE\)/.test(err.message)) throw err;
+          await setBackward(config.schemaRegistryUrl, subject);
+          return registry.register(schema, { subject });
+        })
         .then((r) => r.id)
         .catch((err: unknown) => {
           ids.delete(topic);
@@ -62,6 +73,16 @@ export function createSerde(config: Pick<Config, 'schemaRegistryUrl' | 'topicPre
       }
     },
   };
+}
+
+async function setBackward(registryUrl: string, subject: string): Promise<void> {
+  const res = await fetch(`${registryUrl.replace(/\/$/, '')}/config/${encodeURIComponent(subject)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ compatibility: 'BACKWARD' }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) throw Object.assign(new Error(`PUT /config/${subject}: ${res.status} ${await res.text()}`), { status: res.status });
 }
 
 function registryError(what: string, err: unknown): ArchiverError {
