@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { DeadLetter } from './records.js';
 import { backoffMs } from './backoff.js';
 import { mapByKey } from './keyed-concurrency.js';
+import { startProgressWatchdog } from './progress-watchdog.js';
 import type { Output, Publisher } from './publisher.js';
 import type { Serde } from './serde.js';
 import { groupName, topicName, type TopicKey } from './topics.js';
@@ -86,6 +87,8 @@ interface RunnerDeps {
   observer?: RunnerObserver;
   /** Start from the earliest offset when the group has no commit (default true: archive everything). */
   fromBeginning?: boolean;
+  /** A consumer silent this long (no fetch, heartbeat or join) is reported failed (default 120 s; see progress-watchdog.ts). */
+  stuckAfterMs?: number;
 }
 
 /**
@@ -129,6 +132,16 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
     logger.fatal({ code: e.code, err: e.message }, 'consumer crashed and kafkajs will not restart it: this processor stopped consuming');
     reportFailure(e);
   });
+  // Silence for this long (no fetch, heartbeat or join) means the consumer is stuck: fail, to be restarted.
+  const watchdog = startProgressWatchdog({
+    staleMs: deps.stuckAfterMs ?? 120_000,
+    onStale: (silentMs) => {
+      if (stopping) return;
+      logger.fatal({ silentMs }, 'consumer has not fetched, heartbeated or joined its group for too long: this processor is stuck');
+      reportFailure(new ArchiverError('UNAVAILABLE', `consumer of ${spec.name} silent for ${Math.round(silentMs / 1000)} s (out of its group, not rejoining)`));
+    },
+  });
+  for (const event of [consumer.events.FETCH_START, consumer.events.HEARTBEAT, consumer.events.GROUP_JOIN]) consumer.on(event, () => watchdog.alive());
   await consumer.connect();
   await consumer.subscribe({ topic: topicName(config, spec.input), fromBeginning: deps.fromBeginning ?? true });
   const chunkSize = spec.chunkSize ?? 100;
@@ -195,6 +208,7 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
     failed,
     async stop() {
       stopping = true;
+      watchdog.stop();
       await consumer.disconnect();
     },
   };
