@@ -22,7 +22,6 @@ import { LIVE_ROLES, receiverEnv, startLivePipeline } from './live-pipeline.js';
 
 export interface SoakOptions { faults: ReadonlySet<FaultKey>; minutes: number; messages: number; users: number; rooms: number; seed: number; progress: (line: string) => void; keepData?: boolean }
 
-const ROLES = LIVE_ROLES;
 
 /**
  * The fault soak: a generated organization played live as signed webhooks into the real pipeline
@@ -52,7 +51,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   try {
     const durationMs = o.minutes * 60_000;
     const steps = sim.expected().length;
-    say(`soak ${id}: ${steps} message versions played live over ${o.minutes} min into ${ROLES.length} supervised processes (topic prefix ${env.WXA_TOPIC_PREFIX})`);
+    say(`soak ${id}: ${steps} message versions played live over ${o.minutes} min into ${LIVE_ROLES.length} supervised processes (topic prefix ${env.WXA_TOPIC_PREFIX})`);
     const playing = sim.playLive({ memberships: true, intervalMs: Math.max(5, Math.floor((durationMs * 0.8) / steps)) });
 
     // Chaos until the deadline: a random SIGKILL every 3-8 s, and each infrastructure fault once at its time.
@@ -75,7 +74,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
         );
       }
       if (!o.faults.has('kills')) continue;
-      const victim = ROLES[Math.floor(next() * ROLES.length)]!.name;
+      const victim = LIVE_ROLES[Math.floor(next() * LIVE_ROLES.length)]!.name;
       say(`  ${Math.round((Date.now() - t0) / 1000)} s: SIGKILL ${victim}`);
       await supervisor.kill(victim);
     }

@@ -3,7 +3,7 @@ import { Transform, type Readable } from 'node:stream';
 import { BlobServiceClient, RestError, type ContainerClient } from '@azure/storage-blob';
 import type { Config } from '../config/schema.js';
 import { ArchiverError } from '../errors.js';
-import { GC_EVERY_BYTES, gcPacer } from '../memory/gc-pacer.js';
+import { GC_EVERY_BYTES, gcPacedPassThrough, gcPacer } from '../memory/gc-pacer.js';
 
 /**
  * The blob store (Azure Blob Storage; Azurite locally). Containers are private (no public access
@@ -38,7 +38,6 @@ const CONCURRENCY = 3;
 // with UNAVAILABLE and being retried. Streams get more time: they carry up to gigabytes.
 const REQUEST_TIMEOUT_MS = 60_000;
 const STREAM_TIMEOUT_MS = 30 * 60_000;
-
 
 export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'attachmentsContainer' | 'stagingContainer'>, opts: { requestTimeoutMs?: number } = {}): BlobStore {
   const deadline = (ms = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS) => ({ abortSignal: AbortSignal.timeout(ms) });
@@ -113,8 +112,7 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
       const body = res.readableStreamBody as Readable;
       // Small blobs need no pacing; large ones go through a counter (see gc-pacer.ts).
       if ((res.contentLength ?? 0) <= GC_EVERY_BYTES) return body;
-      const pace = gcPacer();
-      const counted = new Transform({ transform(chunk: Buffer, _enc, cb) { pace(chunk.length); cb(null, chunk); } });
+      const counted = gcPacedPassThrough();
       body.once('error', (err) => counted.destroy(err));
       return body.pipe(counted);
     },

@@ -1,3 +1,4 @@
+import { Transform } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -41,6 +42,12 @@ export function gcPacer(everyBytes = GC_EVERY_BYTES, collect: () => void = minor
     since = 0;
     collect();
   };
+}
+
+/** A pass-through stream that paces the collector for what flows through it (a download). */
+export function gcPacedPassThrough(everyBytes = GC_EVERY_BYTES): Transform {
+  const pace = gcPacer(everyBytes);
+  return new Transform({ transform(chunk: Buffer, _enc, cb) { pace(chunk.length); cb(null, chunk); } });
 }
 
 function minorCollection(): void {
