@@ -5,7 +5,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts
 COPY schemas ./schemas
 COPY src ./src
-COPY processors ./processors
 COPY infra ./infra
 COPY bin ./bin
 COPY tsconfig.json ./

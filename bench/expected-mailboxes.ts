@@ -1,6 +1,6 @@
-import { toEmailPlans } from '../processors/convert/transform.js';
-import { loadUserMap } from '../processors/route/index.js';
-import { routeItem } from '../processors/route/transform.js';
+import { toEmailPlans } from '../src/processors/convert/transform.js';
+import { loadUserMap } from '../src/processors/route/index.js';
+import { routeItem } from '../src/processors/route/transform.js';
 import type { Config } from '../src/config/schema.js';
 import type { ImportTask, RawMessage, StagedItem } from '../src/kafka/records.js';
 

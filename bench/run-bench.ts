@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { infraUp } from '../infra/index.js';
-import { createProcessor } from '../processors/index.js';
-import { IMPORT_KEY_CONCURRENCY } from '../processors/import/index.js';
-import { STAGE_KEY_CONCURRENCY } from '../processors/stage/index.js';
+import { createProcessor } from '../src/processors/index.js';
+import { IMPORT_KEY_CONCURRENCY } from '../src/processors/import/index.js';
+import { STAGE_KEY_CONCURRENCY } from '../src/processors/stage/index.js';
 import { kafkaCheckpoints } from '../src/capture/checkpoints.js';
 import { crawlEvents } from '../src/capture/crawler.js';
 import { createRoomCache } from '../src/capture/room-cache.js';

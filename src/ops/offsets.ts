@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import type { ProcessorName } from '../../processors/index.js';
+import type { ProcessorName } from '../processors/index.js';
 import type { Config } from '../config/schema.js';
 import { groupName, topicName } from '../kafka/topics.js';
 import { latest, partitionLag, sumLag, type GroupLag } from './lag.js';

@@ -1,5 +1,5 @@
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
-import type { ProcessorName } from '../../processors/index.js';
+import type { ProcessorName } from '../processors/index.js';
 import { ArchiverError } from '../errors.js';
 import { isStageName, STAGE_NAMES } from './stages.js';
 

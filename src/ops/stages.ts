@@ -1,4 +1,4 @@
-import type { ProcessorName } from '../../processors/index.js';
+import type { ProcessorName } from '../processors/index.js';
 import type { TopicKey } from '../kafka/topics.js';
 
 /**

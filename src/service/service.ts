@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
-import { PROCESSOR_NAMES, createProcessor, type ProcessorName } from '../../processors/index.js';
+import { PROCESSOR_NAMES, createProcessor, type ProcessorName } from '../processors/index.js';
 import { kafkaReadiness } from '../capture/kafka-ready.js';
 import { buildReceiver } from '../capture/receiver.js';
 import type { CrawlSource } from '../capture/crawl-source.js';

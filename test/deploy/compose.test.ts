@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PROCESSOR_NAMES } from '../../processors/index.js';
+import { PROCESSOR_NAMES } from '../../src/processors/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import { CONFIG_SPEC } from '../../src/config/schema.js';
 import { parseYaml } from './mini-yaml.js';

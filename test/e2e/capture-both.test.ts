@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { toEmailPlans } from '../../processors/convert/transform.js';
+import { toEmailPlans } from '../../src/processors/convert/transform.js';
 import { crawlEvents } from '../../src/capture/crawler.js';
 import type { EmailPlan, RawMessage } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcessor, type RunningProcessor } from '../../src/kafka/runner.js';
 import { groupName, topicName } from '../../src/kafka/topics.js';
-import { createProcessor } from '../../processors/index.js';
+import { createProcessor } from '../../src/processors/index.js';
 import { kafkaCheckpoints } from '../../src/capture/checkpoints.js';
 import { crawlEvents } from '../../src/capture/crawler.js';
 import { createRoomCache } from '../../src/capture/room-cache.js';

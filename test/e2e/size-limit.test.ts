@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { toEmailPlans } from '../../processors/convert/transform.js';
+import { toEmailPlans } from '../../src/processors/convert/transform.js';
 import type { FileRef, Outcome, RawMessage } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { topicName } from '../../src/kafka/topics.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dedupeProcessor } from '../../processors/dedupe/index.js';
+import { dedupeProcessor } from '../../src/processors/dedupe/index.js';
 import type { DeadLetter, DedupeEntry, EmailPlan } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { runProcessor, type RunningProcessor } from '../../src/kafka/runner.js';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { toEmailPlans } from '../../processors/convert/transform.js';
+import { toEmailPlans } from '../../src/processors/convert/transform.js';
 import type { AttachmentRef, EmailPlan } from '../../src/kafka/records.js';
 import { encodedSize, renderMime, renderMimeToBuffer } from '../../src/mail/render.js';
 import { CASES, fileBytes } from './cases.js';

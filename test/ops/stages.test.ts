@@ -9,7 +9,7 @@ import { createCommitTracker } from '../../src/ops/commit-tracker.js';
 describe('ops pure cores', () => {
   it('the stage table lists every processor in pipeline order with the input its spec declares', () => {
     // Read the sources rather than importing them: building the specs needs a runtime and a sink.
-    const names = /PROCESSOR_NAMES = \[([^\]]+)\]/.exec(readFileSync('processors/index.ts', 'utf8'))![1]!.match(/'(\w+)'/g)!.map((n) => n.slice(1, -1));
+    const names = /PROCESSOR_NAMES = \[([^\]]+)\]/.exec(readFileSync('src/processors/index.ts', 'utf8'))![1]!.match(/'(\w+)'/g)!.map((n) => n.slice(1, -1));
     expect(STAGE_NAMES).toEqual(names);
     for (const name of STAGE_NAMES) {
       const file = path.join('processors', name, 'index.ts');

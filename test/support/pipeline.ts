@@ -1,4 +1,4 @@
-import { PROCESSOR_NAMES, createProcessor, type ProcessorName } from '../../processors/index.js';
+import { PROCESSOR_NAMES, createProcessor, type ProcessorName } from '../../src/processors/index.js';
 import type { Config } from '../../src/config/schema.js';
 import { runProcessor, type RunningProcessor } from '../../src/kafka/runner.js';
 import type { Outcome } from '../../src/kafka/records.js';

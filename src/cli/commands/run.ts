@@ -1,4 +1,4 @@
-import { PROCESSOR_NAMES, type ProcessorName } from '../../../processors/index.js';
+import { PROCESSOR_NAMES, type ProcessorName } from '../../processors/index.js';
 import { loadConfig } from '../../config/load.js';
 import { ArchiverError } from '../../errors.js';
 import { startService } from '../../service/service.js';

@@ -1,5 +1,5 @@
-import { runTranscriptJob } from '../../../processors/transcript/index.js';
-import { dayRange, dueDay } from '../../../processors/transcript/transform.js';
+import { runTranscriptJob } from '../../processors/transcript/index.js';
+import { dayRange, dueDay } from '../../processors/transcript/transform.js';
 import { nextDailyRun } from '../../capture/crawl-window.js';
 import { loadConfig } from '../../config/load.js';
 import { ArchiverError } from '../../errors.js';

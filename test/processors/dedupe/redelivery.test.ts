@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dedupeProcessor } from '../../../processors/dedupe/index.js';
+import { dedupeProcessor } from '../../../src/processors/dedupe/index.js';
 import { ArchiverError } from '../../../src/errors.js';
 import type { Publisher } from '../../../src/kafka/publisher.js';
 import type { DedupeEntry, EmailPlan } from '../../../src/kafka/records.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AttachmentRef, EmailPlan, Outcome } from '../../../src/kafka/records.js';
-import { limitPlan } from '../../../processors/limit/transform.js';
+import { limitPlan } from '../../../src/processors/limit/transform.js';
 import { samplePlan } from '../../support/samples.js';
 
 // A stand-in size function with base64 arithmetic (the real one is tested with the renderer):

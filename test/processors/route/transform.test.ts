@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportTask, Outcome, StagedItem } from '../../../src/kafka/records.js';
-import { routeItem } from '../../../processors/route/transform.js';
-import { mapParticipant, parseUserMapCsv } from '../../../processors/route/user-map.js';
+import { routeItem } from '../../../src/processors/route/transform.js';
+import { mapParticipant, parseUserMapCsv } from '../../../src/processors/route/user-map.js';
 
 const staged = (emails: string[]): StagedItem => ({
   itemId: 'm1:created:1', webexMessageId: 'm1', roomId: 'r1', event: 'created', messageId: '<a@b>', date: '2026-01-05T09:01:00.000Z',

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { toEmailPlans } from '../../../processors/convert/transform.js';
-import { limitPlan } from '../../../processors/limit/transform.js';
-import { dayRange, dueDay, isTranscriptPlan, previousDay, toTranscriptPlans } from '../../../processors/transcript/transform.js';
+import { toEmailPlans } from '../../../src/processors/convert/transform.js';
+import { limitPlan } from '../../../src/processors/limit/transform.js';
+import { dayRange, dueDay, isTranscriptPlan, previousDay, toTranscriptPlans } from '../../../src/processors/transcript/transform.js';
 import type { AttachmentRef, EmailPlan, FileRef, RawMessage } from '../../../src/kafka/records.js';
 import { encodedSize, renderMimeToBuffer } from '../../../src/mail/render.js';
 import { sampleRaw } from '../../support/samples.js';

@@ -1,8 +1,8 @@
-import { ArchiverError } from '../../src/errors.js';
-import type { AttachmentRef, EmailPlan, Person, RawMessage } from '../../src/kafka/records.js';
-import { cleanHeaderText } from '../../src/mail/header-encoding.js';
-import { itemIdOf, originalMessageId, versionMessageId } from '../../src/mail/message-id.js';
-import { escapeHtml, sanitizeHtml, textToHtml } from '../../src/mail/safe-html.js';
+import { ArchiverError } from '../../errors.js';
+import type { AttachmentRef, EmailPlan, Person, RawMessage } from '../../kafka/records.js';
+import { cleanHeaderText } from '../../mail/header-encoding.js';
+import { itemIdOf, originalMessageId, versionMessageId } from '../../mail/message-id.js';
+import { escapeHtml, sanitizeHtml, textToHtml } from '../../mail/safe-html.js';
 
 /**
  * Raw message version → email plan. Pure and deterministic: the same record always gives the

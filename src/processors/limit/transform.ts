@@ -1,5 +1,5 @@
-import type { Output } from '../../src/kafka/publisher.js';
-import type { AttachmentRef, EmailPlan } from '../../src/kafka/records.js';
+import type { Output } from '../../kafka/publisher.js';
+import type { AttachmentRef, EmailPlan } from '../../kafka/records.js';
 import { outcome } from '../shared/outcome.js';
 import { isTranscriptPlan } from '../transcript/transform.js';
 

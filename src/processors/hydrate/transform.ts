@@ -1,9 +1,9 @@
-import type { CaptureDeps } from '../../src/capture/capture-message.js';
-import { captureMessage } from '../../src/capture/capture-message.js';
-import type { WxMessage } from '../../src/capture/webex-reader.js';
-import { ArchiverError } from '../../src/errors.js';
-import type { Output } from '../../src/kafka/publisher.js';
-import type { MessageEvent, WebhookDelivery } from '../../src/kafka/records.js';
+import type { CaptureDeps } from '../../capture/capture-message.js';
+import { captureMessage } from '../../capture/capture-message.js';
+import type { WxMessage } from '../../capture/webex-reader.js';
+import { ArchiverError } from '../../errors.js';
+import type { Output } from '../../kafka/publisher.js';
+import type { MessageEvent, WebhookDelivery } from '../../kafka/records.js';
 
 const MESSAGE_EVENTS = new Set<MessageEvent>(['created', 'updated', 'deleted']);
 

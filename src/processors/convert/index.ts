@@ -1,6 +1,6 @@
-import type { Config } from '../../src/config/schema.js';
-import type { RawMessage } from '../../src/kafka/records.js';
-import type { ProcessorSpec } from '../../src/kafka/runner.js';
+import type { Config } from '../../config/schema.js';
+import type { RawMessage } from '../../kafka/records.js';
+import type { ProcessorSpec } from '../../kafka/runner.js';
 import { toEmailPlans } from './transform.js';
 
 export function convertProcessor(deps: { config: Config }): ProcessorSpec<RawMessage> {

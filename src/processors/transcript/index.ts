@@ -1,7 +1,7 @@
-import type { EmailPlan } from '../../src/kafka/records.js';
-import { topicName } from '../../src/kafka/topics.js';
-import { readTopicSince } from '../../src/ops/read-since.js';
-import type { Runtime } from '../../src/runtime.js';
+import type { EmailPlan } from '../../kafka/records.js';
+import { topicName } from '../../kafka/topics.js';
+import { readTopicSince } from '../../ops/read-since.js';
+import type { Runtime } from '../../runtime.js';
 import { dayRange, isTranscriptPlan, toTranscriptPlans } from './transform.js';
 
 /**

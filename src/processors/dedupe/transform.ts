@@ -1,6 +1,6 @@
-import type { Output } from '../../src/kafka/publisher.js';
-import type { DedupeEntry, EmailPlan } from '../../src/kafka/records.js';
-import type { RecordMeta } from '../../src/kafka/runner.js';
+import type { Output } from '../../kafka/publisher.js';
+import type { DedupeEntry, EmailPlan } from '../../kafka/records.js';
+import type { RecordMeta } from '../../kafka/runner.js';
 
 /**
  * Drops a message version already seen (webhook and crawler overlap, redeliveries, replays of raw).

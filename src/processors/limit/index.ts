@@ -1,7 +1,7 @@
-import type { Config } from '../../src/config/schema.js';
-import type { EmailPlan } from '../../src/kafka/records.js';
-import type { ProcessorSpec } from '../../src/kafka/runner.js';
-import { encodedSize } from '../../src/mail/render.js';
+import type { Config } from '../../config/schema.js';
+import type { EmailPlan } from '../../kafka/records.js';
+import type { ProcessorSpec } from '../../kafka/runner.js';
+import { encodedSize } from '../../mail/render.js';
 import { limitPlan } from './transform.js';
 
 export function limitProcessor(deps: { config: Config }): ProcessorSpec<EmailPlan> {

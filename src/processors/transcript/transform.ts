@@ -1,9 +1,9 @@
-import { ArchiverError } from '../../src/errors.js';
-import type { AttachmentRef, EmailPlan, Person, PlanEvent } from '../../src/kafka/records.js';
-import { cleanHeaderText } from '../../src/mail/header-encoding.js';
-import { transcriptDigest, transcriptItemId, transcriptMessageId } from '../../src/mail/message-id.js';
-import { encodedSize } from '../../src/mail/render.js';
-import { escapeHtml, textToHtml } from '../../src/mail/safe-html.js';
+import { ArchiverError } from '../../errors.js';
+import type { AttachmentRef, EmailPlan, Person, PlanEvent } from '../../kafka/records.js';
+import { cleanHeaderText } from '../../mail/header-encoding.js';
+import { transcriptDigest, transcriptItemId, transcriptMessageId } from '../../mail/message-id.js';
+import { encodedSize } from '../../mail/render.js';
+import { escapeHtml, textToHtml } from '../../mail/safe-html.js';
 
 /**
  * Transcript mode: one email per room per closed UTC day instead of one per message version.

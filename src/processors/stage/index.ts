@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import type { BlobStore } from '../../src/blob/store.js';
-import type { Config } from '../../src/config/schema.js';
-import { INLINE_MAX_BYTES, type EmailPlan } from '../../src/kafka/records.js';
-import { createKeyedMutex } from '../../src/kafka/keyed-concurrency.js';
-import type { ProcessorSpec } from '../../src/kafka/runner.js';
-import { encodedSize, renderMime } from '../../src/mail/render.js';
+import type { BlobStore } from '../../blob/store.js';
+import type { Config } from '../../config/schema.js';
+import { INLINE_MAX_BYTES, type EmailPlan } from '../../kafka/records.js';
+import { createKeyedMutex } from '../../kafka/keyed-concurrency.js';
+import type { ProcessorSpec } from '../../kafka/runner.js';
+import { encodedSize, renderMime } from '../../mail/render.js';
 import { stagePlan } from './transform.js';
 
 /** Items rendered and written at once per partition. */

@@ -1,11 +1,11 @@
-import type { BlobStore } from '../../src/blob/store.js';
-import type { CrawlSource } from '../../src/capture/crawl-source.js';
-import { createRoomCache } from '../../src/capture/room-cache.js';
-import { createWebexFromConfig, webexSource } from '../../src/capture/webex-source.js';
-import type { Config } from '../../src/config/schema.js';
-import type { WebhookDelivery } from '../../src/kafka/records.js';
-import type { ProcessorSpec } from '../../src/kafka/runner.js';
-import type { Logger } from '../../src/log.js';
+import type { BlobStore } from '../../blob/store.js';
+import type { CrawlSource } from '../../capture/crawl-source.js';
+import { createRoomCache } from '../../capture/room-cache.js';
+import { createWebexFromConfig, webexSource } from '../../capture/webex-source.js';
+import type { Config } from '../../config/schema.js';
+import type { WebhookDelivery } from '../../kafka/records.js';
+import type { ProcessorSpec } from '../../kafka/runner.js';
+import type { Logger } from '../../log.js';
 import { hydrateDelivery } from './transform.js';
 
 export function hydrateProcessor(deps: { config: Config; blob: BlobStore; logger: Logger; source?: CrawlSource }): ProcessorSpec<WebhookDelivery> {

@@ -1,5 +1,5 @@
-import type { Output } from '../../src/kafka/publisher.js';
-import type { ImportTask, StagedItem } from '../../src/kafka/records.js';
+import type { Output } from '../../kafka/publisher.js';
+import type { ImportTask, StagedItem } from '../../kafka/records.js';
 import { outcome } from '../shared/outcome.js';
 import { mapParticipant, type UserMap } from './user-map.js';
 

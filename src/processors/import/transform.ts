@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import type { Output } from '../../src/kafka/publisher.js';
-import type { ImportTask } from '../../src/kafka/records.js';
-import type { MailboxSink } from '../../src/sinks/sink.js';
+import type { Output } from '../../kafka/publisher.js';
+import type { ImportTask } from '../../kafka/records.js';
+import type { MailboxSink } from '../../sinks/sink.js';
 import { outcome } from '../shared/outcome.js';
 
 /**

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
-import { cachedReader } from '../../src/blob/read-cache.js';
-import { createKeyedMutex } from '../../src/kafka/keyed-concurrency.js';
-import type { BlobStore } from '../../src/blob/store.js';
-import type { Config } from '../../src/config/schema.js';
-import type { ImportTask } from '../../src/kafka/records.js';
-import type { ProcessorSpec } from '../../src/kafka/runner.js';
-import type { MailboxSink } from '../../src/sinks/sink.js';
+import { cachedReader } from '../../blob/read-cache.js';
+import { createKeyedMutex } from '../../kafka/keyed-concurrency.js';
+import type { BlobStore } from '../../blob/store.js';
+import type { Config } from '../../config/schema.js';
+import type { ImportTask } from '../../kafka/records.js';
+import type { ProcessorSpec } from '../../kafka/runner.js';
+import type { MailboxSink } from '../../sinks/sink.js';
 import { outcome } from '../shared/outcome.js';
 import { importTask } from './transform.js';
 

@@ -1,7 +1,7 @@
-import type { CrawlSource } from '../src/capture/crawl-source.js';
-import type { ProcessorSpec } from '../src/kafka/runner.js';
-import type { Runtime } from '../src/runtime.js';
-import type { MailboxSink } from '../src/sinks/sink.js';
+import type { CrawlSource } from '../capture/crawl-source.js';
+import type { ProcessorSpec } from '../kafka/runner.js';
+import type { Runtime } from '../runtime.js';
+import type { MailboxSink } from '../sinks/sink.js';
 import { convertProcessor } from './convert/index.js';
 import { dedupeProcessor } from './dedupe/index.js';
 import { hydrateProcessor } from './hydrate/index.js';

@@ -1,10 +1,10 @@
 import type { Kafka } from 'kafkajs';
-import type { Config } from '../../src/config/schema.js';
-import type { DedupeEntry, EmailPlan } from '../../src/kafka/records.js';
-import { readTopicToEnd } from '../../src/kafka/read-topic.js';
-import type { ProcessorSpec } from '../../src/kafka/runner.js';
-import type { Serde } from '../../src/kafka/serde.js';
-import { topicName } from '../../src/kafka/topics.js';
+import type { Config } from '../../config/schema.js';
+import type { DedupeEntry, EmailPlan } from '../../kafka/records.js';
+import { readTopicToEnd } from '../../kafka/read-topic.js';
+import type { ProcessorSpec } from '../../kafka/runner.js';
+import type { Serde } from '../../kafka/serde.js';
+import { topicName } from '../../kafka/topics.js';
 import { dedupePlan, type SeenSet } from './transform.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ArchiverError } from '../../src/errors.js';
+import { ArchiverError } from '../../errors.js';
 
 /**
  * User mapping: which mailbox receives a participant's copy.

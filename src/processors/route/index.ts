@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Config } from '../../src/config/schema.js';
-import { ArchiverError } from '../../src/errors.js';
-import type { StagedItem } from '../../src/kafka/records.js';
-import type { ProcessorSpec } from '../../src/kafka/runner.js';
+import type { Config } from '../../config/schema.js';
+import { ArchiverError } from '../../errors.js';
+import type { StagedItem } from '../../kafka/records.js';
+import type { ProcessorSpec } from '../../kafka/runner.js';
 import { routeItem } from './transform.js';
 import { parseUserMapCsv, type UserMap } from './user-map.js';
 

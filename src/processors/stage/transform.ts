@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { StoredBlob } from '../../src/blob/store.js';
-import type { Output } from '../../src/kafka/publisher.js';
-import type { EmailPlan, StagedItem } from '../../src/kafka/records.js';
+import type { StoredBlob } from '../../blob/store.js';
+import type { Output } from '../../kafka/publisher.js';
+import type { EmailPlan, StagedItem } from '../../kafka/records.js';
 
 /** Deterministic staging name: the same item always lands on the same blob, so a rewrite after a crash is harmless. */
 export function stagingBlobName(plan: Pick<EmailPlan, 'itemId' | 'roomId'>): string {
