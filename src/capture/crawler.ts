@@ -39,7 +39,7 @@ export async function crawlEvents(deps: CrawlerDeps, opts: { now: Date; overlapM
     for await (const e of deps.source.listEvents({ resource: 'messages', from: w.from, to: w.to })) events.push(e);
     // The API lists newest first; archive in the order things happened.
     events.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
-    let pending: Output[] = [];
+    let pending: Output<'raw'>[] = [];
     for (const e of events) {
       const raw = await rawFromEvent(deps, e);
       if (raw) pending.push({ topic: 'raw', key: raw.message.roomId, value: raw });
@@ -65,7 +65,7 @@ export async function backfill(deps: CrawlerDeps, opts: { since: Date; runId: st
   for (const [i, roomId] of rooms.entries()) {
     const name = `backfill:${opts.runId}:${roomId}`;
     if ((await deps.checkpoints.get(name))?.complete) continue;
-    let pending: Output[] = [];
+    let pending: Output<'raw'>[] = [];
     for await (const m of deps.source.listMessages(roomId)) {
       if (Date.parse(m.created) < opts.since.getTime()) break;
       const event: MessageEvent = m.updated ? 'updated' : 'created';

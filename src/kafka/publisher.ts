@@ -2,14 +2,14 @@ import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafka
 import type { Config } from '../config/schema.js';
 import { ArchiverError, toArchiverError } from '../errors.js';
 import type { Serde } from './serde.js';
-import { topicName, type TopicKey } from './topics.js';
+import { topicName, type RecordOf, type TopicKey } from './topics.js';
 
-/** One record to write: which topic (by catalog key), its key, and a value matching the topic's schema. */
-export interface Output {
-  topic: TopicKey;
-  key: string | null;
-  value: unknown;
-}
+/**
+ * One record to write: which topic (by catalog key), its key, and a value of that topic's record
+ * type. `Output<'unique' | 'dedupeState'>` is a union with one member per topic, so a value
+ * written to the wrong topic is a compile error, not a BAD_RECORD from the serializer at run time.
+ */
+export type Output<K extends TopicKey = TopicKey> = { [T in K]: { topic: T; key: string | null; value: RecordOf<T> } }[K];
 
 /**
  * Encodes and writes records with acks from all in-sync replicas. Resolves only once Kafka has

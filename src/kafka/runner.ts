@@ -8,7 +8,7 @@ import { mapByKey } from './keyed-concurrency.js';
 import { startProgressWatchdog } from './progress-watchdog.js';
 import type { Output, Publisher } from './publisher.js';
 import type { Serde } from './serde.js';
-import { groupName, topicName, type TopicKey } from './topics.js';
+import { groupName, topicName, type RecordOf, type TopicKey } from './topics.js';
 
 /** Where a record came from; handed to transforms for logging and to dead letters. */
 export interface RecordMeta {
@@ -25,17 +25,15 @@ export interface TransformContext {
 }
 
 /**
- * A processor: a transform from one input record to zero or more outputs (`[]` = filtered out).
- * Pure stages ignore everything but the value; effectful stages (stage, import) perform an
- * idempotent effect first and then return what to publish.
+ * Where a processor sits in the pipeline and how its records are scheduled: the part of a
+ * processor that src/pipeline/stages.ts declares for every stage, so that status, lag, replay and
+ * the tests read the topology without building a processor.
  */
-export interface ProcessorSpec<In> {
-  name: string;
-  input: TopicKey;
-  transform(value: In, ctx: TransformContext): Promise<Output[]> | Output[];
-  /** Called before consuming and after every rebalance (e.g. dedupe restores its state). */
-  onAssigned?(): Promise<void>;
-  /** Records handled per produce+commit round. */
+export interface ProcessorDecl<In extends TopicKey = TopicKey, Out extends TopicKey = TopicKey> {
+  input: In;
+  /** Every topic its transform may write to (dead letters and their outcomes come from the runner). */
+  outputs: readonly Out[];
+  /** Records handled per produce+commit round (default 100). */
   chunkSize?: number;
   /**
    * Distinct record keys worked on at once within a chunk (records of one key stay in order).
@@ -48,8 +46,21 @@ export interface ProcessorSpec<In> {
    * run at once too. Either way outputs are published in input order, so downstream order holds.
    */
   ordering?: 'key' | 'none';
+}
+
+/**
+ * What a processor's shell (src/processors/<name>/index.ts) provides: a transform from one input
+ * record to zero or more outputs (`[]` = filtered out), and hooks for stateful stages. Pure
+ * stages ignore everything but the value; effectful stages (stage, import) perform an idempotent
+ * effect first and then return what to publish. Method syntax on purpose: a list of processors of
+ * different record types is then one list.
+ */
+export interface ProcessorShell<In extends TopicKey = TopicKey, Out extends TopicKey = TopicKey> {
+  transform(value: RecordOf<In>, ctx: TransformContext): Promise<Output<Out>[]> | Output<Out>[];
+  /** Called before consuming and after every rebalance (e.g. dedupe restores its state). */
+  onAssigned?(): Promise<void>;
   /** Extra outputs when a record is dead-lettered (e.g. a `failed` outcome naming the mailbox). */
-  onDeadLetter?(value: In | undefined, err: ArchiverError): Output[];
+  onDeadLetter?(value: RecordOf<In> | undefined, err: ArchiverError): Output[];
   /**
    * Called once per chunk, after its outputs were durably published (`published` true, before the
    * commit) or after the chunk was abandoned (publish or a transform failed; kafkajs hands the same
@@ -58,6 +69,9 @@ export interface ProcessorSpec<In> {
    */
   onChunkSettled?(partition: { topic: string; partition: number }, published: boolean): void;
 }
+
+/** A runnable processor: its name (also its consumer group), its declaration and its shell. */
+export type ProcessorSpec<In extends TopicKey = TopicKey, Out extends TopicKey = TopicKey> = { name: string } & ProcessorDecl<In, Out> & ProcessorShell<In, Out>;
 
 export interface RunnerObserver {
   processed?(processor: string, count: number): void;
@@ -97,7 +111,7 @@ interface RunnerDeps {
  * retried in place with backoff (the partition waits; nothing is skipped); non-retriable ones send
  * the original record to the dead-letter topic with the reason, and the stage carries on.
  */
-export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps): Promise<RunningProcessor> {
+export async function runProcessor<In extends TopicKey, Out extends TopicKey>(spec: ProcessorSpec<In, Out>, deps: RunnerDeps): Promise<RunningProcessor> {
   const { kafka, serde, publisher, config, observer } = deps;
   const logger = deps.logger.child({ processor: spec.name });
   const consumer: Consumer = kafka.consumer({
@@ -148,11 +162,12 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
 
   async function handleOne(message: KafkaMessage, meta: RecordMeta, heartbeat: () => Promise<void>): Promise<Output[]> {
     for (let attempt = 1; ; attempt++) {
-      let value: In | undefined;
+      let value: RecordOf<In> | undefined;
       try {
         if (!message.value) throw new ArchiverError('BAD_RECORD', 'record has no value (tombstone)');
-        value = await serde.decode<In>(message.value);
-        return await spec.transform(value, { meta, logger: logger.child({ partition: meta.partition, offset: meta.offset }) });
+        value = await serde.decode<RecordOf<In>>(message.value);
+        // Output<Out> is one of Output's members for every Out; TypeScript cannot see that of a generic.
+        return await spec.transform(value, { meta, logger: logger.child({ partition: meta.partition, offset: meta.offset }) }) as Output[];
       } catch (err) {
         const e = toArchiverError(err);
         observer?.failed?.(spec.name, e.code);
@@ -214,7 +229,7 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
   };
 }
 
-function deadLetterOutput(processor: string, meta: RecordMeta, message: KafkaMessage, err: ArchiverError, attempts: number): Output {
+function deadLetterOutput(processor: string, meta: RecordMeta, message: KafkaMessage, err: ArchiverError, attempts: number): Output<'deadLetter'> {
   const value: DeadLetter = {
     processor,
     topic: meta.topic,

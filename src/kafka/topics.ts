@@ -1,27 +1,49 @@
 import type { Admin } from 'kafkajs';
 import type { Config } from '../config/schema.js';
 import { withRetriableKafka } from './admin-offsets.js';
+import type { CrawlerCheckpoint, DeadLetter, DedupeEntry, EmailPlan, ImportTask, Outcome, RawMessage, StagedItem, WebhookDelivery } from './records.js';
 
 /**
- * The topic catalog: every topic, its schema file (schemas/<base>.avsc, subject <topic>-value),
- * and whether it is compacted. Names are prefixed with config.topicPrefix so that tests and
- * tenants never see each other's records.
+ * One topic of the catalog. `record` is never set: it only carries the TypeScript shape of the
+ * topic's Avro record (schemas/<base>.avsc), so that an `Output` to this topic must hold that
+ * shape (see publisher.ts) and a processor's input is decoded as it (see runner.ts).
+ */
+export interface TopicSpec<R> {
+  /** The name before config.topicPrefix, and the schema file's base name. */
+  base: string;
+  /** Compacted state (latest record per key) instead of a time-retained log. */
+  compacted: boolean;
+  /** What the record key is: records of one key stay in one partition, in order. */
+  key: string;
+  readonly record?: R;
+}
+
+const topic = <R>() => <S extends Omit<TopicSpec<R>, 'record'>>(spec: S): S & TopicSpec<R> => spec;
+
+/**
+ * The topic catalog: every topic, its record type, its schema file (schemas/<base>.avsc, subject
+ * <topic>-value), its key, and whether it is compacted. Names are prefixed with
+ * config.topicPrefix so that tests and tenants never see each other's records. The processors
+ * that read and write these topics are declared in src/pipeline/stages.ts.
  */
 export const TOPICS = {
-  webhooks: { base: 'webex.webhooks.v1', compacted: false },
-  raw: { base: 'webex.raw.v1', compacted: false },
-  converted: { base: 'webex.converted.v1', compacted: false },
-  unique: { base: 'webex.unique.v1', compacted: false },
-  limited: { base: 'webex.limited.v1', compacted: false },
-  staged: { base: 'webex.staged.v1', compacted: false },
-  imports: { base: 'webex.imports.v1', compacted: false },
-  outcomes: { base: 'webex.outcomes.v1', compacted: false },
-  deadLetter: { base: 'webex.dead-letter.v1', compacted: false },
-  checkpoints: { base: 'webex.crawler.checkpoints.v1', compacted: true },
-  dedupeState: { base: 'webex.dedupe.state.v1', compacted: true },
+  webhooks: topic<WebhookDelivery>()({ base: 'webex.webhooks.v1', compacted: false, key: 'room id' }),
+  raw: topic<RawMessage>()({ base: 'webex.raw.v1', compacted: false, key: 'room id' }),
+  converted: topic<EmailPlan>()({ base: 'webex.converted.v1', compacted: false, key: 'room id' }),
+  unique: topic<EmailPlan>()({ base: 'webex.unique.v1', compacted: false, key: 'room id' }),
+  limited: topic<EmailPlan>()({ base: 'webex.limited.v1', compacted: false, key: 'room id' }),
+  staged: topic<StagedItem>()({ base: 'webex.staged.v1', compacted: false, key: 'room id' }),
+  imports: topic<ImportTask>()({ base: 'webex.imports.v1', compacted: false, key: 'mailbox' }),
+  outcomes: topic<Outcome>()({ base: 'webex.outcomes.v1', compacted: false, key: 'Webex message id' }),
+  deadLetter: topic<DeadLetter>()({ base: 'webex.dead-letter.v1', compacted: false, key: 'the original record key' }),
+  checkpoints: topic<CrawlerCheckpoint>()({ base: 'webex.crawler.checkpoints.v1', compacted: true, key: 'checkpoint name' }),
+  dedupeState: topic<DedupeEntry>()({ base: 'webex.dedupe.state.v1', compacted: true, key: 'item id' }),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;
+
+/** The record type a topic holds, from the catalog. */
+export type RecordOf<K extends TopicKey> = (typeof TOPICS)[K] extends TopicSpec<infer R> ? R : never;
 
 export function topicName(config: Pick<Config, 'topicPrefix'>, key: TopicKey): string {
   return config.topicPrefix + TOPICS[key].base;

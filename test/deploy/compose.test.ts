@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PROCESSOR_NAMES } from '../../src/processors/index.js';
+import { STAGE_NAMES } from '../../src/pipeline/stages.js';
 import { loadConfig } from '../../src/config/load.js';
 import { CONFIG_SPEC } from '../../src/config/schema.js';
 import { parseYaml } from './mini-yaml.js';
@@ -123,7 +123,7 @@ describe('docker-compose.yml', () => {
 
   it('runs one service per processor, each `run <name>` alone, scalable with --scale', () => {
     const runs = archiver.filter(([, s]) => commandOf(s)[0] === 'run');
-    expect(runs.map(([name, s]) => [name, commandOf(s)])).toEqual(PROCESSOR_NAMES.map((p) => [p, ['run', p]]));
+    expect(runs.map(([name, s]) => [name, commandOf(s)])).toEqual(STAGE_NAMES.map((p) => [p, ['run', p]]));
     for (const [name, s] of runs) {
       expect(s.ports, `${name}: a published port would collide between replicas`).toBeUndefined();
       expect(s.container_name, `${name}: a fixed container name allows one replica`).toBeUndefined();
@@ -136,7 +136,7 @@ describe('docker-compose.yml', () => {
 
   it('has Prometheus scrape every service that serves /metrics, and nothing else', () => {
     const serving = archiver.flatMap(([name, s]) => { const port = metricsPort(s); return port === undefined ? [] : [{ name, port, scalable: commandOf(s)[0] === 'run' }]; });
-    expect(serving.map((s) => s.name)).toEqual(expect.arrayContaining(['receiver', 'crawler', ...PROCESSOR_NAMES]));
+    expect(serving.map((s) => s.name)).toEqual(expect.arrayContaining(['receiver', 'crawler', ...STAGE_NAMES]));
     const targets = scrapeTargets();
     for (const s of serving) {
       const t = targets.filter((x) => x.host === s.name);

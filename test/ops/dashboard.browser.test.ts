@@ -106,7 +106,7 @@ describe('operator dashboard in a real browser', () => {
     expect(csv).toContain('item-x');
 
     // The processor starts again: it consumes everything and the lag on the page drains to 0.
-    const hydrate = await runProcessor({ name: 'hydrate', input: 'webhooks', transform: () => [] }, rt);
+    const hydrate = await runProcessor({ name: 'hydrate', input: 'webhooks', outputs: [], transform: () => [] }, rt);
     try {
       await page.waitForFunction(() => document.querySelector('#lag-hydrate')?.getAttribute('data-lag') === '0', undefined, { timeout: 60_000 });
     } finally {

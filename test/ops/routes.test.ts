@@ -35,7 +35,7 @@ describe('operator routes (real Kafka)', () => {
     return new Map(t!.partitions.map((p) => [p.partition, Number(p.offset)]));
   };
   const consumeAll = async (name: 'hydrate' | 'import', input: 'webhooks' | 'imports', total: number) => {
-    const running = await runProcessor({ name, input, transform: () => [] }, rt);
+    const running = await runProcessor({ name, input, outputs: [], transform: () => [] }, rt);
     try {
       await waitUntil(async () => [...(await committed(name, input)).values()].reduce((s, o) => s + Math.max(0, o), 0) === total, 60_000, `${name} to commit ${total}`);
     } finally {
@@ -126,7 +126,7 @@ describe('operator routes (real Kafka)', () => {
     await consumeAll('hydrate', 'webhooks', total);
     expect([...(await committed('hydrate', 'webhooks')).values()].reduce((s, o) => s + Math.max(0, o), 0)).toBeGreaterThanOrEqual(2);
 
-    const running = await runProcessor({ name: 'hydrate', input: 'webhooks', transform: () => [] }, rt);
+    const running = await runProcessor({ name: 'hydrate', input: 'webhooks', outputs: [], transform: () => [] }, rt);
     try {
       const busy = await app.inject({ method: 'POST', url: '/ops/replay', headers: bearer(), payload: { processor: 'hydrate', toEarliest: true } });
       expect(busy.statusCode).toBe(409);

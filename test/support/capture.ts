@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { processorSpec } from '../../src/pipeline/processors.js';
 import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { expect } from 'vitest';
@@ -9,7 +10,7 @@ import { buildReceiver } from '../../src/capture/receiver.js';
 import { applyRegistration } from '../../src/capture/webhook-registration.js';
 import { createWebexFromConfig, webexSource } from '../../src/capture/webex-source.js';
 import { crawlerDeps } from '../../src/cli/commands/crawl.js';
-import type { ProcessorName } from '../../src/processors/index.js';
+import type { StageName } from '../../src/pipeline/stages.js';
 import type { RawMessage } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { runProcessor, type RunningProcessor } from '../../src/kafka/runner.js';
@@ -28,7 +29,7 @@ export async function readRaw(rt: Runtime): Promise<RawMessage[]> {
 }
 
 /** True once each processor's group has committed everything in its input topic. */
-export async function drained(rt: Runtime, processors: readonly ProcessorName[]): Promise<boolean> {
+export async function drained(rt: Runtime, processors: readonly StageName[]): Promise<boolean> {
   const admin = rt.kafka.admin();
   await admin.connect();
   try {
@@ -85,7 +86,7 @@ export async function startWebhookCapture(rt: Runtime): Promise<WebhookCapture> 
   let hydrate: RunningProcessor;
   try {
     await applyRegistration(createWebexFromConfig(rt.config, rt.logger), receiver.targetUrl, rt.config.webhookSecret);
-    hydrate = await runProcessor(hydrateProcessor(rt), rt);
+    hydrate = await runProcessor(processorSpec('hydrate', hydrateProcessor(rt)), rt);
   } catch (err) {
     await receiver.close();
     throw err;

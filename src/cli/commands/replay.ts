@@ -4,7 +4,7 @@ import { createKafka } from '../../kafka/client.js';
 import { createLogger } from '../../log.js';
 import { replay } from '../../ops/replay.js';
 import { toReplayRequest } from '../../ops/replay-plan.js';
-import { STAGE_NAMES } from '../../ops/stages.js';
+import { STAGE_NAMES } from '../../pipeline/stages.js';
 import { parseFlags, type Command } from '../command.js';
 
 export const replayCommand: Command = {

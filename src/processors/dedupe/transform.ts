@@ -15,7 +15,7 @@ export interface SeenSet {
   add(itemId: string): void;
 }
 
-export function dedupePlan(plan: EmailPlan, seen: SeenSet, meta: Pick<RecordMeta, 'topic' | 'partition' | 'offset'>, now: Date): Output[] {
+export function dedupePlan(plan: EmailPlan, seen: SeenSet, meta: Pick<RecordMeta, 'topic' | 'partition' | 'offset'>, now: Date): Output<'unique' | 'dedupeState'>[] {
   if (seen.has(plan.itemId)) return [];
   seen.add(plan.itemId);
   const entry: DedupeEntry = {

@@ -12,7 +12,7 @@ const MESSAGE_EVENTS = new Set<MessageEvent>(['created', 'updated', 'deleted']);
  * content), so the message is fetched; membership deliveries refresh the room's cached members;
  * other resources are not messages and produce nothing.
  */
-export async function hydrateDelivery(delivery: WebhookDelivery, deps: CaptureDeps): Promise<Output[]> {
+export async function hydrateDelivery(delivery: WebhookDelivery, deps: CaptureDeps): Promise<Output<'raw'>[]> {
   if (delivery.resource === 'memberships') {
     if (delivery.roomId) deps.rooms.invalidate(delivery.roomId);
     return [];

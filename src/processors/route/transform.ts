@@ -14,9 +14,9 @@ export interface RoutePolicy {
  * Unmapped participants are never silently dropped: with policy `record` (or no fallback mailbox)
  * each gets an `unmapped` outcome.
  */
-export function routeItem(item: StagedItem, map: UserMap, policy: RoutePolicy, now: Date): Output[] {
+export function routeItem(item: StagedItem, map: UserMap, policy: RoutePolicy, now: Date): Output<'imports' | 'outcomes'>[] {
   const tasks = new Map<string, ImportTask>();
-  const out: Output[] = [];
+  const out: Output<'imports' | 'outcomes'>[] = [];
   const participants = [...item.participants].sort((a, b) => a.email.localeCompare(b.email));
   for (const p of participants) {
     const m = mapParticipant(p.email, map);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processorSpec } from '../../../src/pipeline/processors.js';
 import { dedupeProcessor } from '../../../src/processors/dedupe/index.js';
 import { ArchiverError } from '../../../src/errors.js';
 import type { Publisher } from '../../../src/kafka/publisher.js';
@@ -64,7 +65,7 @@ describe('dedupe after a failed publish (real Kafka + schema registry)', () => {
           { topic: 'converted', key: a.roomId, value: a }, // a true duplicate in the same chunk is still dropped
         ]);
         const flaky = failingFirst(times, rt.publisher, unavailable);
-        running = await runProcessor(dedupeProcessor(rt), { ...rt, publisher: flaky, config: rt.config });
+        running = await runProcessor(processorSpec('dedupe', dedupeProcessor(rt)), { ...rt, publisher: flaky, config: rt.config });
 
         await waitUntil(async () => (await read<EmailPlan>(rt, 'unique')).length >= 2, 90_000, 'both items in webex.unique.v1');
         expect(flaky.failures).toBe(times);
