@@ -14,7 +14,7 @@ import { readTopicToEnd } from '../src/kafka/read-topic.js';
 import type { RunningProcessor } from '../src/kafka/runner.js';
 import { topicName } from '../src/kafka/topics.js';
 import { startService } from '../src/service/service.js';
-import { createSink } from '../src/sinks/sink.js';
+import { createSink } from '../src/sinks/create-sink.js';
 import { generateOrg, startWebexSimulator } from '../src/simulator/index.js';
 import { measureBigItem } from './big-item.js';
 import { hopLatencies } from './hop-latency.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ArchiverError } from '../errors.js';
-import { GRAPH_MAX_MIME_BYTES } from '../sinks/graph/graph-sink.js';
+import { GRAPH_MAX_MIME_BYTES } from './sink-limits.js';
 import { CONFIG_SPEC, type Config } from './schema.js';
 
 /**

@@ -13,7 +13,8 @@ import { createMetrics, type ArchiverMetrics } from '../ops/metrics.js';
 import { startMetricsListener, type MetricsListener } from '../ops/metrics-endpoint.js';
 import { registerOpsRoutes } from '../ops/routes.js';
 import { createRuntime, type Runtime } from '../runtime.js';
-import { createSink, type MailboxSink } from '../sinks/sink.js';
+import { createSink } from '../sinks/create-sink.js';
+import type { MailboxSink } from '../sinks/sink.js';
 import { webexMetricsObserver } from './webex-metrics.js';
 
 /**

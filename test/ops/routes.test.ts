@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportTask } from '../../src/kafka/records.js';
 import { runProcessor } from '../../src/kafka/runner.js';
 import { groupName, topicName } from '../../src/kafka/topics.js';
-import { readTopicSince } from '../../src/ops/read-since.js';
+import { readTopic } from '../../src/kafka/read-topic.js';
 import { partitionForKey } from '../../src/ops/replay-plan.js';
 import { registerOpsRoutes } from '../../src/ops/routes.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
@@ -149,7 +149,7 @@ describe('operator routes (real Kafka)', () => {
     const mailboxes = ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com', 'erin@example.com', 'frank@example.com'];
     await rt.publisher.publish(mailboxes.map((m) => ({ topic: 'imports' as const, key: m, value: task(item, m) })));
     const where = new Map<string, number>();
-    await readTopicSince<ImportTask>(rt.kafka, rt.serde, topicName(rt.config, 'imports'), 0, (v, info) => { if (v) where.set(v.mailbox, info.partition); });
+    await readTopic<ImportTask>(rt.kafka, rt.serde, topicName(rt.config, 'imports'), (v, info) => { if (v) where.set(v.mailbox, info.partition); });
     for (const m of mailboxes) expect(partitionForKey(m, 3), m).toBe(where.get(m));
 
     await consumeAll('import', 'imports', mailboxes.length);

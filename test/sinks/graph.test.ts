@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
-import { GRAPH_MAX_MIME_BYTES, GRAPH_MAX_REQUEST_BYTES, createGraphSink } from '../../src/sinks/graph/graph-sink.js';
+import { GRAPH_MAX_MIME_BYTES, GRAPH_MAX_REQUEST_BYTES } from '../../src/config/sink-limits.js';
+import { createGraphSink } from '../../src/sinks/graph/graph-sink.js';
 import { startGraphSimulator, type GraphSimulator } from '../../src/simulator/graph/index.js';
 
 const eml = (id: string) => Buffer.from(`Message-ID: ${id}\r\nSubject: t\r\n\r\nbody\r\n`);

@@ -6,7 +6,7 @@ import type { Outcome } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { topicName } from '../../src/kafka/topics.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
-import { createSink } from '../../src/sinks/sink.js';
+import { createSink } from '../../src/sinks/create-sink.js';
 import type { MailboxSink } from '../../src/sinks/sink.js';
 
 /** Runs processors in this process against the real servers, for end-to-end tests. */

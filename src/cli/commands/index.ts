@@ -1,3 +1,4 @@
+import { STAGE_NAMES } from '../../pipeline/stages.js';
 import type { Command } from '../command.js';
 
 /**
@@ -13,14 +14,14 @@ export interface CommandEntry {
 export const COMMANDS: CommandEntry[] = [
   { name: 'demo', summary: 'the main job (npm start): local servers, a simulated Webex org, every processor, a Maildir archive', load: async () => (await import('./demo.js')).demoCommand },
   { name: 'infra', summary: 'start, stop or check the local Kafka, schema registry, Azurite and Dovecot', load: async () => (await import('./infra.js')).infraCommand },
-  { name: 'run', summary: 'run processors: hydrate convert dedupe limit stage route import, or all', load: async () => (await import('./run.js')).runCommand },
+  { name: 'run', summary: `run processors: ${STAGE_NAMES.join(' ')}, or all`, load: async () => (await import('./run.js')).runCommand },
   { name: 'receiver', summary: 'the webhook receiver, with health, readiness, metrics and the operator dashboard', load: async () => (await import('./receiver.js')).receiverCommand },
   {
     name: 'simulator',
     summary: 'a local Webex API simulator (fixture or seeded org), for tests, demos and benchmarks',
     load: async () => {
       const { simulatorCommand, SIMULATOR_USAGE } = await import('../../simulator/cli.js');
-      return { name: 'simulator', summary: '', usage: SIMULATOR_USAGE, run: (argv: string[]) => simulatorCommand(argv) };
+      return { name: 'simulator', usage: SIMULATOR_USAGE, run: (argv: string[]) => simulatorCommand(argv) };
     },
   },
   { name: 'status', summary: "consumer lag per processor, crawler progress, today's outcomes; --log for the daily status log", load: async () => (await import('./status.js')).statusCommand },

@@ -7,7 +7,6 @@ import { exitAfterShutdown, onShutdown, untilShutdown } from '../lifecycle.js';
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run processors: hydrate convert dedupe limit stage route import, or all',
   usage: `webex-archiver run <processor...|all> [--with-receiver]
 
   Each processor is its own consumer group; run more instances of one to scale it out.

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from '../../infra/paths.js';
+import { ROOT } from '../infra/paths.js';
 
 export interface CliProcess {
   child: ChildProcess;
