@@ -32,7 +32,7 @@ describe('MIME rendering', () => {
       const plan = planOf(name);
       const eml = await renderMimeToBuffer(plan, open);
       const golden = new URL(`${name}.eml`, GOLDEN_DIR);
-      // Golden files are written only on request: UPDATE_GOLDEN=1 npx vitest run test/mail/render.test.ts
+      // Golden files are written only on request: UPDATE_GOLDEN=1 npx vitest run test/mail/render.unit.test.ts
       // (then review the diff of test/fixtures/mail/ and commit it). A missing golden file is a
       // failure, never a silent pass: otherwise a deleted or renamed fixture would accept any output.
       if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, eml);
