@@ -6,6 +6,12 @@ import { withRetriableKafka } from './admin-offsets.js';
  * The topic catalog: every topic, its schema file (schemas/<base>.avsc, subject <topic>-value),
  * and whether it is compacted. Names are prefixed with config.topicPrefix so that tests and
  * tenants never see each other's records.
+ *
+ * `role: 'state'` marks a topic of "done" records: an entry there vouches that the effect or
+ * output it names is already durable (dedupe's changelog says "passed on to webex.unique.v1", a
+ * checkpoint says "published up to here"). The publisher writes such records only after every
+ * other record of the same publish is acknowledged (see publisher.ts), so a state record can never
+ * be durable while what it vouches for is not.
  */
 export const TOPICS = {
   webhooks: { base: 'webex.webhooks.v1', compacted: false },
@@ -17,11 +23,16 @@ export const TOPICS = {
   imports: { base: 'webex.imports.v1', compacted: false },
   outcomes: { base: 'webex.outcomes.v1', compacted: false },
   deadLetter: { base: 'webex.dead-letter.v1', compacted: false },
-  checkpoints: { base: 'webex.crawler.checkpoints.v1', compacted: true },
-  dedupeState: { base: 'webex.dedupe.state.v1', compacted: true },
+  checkpoints: { base: 'webex.crawler.checkpoints.v1', compacted: true, role: 'state' },
+  dedupeState: { base: 'webex.dedupe.state.v1', compacted: true, role: 'state' },
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;
+
+/** True for a topic of "done" records (`role: 'state'`), which are published last. */
+export function isStateTopic(key: TopicKey): boolean {
+  return (TOPICS[key] as { role?: string }).role === 'state';
+}
 
 export function topicName(config: Pick<Config, 'topicPrefix'>, key: TopicKey): string {
   return config.topicPrefix + TOPICS[key].base;
