@@ -1,6 +1,7 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Config } from '../config/schema.js';
 import { ArchiverError, toArchiverError } from '../errors.js';
+import { splitIntoRuns } from './runs.js';
 import type { Serde } from './serde.js';
 import { isStateTopic, topicName, type TopicKey } from './topics.js';
 
@@ -97,15 +98,5 @@ export const SEND_BUDGET_BYTES = 900 * 1024;
 
 /** Splits records, in order, into runs whose keys and values add up to at most `budget` bytes. */
 export function bySendBudget<R extends { key: string | null; value: Buffer | null }>(records: readonly R[], budget = SEND_BUDGET_BYTES): R[][] {
-  const parts: R[][] = [];
-  let current: R[] = [];
-  let bytes = 0;
-  for (const r of records) {
-    const size = (r.value?.length ?? 0) + (r.key ? Buffer.byteLength(r.key) : 0);
-    if (current.length > 0 && bytes + size > budget) { parts.push(current); current = []; bytes = 0; }
-    current.push(r);
-    bytes += size;
-  }
-  if (current.length > 0) parts.push(current);
-  return parts;
+  return splitIntoRuns(records, (r) => (r.value?.length ?? 0) + (r.key ? Buffer.byteLength(r.key) : 0), { maxBytes: budget });
 }

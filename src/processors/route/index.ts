@@ -18,8 +18,17 @@ export function loadUserMap(config: Pick<Config, 'userMapFile' | 'orgDomains'>):
   return { overrides, orgDomains: config.orgDomains };
 }
 
+export const ROUTE_CHUNK_BYTES = 1024 * 1024;
+
 export function routeProcessor(deps: { config: Config }): ProcessorSpec<StagedItem> {
   const map = loadUserMap(deps.config);
   const policy = { unmappedPolicy: deps.config.unmappedPolicy, fallbackMailbox: deps.config.fallbackMailbox };
-  return { name: 'route', input: 'staged', transform: (item) => routeItem(item, map, policy, new Date()) };
+  return {
+    name: 'route',
+    input: 'staged',
+    // A staged item's input bytes grow with its participants, and its outputs with them (one task
+    // each): a chunk of 1 MiB of input, such as one item of a 5,000-member space, stays a few MB of tasks.
+    chunkBytes: ROUTE_CHUNK_BYTES,
+    transform: (item) => routeItem(item, map, policy, new Date()),
+  };
 }
