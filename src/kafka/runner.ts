@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { DeadLetter } from './records.js';
 import { backoffMs } from './backoff.js';
 import { mapByKey } from './keyed-concurrency.js';
+import { splitIntoRuns } from './runs.js';
 import { startProgressWatchdog } from './progress-watchdog.js';
 import type { Output, Publisher } from './publisher.js';
 import type { Serde } from './serde.js';
@@ -35,6 +36,12 @@ export interface ProcessorDecl<In extends TopicKey = TopicKey, Out extends Topic
   outputs: readonly Out[];
   /** Records handled per produce+commit round (default 100). */
   chunkSize?: number;
+  /**
+   * Input bytes per produce+commit round (default CHUNK_INPUT_BYTES; a larger record goes alone).
+   * A chunk's outputs are held in memory until they are published, so a stage whose outputs grow
+   * with its input (route: one task per participant) bounds its chunks by bytes, not only count.
+   */
+  chunkBytes?: number;
   /**
    * Distinct record keys worked on at once within a chunk (records of one key stay in order).
    * 1 (default) for stateful or cheap stages; I/O-bound stages (stage, import, hydrate) gain most.
@@ -72,6 +79,9 @@ export interface ProcessorShell<In extends TopicKey = TopicKey, Out extends Topi
 
 /** A runnable processor: its name (also its consumer group), its declaration and its shell. */
 export type ProcessorSpec<In extends TopicKey = TopicKey, Out extends TopicKey = TopicKey> = { name: string } & ProcessorDecl<In, Out> & ProcessorShell<In, Out>;
+
+/** Default input bytes per chunk: many import tasks with inline items (64 KiB each) still fill a chunk of 50. */
+export const CHUNK_INPUT_BYTES = 4 * 1024 * 1024;
 
 export interface RunnerObserver {
   processed?(processor: string, count: number): void;
@@ -192,9 +202,8 @@ export async function runProcessor<In extends TopicKey, Out extends TopicKey>(sp
     autoCommit: false,
     eachBatch: keepingBatchError(async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) => {
       if (assignedHook) await assignedHook;
-      for (let i = 0; i < batch.messages.length; i += chunkSize) {
+      for (const chunk of splitIntoRuns(batch.messages, (m) => m.value?.length ?? 0, { maxCount: chunkSize, maxBytes: spec.chunkBytes ?? CHUNK_INPUT_BYTES })) {
         if (!isRunning() || isStale() || stopping) return;
-        const chunk = batch.messages.slice(i, i + chunkSize);
         let published = false;
         try {
           const perRecord = await mapByKey(chunk, spec.ordering === 'none' ? () => null : (m) => m.key?.toString('utf8') ?? null, spec.keyConcurrency ?? 1, (message) => {

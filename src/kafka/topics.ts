@@ -15,6 +15,14 @@ export interface TopicSpec<R> {
   compacted: boolean;
   /** What the record key is: records of one key stay in one partition, in order. */
   key: string;
+  /**
+   * 'state': a topic of "done" records, each vouching that the effect or output it names is
+   * already durable (dedupe's changelog says "passed on to webex.unique.v1", a checkpoint says
+   * "published up to here"). The publisher writes such records only after every other record of
+   * the same publish is acknowledged (publisher.ts), so a state record is never durable while
+   * what it vouches for is not.
+   */
+  role?: 'state';
   readonly record?: R;
 }
 
@@ -36,14 +44,22 @@ export const TOPICS = {
   imports: topic<ImportTask>()({ base: 'webex.imports.v1', compacted: false, key: 'mailbox' }),
   outcomes: topic<Outcome>()({ base: 'webex.outcomes.v1', compacted: false, key: 'Webex message id' }),
   deadLetter: topic<DeadLetter>()({ base: 'webex.dead-letter.v1', compacted: false, key: 'the original record key' }),
-  checkpoints: topic<CrawlerCheckpoint>()({ base: 'webex.crawler.checkpoints.v1', compacted: true, key: 'checkpoint name' }),
-  dedupeState: topic<DedupeEntry>()({ base: 'webex.dedupe.state.v1', compacted: true, key: 'item id' }),
+  checkpoints: topic<CrawlerCheckpoint>()({ base: 'webex.crawler.checkpoints.v1', compacted: true, key: 'checkpoint name', role: 'state' }),
+  dedupeState: topic<DedupeEntry>()({ base: 'webex.dedupe.state.v1', compacted: true, key: 'item id', role: 'state' }),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;
 
 /** The record type a topic holds, from the catalog. */
 export type RecordOf<K extends TopicKey> = (typeof TOPICS)[K] extends TopicSpec<infer R> ? R : never;
+
+/** A topic's record, or null for a tombstone where the topic is compacted (the key is forgotten). */
+export type ValueOf<K extends TopicKey> = (typeof TOPICS)[K]['compacted'] extends true ? RecordOf<K> | null : RecordOf<K>;
+
+/** True for a topic of "done" records (`role: 'state'`), which are published last. */
+export function isStateTopic(key: TopicKey): boolean {
+  return (TOPICS[key] as TopicSpec<unknown>).role === 'state';
+}
 
 export function topicName(config: Pick<Config, 'topicPrefix'>, key: TopicKey): string {
   return config.topicPrefix + TOPICS[key].base;

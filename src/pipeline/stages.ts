@@ -18,7 +18,9 @@ export const STAGES = {
   // Each item is its own deterministic blob, so a room's items need not be rendered one by one
   // (the shell makes a repeat of the same item wait for the first).
   stage: { input: 'limited', outputs: ['staged'], chunkSize: 50, keyConcurrency: 8, ordering: 'none' },
-  route: { input: 'staged', outputs: ['imports', 'outcomes'] },
+  // A staged item's outputs grow with its participants (one import task each): chunks of at most
+  // 1 MiB of input, such as one item of a 5,000-member space, stay a few MB of tasks in memory.
+  route: { input: 'staged', outputs: ['imports', 'outcomes'], chunkBytes: 1024 * 1024 },
   // Items of one mailbox are independent appends, each checked by Message-ID first, so they run at
   // once too (up to 8 per partition, on up to 2 IMAP connections per mailbox or Graph's 4 requests
   // in flight): queued behind one another, a mailbox that is in every space was the tail of

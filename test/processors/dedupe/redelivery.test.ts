@@ -4,12 +4,12 @@ import { dedupeProcessor } from '../../../src/processors/dedupe/index.js';
 import { ArchiverError } from '../../../src/errors.js';
 import type { Publisher } from '../../../src/kafka/publisher.js';
 import type { DedupeEntry, EmailPlan } from '../../../src/kafka/records.js';
-import { readTopicToEnd } from '../../../src/kafka/read-topic.js';
 import { runProcessor, type RunningProcessor } from '../../../src/kafka/runner.js';
 import { topicName } from '../../../src/kafka/topics.js';
 import { createRuntime, type Runtime } from '../../../src/runtime.js';
 import { testConfig } from '../../support/config.js';
 import { samplePlan } from '../../support/samples.js';
+import { readValues as read } from '../../support/topic-values.js';
 import { waitUntil } from '../../support/wait.js';
 
 /**
@@ -32,12 +32,6 @@ function failingFirst(times: number, real: Publisher, error: () => Error): Publi
     close: () => real.close(),
   };
   return p;
-}
-
-async function read<T>(rt: Runtime, key: 'unique' | 'dedupeState'): Promise<T[]> {
-  const out: T[] = [];
-  await readTopicToEnd<T>(rt.kafka, rt.serde, topicName(rt.config, key), (v) => { if (v) out.push(v); });
-  return out;
 }
 
 describe('dedupe after a failed publish (real Kafka + schema registry)', () => {

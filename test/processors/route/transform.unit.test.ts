@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportTask, Outcome, StagedItem } from '../../../src/kafka/records.js';
-import { routeItem } from '../../../src/processors/route/transform.js';
+import { INLINE_FANOUT_BYTES, routeItem } from '../../../src/processors/route/transform.js';
 import { mapParticipant, parseUserMapCsv } from '../../../src/processors/route/user-map.js';
 
 const staged = (emails: string[]): StagedItem => ({
@@ -36,5 +36,16 @@ describe('routeItem', () => {
     expect(unmapped).toHaveLength(1);
     expect(unmapped[0]!.kind).toBe('unmapped');
     expect(unmapped[0]!.participantEmail).toBe('x@ext.org');
+  });
+  it('keeps an item inline for a small audience and drops the inline copy once its fan-out passes INLINE_FANOUT_BYTES', () => {
+    const policy = { unmappedPolicy: 'record' as const, fallbackMailbox: '' };
+    const inline = Buffer.alloc(64 * 1024, 0x61);
+    const tasksOf = (n: number) => routeItem({ ...staged(Array.from({ length: n }, (_, i) => `u${i}@example.com`)), inline }, map, policy, new Date())
+      .map((o) => o.value as ImportTask);
+    const few = tasksOf(INLINE_FANOUT_BYTES / inline.length);
+    expect(few.every((t) => t.inline === inline)).toBe(true);
+    const many = tasksOf(INLINE_FANOUT_BYTES / inline.length + 1);
+    expect(many).toHaveLength(INLINE_FANOUT_BYTES / inline.length + 1);
+    expect(many.every((t) => t.inline === null && t.blobName === 'items/x.eml')).toBe(true);
   });
 });
