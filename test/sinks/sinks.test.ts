@@ -142,9 +142,9 @@ describe('IMAP sink (real Dovecot)', () => {
     }
   });
 
-  it('a refused login is FORBIDDEN (never retried)', async () => {
+  it('a refused login (AUTHENTICATIONFAILED) pauses: a credential fault, never a dead letter', async () => {
     const bad = createImapSink({ ...config, imapPassword: 'wrong-password' }, createLogger({ level: 'silent' }));
-    await expect(bad.importItem(item(`x-${uniqueId()}@example.com`, '<z@x>'))).rejects.toMatchObject({ code: 'FORBIDDEN', retriable: false });
+    await expect(bad.importItem(item(`x-${uniqueId()}@example.com`, '<z@x>'))).rejects.toMatchObject({ code: 'AUTH_FAILED', disposition: 'pause', retriable: true });
     await bad.close();
   });
 
