@@ -17,7 +17,7 @@ export const CONFIG_SPEC = {
   kafkaClientId: { env: 'WXA_KAFKA_CLIENT_ID', default: 'webex-archiver', parse: p.string, doc: 'Kafka client id' },
   topicPrefix: { env: 'WXA_TOPIC_PREFIX', default: '', parse: p.topicPrefix, doc: 'Prefix for every topic and consumer group (isolates test runs and tenants)' },
   topicPartitions: { env: 'WXA_TOPIC_PARTITIONS', default: '6', parse: p.intRange(1, 1000), doc: 'Partitions for newly created topics' },
-  topicReplication: { env: 'WXA_TOPIC_REPLICATION', default: '1', parse: p.intRange(1, 10), doc: 'Replication factor for newly created topics' },
+  topicReplication: { env: 'WXA_TOPIC_REPLICATION', default: '1', parse: p.intRange(1, 10), doc: 'Replication factor for newly created topics; above 1 they also get min.insync.replicas=2, so acks=all means two copies (use 3 in production; 1 is the single development broker)' },
   schemaRegistryUrl: { env: 'WXA_SCHEMA_REGISTRY_URL', default: 'http://127.0.0.1:18081/apis/ccompat/v7', parse: p.url, doc: 'Confluent-compatible schema registry base URL' },
   // --- Blob storage ---
   blobConnectionString: { env: 'WXA_BLOB_CONNECTION_STRING', default: AZURITE_DEV_CONNECTION_STRING, parse: p.string, secret: true, doc: 'Azure Blob Storage connection string (default: local Azurite)' },
