@@ -2,6 +2,7 @@ import type { Admin } from 'kafkajs';
 import type { Config } from '../config/schema.js';
 import { withRetriableKafka } from './admin-offsets.js';
 import type { CrawlerCheckpoint, DeadLetter, DedupeEntry, EmailPlan, ImportTask, Outcome, RawMessage, StagedItem, WebhookDelivery } from './records.js';
+import { durabilityConfigEntries } from './topic-durability.js';
 
 /**
  * One topic of the catalog. `record` is never set: it only carries the TypeScript shape of the
@@ -96,11 +97,15 @@ async function createMissing(admin: Admin, config: Pick<Config, 'topicPrefix' | 
       // changelog keyed by item is simpler and is read whole on start-up anyway.
       numPartitions: TOPICS[k].compacted ? 1 : config.topicPartitions,
       replicationFactor: config.topicReplication,
-      configEntries: TOPICS[k].compacted
-        ? [{ name: 'cleanup.policy', value: 'compact' }, { name: 'min.cleanable.dirty.ratio', value: '0.1' }, { name: 'segment.ms', value: '3600000' }]
-        // 16 MiB records: a transcript or a long message's plan is one record; sends stay under 1 MB
-        // (publisher.ts), so only such single records need more than a broker's default.
-        : [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }, { name: 'max.message.bytes', value: String(16 * 1024 * 1024) }],
+      configEntries: [
+        ...(TOPICS[k].compacted
+          ? [{ name: 'cleanup.policy', value: 'compact' }, { name: 'min.cleanable.dirty.ratio', value: '0.1' }, { name: 'segment.ms', value: '3600000' }]
+          // 16 MiB records: a transcript or a long message's plan is one record; sends stay under 1 MB
+          // (publisher.ts), so only such single records need more than a broker's default.
+          : [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }, { name: 'max.message.bytes', value: String(16 * 1024 * 1024) }]),
+        // min.insync.replicas >= 2 when there are replicas to require (topic-durability.ts).
+        ...durabilityConfigEntries(config.topicReplication),
+      ],
     })),
   }).catch((err: { type?: string }) => {
     // Another process created them first; that is fine.

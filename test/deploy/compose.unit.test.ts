@@ -5,6 +5,7 @@ import { STAGE_NAMES } from '../../src/pipeline/stages.js';
 import { loadConfig } from '../../src/config/load.js';
 import { CONFIG_SPEC } from '../../src/config/schema.js';
 import { parse } from 'yaml';
+import { GRAPH_CREDENTIALS, OWN_SECRETS } from '../support/production-env.js';
 
 /**
  * docker-compose.yml against the code it deploys: configuration keys, processors, the commands that
@@ -60,6 +61,19 @@ function resolvedEnv(s: Service, vars: Record<string, string> = {}): Record<stri
   return out;
 }
 
+/**
+ * What an operator's .env holds for this file: every `${VAR:?}` it requires, and the Graph app
+ * registration of the default sink. None is a development default, which the configuration
+ * refuses off loopback (src/config/exposure.ts), and every service here is off loopback.
+ */
+const OPERATOR_ENV: Record<string, string> = {
+  ...OWN_SECRETS,
+  ...GRAPH_CREDENTIALS,
+  WXA_WEBHOOK_TARGET_URL: 'https://archiver.example.com/webhooks/webex',
+  WXA_ORG_DOMAINS: 'example.com',
+  WXA_FALLBACK_MAILBOX: 'compliance@example.com',
+};
+
 /** Where the service serves /metrics, read from its command as src/cli/commands/*.ts do. */
 function metricsPort(s: Service): number | undefined {
   const [cmd, ...args] = commandOf(s);
@@ -113,12 +127,25 @@ describe('docker-compose.yml', () => {
     expect(inPrometheus.filter((k) => !configKeys.has(k))).toEqual([]);
   });
 
-  it("gives every archiver service an environment the configuration accepts", () => {
+  it("gives every archiver service an environment the configuration accepts, with the operator's .env", () => {
     expect(archiver.length).toBeGreaterThan(0);
     for (const [name, s] of archiver) {
-      const env = resolvedEnv(s);
+      const env = resolvedEnv(s, OPERATOR_ENV);
       expect(Object.keys(env).filter((k) => !configKeys.has(k)), name).toEqual([]);
       expect(() => loadConfig(env), name).not.toThrow();
+    }
+  });
+
+  it('requires every secret from .env (`${VAR:?}`) and has no development value of its own', () => {
+    const env = service('receiver').environment ?? {};
+    for (const key of ['WXA_BLOB_CONNECTION_STRING', 'WXA_WEBEX_TOKEN', 'WXA_WEBHOOK_SECRET', 'WXA_OPERATOR_TOKEN']) {
+      expect(env[key], key).toMatch(new RegExp(`^\\$\\{${key}:\\?[^}]+\\}$`));
+    }
+    expect(text(files.compose)).not.toContain('Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq');
+    // Were Compose to pass the configuration's own defaults instead, every service would stop at start-up.
+    for (const [name, s] of archiver) {
+      const { WXA_OPERATOR_TOKEN: _unset, ...withoutToken } = resolvedEnv(s, OPERATOR_ENV);
+      expect(() => loadConfig(withoutToken), name).toThrow(/^WXA_OPERATOR_TOKEN: is a public development or example value/);
     }
   });
 
@@ -159,8 +186,8 @@ describe('docker-compose.yml', () => {
     // The switch is one variable (.env) that both read: on together, off together.
     const limit = service('limit');
     for (const [vars, on] of [[{ WXA_TRANSCRIPT_MODE: 'true' }, true], [{}, false]] as const) {
-      expect(loadConfig(resolvedEnv(limit, vars)).transcriptMode).toBe(on);
-      expect(loadConfig(resolvedEnv(transcript, vars)).transcriptMode).toBe(on);
+      expect(loadConfig(resolvedEnv(limit, { ...OPERATOR_ENV, ...vars })).transcriptMode).toBe(on);
+      expect(loadConfig(resolvedEnv(transcript, { ...OPERATOR_ENV, ...vars })).transcriptMode).toBe(on);
     }
     // No service without a profile turns the mode on by itself (limit would drop every version).
     for (const [name, s] of archiver) expect(resolvedEnv(s).WXA_TRANSCRIPT_MODE ?? 'false', name).toBe('false');
