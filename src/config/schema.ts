@@ -64,6 +64,11 @@ export const CONFIG_SPEC = {
   graphTenantId: { env: 'WXA_GRAPH_TENANT_ID', default: '', parse: p.string, doc: 'Entra tenant id' },
   graphClientId: { env: 'WXA_GRAPH_CLIENT_ID', default: '', parse: p.string, doc: 'App registration client id' },
   graphClientSecret: { env: 'WXA_GRAPH_CLIENT_SECRET', default: '', parse: p.string, secret: true, doc: 'App registration client secret' },
+  // --- RSMF export (docs/rsmf.md) ---
+  rsmfMaxEvents: { env: 'WXA_RSMF_MAX_EVENTS', default: '10000', parse: p.intRange(1, 10_000), doc: 'Events per .rsmf slice at most (Relativity reads at most 10,000); a busier conversation-day is split into slices sharing an eventcollectionid' },
+  rsmfMaxBytes: { env: 'WXA_RSMF_MAX_BYTES', default: String(200 * 1024 * 1024), parse: p.intRange(64 * 1024, 2 * 1024 * 1024 * 1024), doc: 'Size of one .rsmf slice at most, in bytes (default 200 MiB, what older Relativity Server releases recommend; at most 2 GiB); a single message larger than this gets a slice of its own' },
+  rsmfContainer: { env: 'WXA_BLOB_RSMF_CONTAINER', default: 'rsmf', parse: p.containerName, doc: 'Private container where `rsmf --schedule` writes each day\'s .rsmf files' },
+  rsmfDailyAt: { env: 'WXA_RSMF_DAILY_AT', default: '03:30', parse: p.timeOfDay, doc: 'UTC time (HH:MM) at which `rsmf --schedule` exports the previous day; after the daily crawl, so the export holds what the crawl found' },
   // --- Crawler ---
   crawlDailyAt: { env: 'WXA_CRAWL_DAILY_AT', default: '02:00', parse: p.timeOfDay, doc: 'UTC time of the daily reconciliation crawl (HH:MM)' },
   crawlWindowMinutes: { env: 'WXA_CRAWL_WINDOW_MINUTES', default: '360', parse: p.intRange(1, 7 * 24 * 60), doc: 'Events are read in windows of this size; the checkpoint moves after each' },

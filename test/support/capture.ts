@@ -17,7 +17,9 @@ import { runProcessor, type RunningProcessor } from '../../src/kafka/runner.js';
 import { topicName } from '../../src/kafka/topics.js';
 import { fetchPipelineLag } from '../../src/ops/offsets.js';
 import type { Runtime } from '../../src/runtime.js';
-import type { ExpectedVersion } from '../../src/simulator/index.js';
+import type { ExpectedVersion, WebexSimulator } from '../../src/simulator/index.js';
+import { crawlEvents } from '../../src/capture/crawler.js';
+import { waitUntil } from './wait.js';
 
 /** Test support for the capture side (receiver, hydrate, crawler) against real Kafka and Azurite. */
 
@@ -134,4 +136,20 @@ export async function checkAttachments(rt: Runtime, raws: RawMessage[], expected
     }
   }
   return checked;
+}
+
+/**
+ * Both capture paths over one org: the simulator's held messages played live through signed
+ * webhooks (receiver, hydrate) until the webhooks cover them, then a crawl of the last hour (held
+ * messages have no history, so every event is from the live play). Every version then sits in
+ * webex.raw.v1, most of them twice. `cleanup` gets the webhook capture's stop.
+ */
+export async function captureLiveThenCrawl(rt: Runtime, sim: WebexSimulator, cleanup: (() => Promise<unknown>)[]): Promise<{ expected: ExpectedVersion[]; published: number }> {
+  const capture = await startWebhookCapture(rt);
+  cleanup.push(() => capture.stop());
+  await sim.playLive();
+  const expected = sim.expected();
+  await waitUntil(async () => coversWebhookOracle(await readRaw(rt), expected), 90_000, 'every message through webhooks');
+  const crawled = await crawlEvents(testCrawlerDeps(rt), { now: new Date(), overlapMinutes: 0, windowMinutes: 60, firstRunLookbackHours: 1 });
+  return { expected, published: crawled.published };
 }

@@ -28,6 +28,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'replay', summary: "move a processor's consumer group to the earliest offset or a time, so records flow again", load: async () => (await import('./replay.js')).replayCommand },
   { name: 'crawl', summary: 'reconciliation crawl from the Events API checkpoint; --since backfills; --schedule daily', load: async () => (await import('./crawl.js')).crawlCommand },
   { name: 'transcript', summary: 'transcript mode: one email per room per closed UTC day (--day DAY, or --schedule daily)', load: async () => (await import('./transcript.js')).transcriptCommand },
+  { name: 'rsmf', summary: 'RSMF export for eDiscovery: one .rsmf per conversation per UTC day (--from/--to, or --schedule daily)', load: async () => (await import('./rsmf.js')).rsmfCommand },
   { name: 'webhooks', summary: 'register, list or repair (re-activate) the Webex webhooks', load: async () => (await import('./webhooks.js')).webhooksCommand },
   { name: 'bench', summary: 'benchmark the real pipeline with ratios to raw ceilings measured in the same run', load: async () => (await import('./bench.js')).benchCommand },
   { name: 'soak', summary: 'fault soak: live load under SIGKILLs, a broker restart, storage and IMAP outages, 429 storms; then exactly-once is checked', load: async () => (await import('./soak.js')).soakCommand },
