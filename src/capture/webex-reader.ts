@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 
 /**
- * What capture needs from Webex, and nothing more. The REST client implements it
- * (src/capture/webex-reader-client.ts); field names are Webex's own (official OpenAPI spec).
+ * What capture needs from Webex, and nothing more. src/capture/webex-source.ts adapts the REST
+ * client (src/webex/) to it; field names are Webex's own (official OpenAPI spec, docs/webex-api.md §1).
  */
 export interface WxMessage {
   id: string;

@@ -1,6 +1,8 @@
 /**
- * TypeScript shapes of the Avro records in schemas/. Keep in step with the .avsc files;
- * test/kafka/records.test.ts round-trips a sample of each through avsc to catch drift.
+ * TypeScript shapes of the Avro records in schemas/. Keep in step with the .avsc files: nothing
+ * derives one from the other. What catches drift is test/e2e/skeleton.test.ts, which sends a
+ * message through the real pipeline (each record encoded against its topic's registered schema)
+ * and decodes a record of every pipeline topic with avsc and the schema under <topic>-value.
  * Avro ["null", T] unions decode to `T | null`.
  */
 export interface WebhookDelivery {

@@ -16,7 +16,7 @@ import { api, startReceiver, startSmall, walk } from './helpers.js';
  */
 const derived = JSON.parse(readFileSync(DERIVED_PATH, 'utf8')) as { $defs: Record<string, Record<string, unknown>> };
 
-/** Fields real payloads carry beyond the spec's schema (webex-api.md, Webhooks). */
+/** Fields real payloads carry beyond the spec's schema (docs/webex-api.md, Webhooks). */
 const EXTRA_FIELDS: Record<string, string[]> = { Webhook: ['orgId', 'createdBy', 'appId'] };
 const ITEM_SCHEMAS = ['ListMessage', 'Room', 'Membership', 'Person', 'Team', 'Webhook', 'Event'];
 
@@ -29,7 +29,7 @@ function tightened(): Record<string, unknown> {
     s.required = [...new Set([...(s.required ?? []), 'id'])];
   }
   // The firehose `resource:"all"`, `event:"all"` is documented in the Webhooks guide but missing
-  // from the spec's enums (webex-api.md §1, Webhooks).
+  // from the spec's enums (docs/webex-api.md §1, Webhooks).
   copy.$defs.Webhook.properties.resource.enum.push('all');
   copy.$defs.Webhook.properties.event.enum.push('all');
   return { ...copy, $id: `${SCHEMA_ID}-strict` };

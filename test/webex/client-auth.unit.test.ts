@@ -7,7 +7,7 @@ import { createWebexClient } from '../../src/webex/client.js';
 import { refreshingToken } from '../../src/webex/token.js';
 import { capturedLogger, clientFixture, virtualClock } from './sim-support.js';
 
-// Tokens (webex-api.md §5) and file streaming (§1, File contents) against the simulator. Every
+// Tokens (docs/webex-api.md §5) and file streaming (§1, File contents) against the simulator. Every
 // test here logs at trace level into a buffer; no token string may ever appear in it.
 
 const ACCEPTED = new Set<string>(['static-token-0123456789']);

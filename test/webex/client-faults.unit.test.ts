@@ -7,7 +7,7 @@ import type { RetryReason } from '../../src/webex/retry.js';
 import { clientFixture, virtualClock } from './sim-support.js';
 
 // The retry policy against the simulator's faults: 429 storms and a per-token rate limit
-// (webex-api.md §3), 5xx bursts, and the anti-malware answers 423/410/428 (§1, File contents).
+// (docs/webex-api.md §3), 5xx bursts, and the anti-malware answers 423/410/428 (§1, File contents).
 // The client runs on a virtual clock, so waits cost no real time yet are measured.
 
 const silent = createLogger({ level: 'silent' });

@@ -6,7 +6,7 @@ import type { Message } from '../../src/webex/types.js';
 import { BIG_ROOM_MESSAGES, clientFixture } from './sim-support.js';
 
 // Lists and typed calls against the Webex simulator: Link pagination to the end, empty pages and
-// max=null next links (webex-api.md §2), and the resource shapes.
+// max=null next links (docs/webex-api.md §2), and the resource shapes.
 
 let sim: WebexSimulator;
 let client: WebexClient;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nextPageUrl, paginate, paginatePages, parseLinkHeader, type Page } from '../../src/webex/pagination.js';
 
 describe('parseLinkHeader', () => {
-  it('parses the docs example (webex-api.md §2)', () => {
+  it('parses the docs example (docs/webex-api.md §2)', () => {
     const h = '<https://webexapis.com/v1/people?displayName=Harold&max=10&before&after=Y2lz>; rel="next"';
     expect(parseLinkHeader(h)).toEqual([
       { url: 'https://webexapis.com/v1/people?displayName=Harold&max=10&before&after=Y2lz', rels: ['next'], params: { rel: 'next' } },

@@ -10,7 +10,7 @@ import { GRAPH_MAX_MIME_BYTES, GRAPH_MAX_REQUEST_BYTES } from '../../config/sink
 
 /**
  * Microsoft 365 through Graph (beta `importMime`, which creates a non-draft message as if
- * delivered; microsoft-graph.md §3). Per item: the "Webex Teams" child of the Inbox (found by
+ * delivered; docs/microsoft-graph.md §3). Per item: the "Webex Teams" child of the Inbox (found by
  * $filter or created, cached), a Message-ID lookup by `internetMessageId` (§4) so nothing is
  * imported twice, then POST .../importMime with the base64 MIME as text/plain. At most 4 requests
  * in flight per mailbox (Exchange's MailboxConcurrency limit, §5).
