@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: { retriable: true, doc: 'A 429 or throttling answer; wait as told and try again' },
   NOT_YET: { retriable: true, doc: 'The resource is not ready yet (file being scanned, REST lagging a webhook)' },
   TIMEOUT: { retriable: true, doc: 'An operation took longer than its deadline' },
+  DEFERRED: { retriable: true, doc: 'Will succeed later but not soon, once an operator acts (a mailbox full or refusing us, a folder that cannot be created): import parks the item at once instead of retrying in place' },
   // Non-retriable: the same input will fail the same way forever.
   BAD_RECORD: { retriable: false, doc: 'A record that cannot be decoded or does not satisfy its contract' },
   BAD_INPUT: { retriable: false, doc: 'Input from outside (a webhook, a fixture, a CSV) is malformed' },

@@ -9,7 +9,7 @@ import { topicName, type RecordOf, type TopicKey } from './topics.js';
  * type. `Output<'unique' | 'dedupeState'>` is a union with one member per topic, so a value
  * written to the wrong topic is a compile error, not a BAD_RECORD from the serializer at run time.
  */
-export type Output<K extends TopicKey = TopicKey> = { [T in K]: { topic: T; key: string | null; value: RecordOf<T> } }[K];
+export type Output<K extends TopicKey = TopicKey> = { [T in K]: { topic: T; key: string | null; value: RecordOf<T>; headers?: Record<string, string> } }[K];
 
 /**
  * Encodes and writes records with acks from all in-sync replicas. Resolves only once Kafka has

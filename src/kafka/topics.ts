@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Config } from '../config/schema.js';
 import { withRetriableKafka } from './admin-offsets.js';
-import type { CrawlerCheckpoint, DeadLetter, DedupeEntry, EmailPlan, ImportTask, Outcome, RawMessage, StagedItem, WebhookDelivery } from './records.js';
+import type { CrawlerCheckpoint, DeadLetter, DedupeEntry, EmailPlan, ImportTask, Outcome, ParkedRecord, RawMessage, StagedItem, WebhookDelivery } from './records.js';
 
 /**
  * One topic of the catalog. `record` is never set: it only carries the TypeScript shape of the
@@ -15,6 +15,8 @@ export interface TopicSpec<R> {
   compacted: boolean;
   /** What the record key is: records of one key stay in one partition, in order. */
   key: string;
+  /** The schema file's base name when several topics share one (the retry topics); else `base`. */
+  schema?: string;
   readonly record?: R;
 }
 
@@ -38,12 +40,29 @@ export const TOPICS = {
   deadLetter: topic<DeadLetter>()({ base: 'webex.dead-letter.v1', compacted: false, key: 'the original record key' }),
   checkpoints: topic<CrawlerCheckpoint>()({ base: 'webex.crawler.checkpoints.v1', compacted: true, key: 'checkpoint name' }),
   dedupeState: topic<DedupeEntry>()({ base: 'webex.dedupe.state.v1', compacted: true, key: 'item id' }),
+  // Import's non-blocking retries (docs/operations.md "Items that cannot be archived now"): one
+  // topic per delay (WXA_IMPORT_RETRY_DELAYS, default 1 min, 10 min, 1 h), so a partition's head is
+  // always the next one due; all three hold ParkedRecords (schemas/webex.parked.v1.avsc).
+  importsRetry1: topic<ParkedRecord>()({ base: 'webex.imports.retry-1.v1', compacted: false, key: 'mailbox', schema: 'webex.parked.v1' }),
+  importsRetry2: topic<ParkedRecord>()({ base: 'webex.imports.retry-2.v1', compacted: false, key: 'mailbox', schema: 'webex.parked.v1' }),
+  importsRetry3: topic<ParkedRecord>()({ base: 'webex.imports.retry-3.v1', compacted: false, key: 'mailbox', schema: 'webex.parked.v1' }),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;
 
 /** The record type a topic holds, from the catalog. */
 export type RecordOf<K extends TopicKey> = (typeof TOPICS)[K] extends TopicSpec<infer R> ? R : never;
+
+/** The schema file's base name: the topic's own, unless several topics share one (`schema`). */
+export function schemaBase(key: TopicKey): string {
+  const t: TopicSpec<unknown> = TOPICS[key];
+  return t.schema ?? t.base;
+}
+
+/** The catalog key of a full topic name (with this config's prefix), if it is one of ours. */
+export function topicKeyOf(config: Pick<Config, 'topicPrefix'>, name: string): TopicKey | undefined {
+  return (Object.keys(TOPICS) as TopicKey[]).find((k) => topicName(config, k) === name);
+}
 
 export function topicName(config: Pick<Config, 'topicPrefix'>, key: TopicKey): string {
   return config.topicPrefix + TOPICS[key].base;

@@ -13,7 +13,7 @@ import type { CrawlerStatus } from './crawler-status.js';
 import { toDashboardStatus } from './dashboard-status.js';
 import { createLagSource } from './lag-source.js';
 import { clearSessionCookie, LOGIN_CSS, loginPage, setSessionCookie, tokenMatches, UNAUTHORIZED_HTML } from './login.js';
-import { captureLatencySeconds, createMetrics, registerLagMetrics, type ArchiverMetrics } from './metrics.js';
+import { captureLatencySeconds, createMetrics, registerLagMetrics, registerOutcomeMetrics, type ArchiverMetrics } from './metrics.js';
 import { registerMetricsRoute } from './metrics-endpoint.js';
 import { startOutcomeTail, type OutcomeTail } from './outcome-tail.js';
 import { replay } from './replay.js';
@@ -82,6 +82,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
     return crawler.value;
   };
 
+  registerOutcomeMetrics(registry, () => tail?.view().today ?? null);
   app.addHook('onReady', async () => { void ensureTail(); });
   app.addHook('onClose', async () => {
     await lag.close();
