@@ -177,6 +177,15 @@ export interface ParkedRecord extends Omit<DeadLetter, 'attempts' | 'at'> {
   dueAt: string;
 }
 
+/** A dead letter or parked record that `redrive` sent back (compacted webex.redrive.ledger.v1). */
+export interface RedriveEntry {
+  source: string;
+  origin: string;
+  processor: string;
+  itemId: string;
+  redrivenAt: string;
+}
+
 export interface CrawlerCheckpoint {
   name: string;
   cursor: string;

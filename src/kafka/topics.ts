@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Config } from '../config/schema.js';
 import { withRetriableKafka } from './admin-offsets.js';
-import type { CrawlerCheckpoint, DeadLetter, DedupeEntry, EmailPlan, ImportTask, Outcome, ParkedRecord, RawMessage, StagedItem, WebhookDelivery } from './records.js';
+import type { CrawlerCheckpoint, DeadLetter, DedupeEntry, EmailPlan, ImportTask, Outcome, ParkedRecord, RawMessage, RedriveEntry, StagedItem, WebhookDelivery } from './records.js';
 
 /**
  * One topic of the catalog. `record` is never set: it only carries the TypeScript shape of the
@@ -46,6 +46,8 @@ export const TOPICS = {
   importsRetry1: topic<ParkedRecord>()({ base: 'webex.imports.retry-1.v1', compacted: false, key: 'mailbox', schema: 'webex.parked.v1' }),
   importsRetry2: topic<ParkedRecord>()({ base: 'webex.imports.retry-2.v1', compacted: false, key: 'mailbox', schema: 'webex.parked.v1' }),
   importsRetry3: topic<ParkedRecord>()({ base: 'webex.imports.retry-3.v1', compacted: false, key: 'mailbox', schema: 'webex.parked.v1' }),
+  // What `redrive` already sent back, so a second run does not send it again.
+  redriveLedger: topic<RedriveEntry>()({ base: 'webex.redrive.ledger.v1', compacted: true, key: 'dead letter topic:partition:offset' }),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

@@ -25,6 +25,7 @@ export const COMMANDS: CommandEntry[] = [
   },
   { name: 'status', summary: "consumer lag per processor, crawler progress, today's outcomes; --log for the daily status log", load: async () => (await import('./status.js')).statusCommand },
   { name: 'replay', summary: "move a processor's consumer group to the earliest offset or a time, so records flow again", load: async () => (await import('./replay.js')).replayCommand },
+  { name: 'redrive', summary: 'send dead letters (or parked import tasks, --parked) back to the topic they came from, once the cause is fixed', load: async () => (await import('./redrive.js')).redriveCommand },
   { name: 'crawl', summary: 'reconciliation crawl from the Events API checkpoint; --since backfills; --schedule daily', load: async () => (await import('./crawl.js')).crawlCommand },
   { name: 'transcript', summary: 'transcript mode: one email per room per closed UTC day (--day DAY, or --schedule daily)', load: async () => (await import('./transcript.js')).transcriptCommand },
   { name: 'webhooks', summary: 'register, list or repair (re-activate) the Webex webhooks', load: async () => (await import('./webhooks.js')).webhooksCommand },
