@@ -76,7 +76,9 @@ export const CONFIG_SPEC = {
   crawlOverlapMinutes: { env: 'WXA_CRAWL_OVERLAP_MINUTES', default: '60', parse: p.intRange(0, 24 * 60), doc: 'How far before its checkpoint each crawl starts again' },
   // --- Processing ---
   processorConcurrency: { env: 'WXA_PROCESSOR_CONCURRENCY', default: '6', parse: p.intRange(1, 64), doc: 'Partitions each processor instance works on at once; as many as a topic has by default, so one partition\'s records never wait behind another\'s batch (with 2 of 6, import added 0.6 s at p50 to capture latency in the bench)' },
-  maxAttempts: { env: 'WXA_MAX_ATTEMPTS', default: '8', parse: p.intRange(1, 1000), doc: 'Attempts for a retriable failure before the runner pauses the partition and tries later' },
+  maxAttempts: { env: 'WXA_MAX_ATTEMPTS', default: '8', parse: p.intRange(1, 1000), doc: 'In-place attempts at a retriable failure after which a processor whose order matters (hydrate to route) reports its partition stalled (an error log, `webex_archiver_processor_stalled`); it keeps retrying with backoff capped at 30 s, since skipping the record would break its room\'s order. Import never stalls: it parks instead (`WXA_IMPORT_QUICK_ATTEMPTS`)' },
+  importQuickAttempts: { env: 'WXA_IMPORT_QUICK_ATTEMPTS', default: '3', parse: p.intRange(1, 100), doc: 'In-place attempts at a retriable import failure (about 0.2 s, 0.4 s apart) before the task is parked on the retry topics and the partition moves on; a failure whose code parks (MAILBOX_UNAVAILABLE: a mailbox full or refusing us) parks at once' },
+  importRetryDelays: { env: 'WXA_IMPORT_RETRY_DELAYS', default: '60,600,3600', parse: p.secondsList(3, 7 * 24 * 3600), doc: 'Seconds a parked import task waits on webex.imports.retry-1.v1, -2 and -3 (its 1st, 2nd and 3rd and later parks) before it goes back to webex.imports.v1' },
   dataDir: { env: 'WXA_DATA_DIR', default: '.data', parse: p.nonEmpty, doc: 'Local working folder' },
   logLevel: { env: 'WXA_LOG_LEVEL', default: 'info', parse: p.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), doc: 'Log level' },
 } satisfies Record<string, KeySpec<unknown>>;

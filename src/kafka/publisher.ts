@@ -11,7 +11,7 @@ import { isStateTopic, topicName, type TopicKey, type ValueOf } from './topics.j
  * written to the wrong topic is a compile error, not a BAD_RECORD from the serializer at run time.
  * A null value (a tombstone) is allowed only for compacted topics.
  */
-export type Output<K extends TopicKey = TopicKey> = { [T in K]: { topic: T; key: string | null; value: ValueOf<T> } }[K];
+export type Output<K extends TopicKey = TopicKey> = { [T in K]: { topic: T; key: string | null; value: ValueOf<T>; headers?: Record<string, string> } }[K];
 
 /**
  * Encodes and writes records with acks from all in-sync replicas. Resolves only once Kafka has

@@ -139,7 +139,8 @@ export interface ImportTask extends StagedRef {
  */
 export const INLINE_MAX_BYTES = 64 * 1024;
 
-export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed';
+/** `failed`: dead-lettered (redrive brings it back); `parked`: on a retry topic, comes back by itself when due. */
+export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed' | 'parked';
 
 export interface Outcome {
   at: string;
@@ -166,6 +167,25 @@ export interface DeadLetter {
   errorMessage: string;
   attempts: number;
   at: string;
+}
+
+/**
+ * A record parked on a retry topic (webex.imports.retry-N.v1): its origin and bytes, like a dead
+ * letter, plus how often it was parked and when it is due back on its origin topic.
+ */
+export interface ParkedRecord extends Omit<DeadLetter, 'attempts' | 'at'> {
+  parks: number;
+  parkedAt: string;
+  dueAt: string;
+}
+
+/** A dead letter or parked record that `redrive` sent back (compacted webex.redrive.ledger.v1). */
+export interface RedriveEntry {
+  source: string;
+  origin: string;
+  processor: string;
+  itemId: string;
+  redrivenAt: string;
 }
 
 export interface CrawlerCheckpoint {

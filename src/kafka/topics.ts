@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Config } from '../config/schema.js';
 import { withRetriableKafka } from './admin-offsets.js';
-import type { CrawlerCheckpoint, DeadLetter, DedupeEntry, EmailPlan, ImportTask, Outcome, RawMessage, StagedItem, WebhookDelivery } from './records.js';
+import type { CrawlerCheckpoint, DeadLetter, DedupeEntry, EmailPlan, ImportTask, Outcome, ParkedRecord, RawMessage, RedriveEntry, StagedItem, WebhookDelivery } from './records.js';
 import { durabilityConfigEntries } from './topic-durability.js';
 
 /**
@@ -24,6 +24,8 @@ export interface TopicSpec<R> {
    * what it vouches for is not.
    */
   role?: 'state';
+  /** The schema file's base name when several topics share one (the retry topics); else `base`. */
+  schema?: string;
   readonly record?: R;
 }
 
@@ -47,6 +49,14 @@ export const TOPICS = {
   deadLetter: topic<DeadLetter>()({ base: 'webex.dead-letter.v1', compacted: false, key: 'the original record key' }),
   checkpoints: topic<CrawlerCheckpoint>()({ base: 'webex.crawler.checkpoints.v1', compacted: true, key: 'checkpoint name', role: 'state' }),
   dedupeState: topic<DedupeEntry>()({ base: 'webex.dedupe.state.v1', compacted: true, key: 'item id', role: 'state' }),
+  // Import's non-blocking retries (docs/operations.md "Items that cannot be archived now"): one
+  // topic per delay (WXA_IMPORT_RETRY_DELAYS, default 1 min, 10 min, 1 h), so a partition's head is
+  // always the next one due; all three hold ParkedRecords (schemas/webex.parked.v1.avsc).
+  importsRetry1: topic<ParkedRecord>()({ base: 'webex.imports.retry-1.v1', compacted: false, key: 'mailbox', schema: 'webex.parked.v1' }),
+  importsRetry2: topic<ParkedRecord>()({ base: 'webex.imports.retry-2.v1', compacted: false, key: 'mailbox', schema: 'webex.parked.v1' }),
+  importsRetry3: topic<ParkedRecord>()({ base: 'webex.imports.retry-3.v1', compacted: false, key: 'mailbox', schema: 'webex.parked.v1' }),
+  // What `redrive` already sent back, so a second run does not send it again.
+  redriveLedger: topic<RedriveEntry>()({ base: 'webex.redrive.ledger.v1', compacted: true, key: 'dead letter topic:partition:offset', role: 'state' }),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;
@@ -60,6 +70,17 @@ export type ValueOf<K extends TopicKey> = (typeof TOPICS)[K]['compacted'] extend
 /** True for a topic of "done" records (`role: 'state'`), which are published last. */
 export function isStateTopic(key: TopicKey): boolean {
   return (TOPICS[key] as TopicSpec<unknown>).role === 'state';
+}
+
+/** The schema file's base name: the topic's own, unless several topics share one (`schema`). */
+export function schemaBase(key: TopicKey): string {
+  const t: TopicSpec<unknown> = TOPICS[key];
+  return t.schema ?? t.base;
+}
+
+/** The catalog key of a full topic name (with this config's prefix), if it is one of ours. */
+export function topicKeyOf(config: Pick<Config, 'topicPrefix'>, name: string): TopicKey | undefined {
+  return (Object.keys(TOPICS) as TopicKey[]).find((k) => topicName(config, k) === name);
 }
 
 export function topicName(config: Pick<Config, 'topicPrefix'>, key: TopicKey): string {

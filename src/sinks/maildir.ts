@@ -69,6 +69,8 @@ async function exists(p: string): Promise<boolean> {
   try { await stat(p); return true; } catch { return false; }
 }
 
+const MAILBOX_REFUSALS = new Set(['EACCES', 'EPERM', 'ENOTDIR', 'EEXIST', 'ENOSPC', 'EDQUOT', 'EROFS']);
+
 export function createMaildirSink(opts: { root: string }): MailboxSink {
   return {
     name: 'maildir',
@@ -95,9 +97,10 @@ export function createMaildirSink(opts: { root: string }): MailboxSink {
       } catch (err) {
         if (err instanceof ArchiverError) throw err;
         const code = (err as NodeJS.ErrnoException).code;
-        // A mailbox folder we may not write is one mailbox for an operator to fix: park it. A full
-        // or read-only disk is everyone's and may heal: retry.
-        throw new ArchiverError(code === 'EACCES' || code === 'EPERM' ? 'MAILBOX_UNAVAILABLE' : 'UNAVAILABLE', `maildir ${item.mailbox}: ${(err as Error).message}`, { cause: err });
+        // No right to the folder, a folder that cannot be created (its name taken by a file), a
+        // full disk: an operator fixes these, for this mailbox only, so import parks its items
+        // (the reference table's NOPERM/OVERQUOTA); anything else may heal by itself.
+        throw new ArchiverError(code && MAILBOX_REFUSALS.has(code) ? 'MAILBOX_UNAVAILABLE' : 'UNAVAILABLE', `maildir ${item.mailbox}: ${(err as Error).message}`, { cause: err });
       }
     },
     async countItems(mailbox, folder) {

@@ -116,7 +116,7 @@ describe('operator routes (real Kafka)', () => {
     expect(log.statusCode).toBe(200);
     expect(log.headers['content-type']).toContain('text/csv');
     expect(log.headers['content-disposition']).toMatch(/attachment; filename="webex-archiver-status-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv"/);
-    expect(log.body.split('\r\n')[0]).toMatch(/^row,date,completedAt,available,fannedOut,imported,partial,skipped,failed,pending/);
+    expect(log.body.split('\r\n')[0]).toMatch(/^row,date,completedAt,available,fannedOut,imported,partial,skipped,failed,parked,pending,rejected,unmapped,failedUpstream/);
     expect((await app.inject({ method: 'GET', url: '/ops/log?format=xml', headers: bearer() })).statusCode).toBe(400);
   });
 

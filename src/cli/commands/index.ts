@@ -26,6 +26,7 @@ export const COMMANDS: CommandEntry[] = [
   },
   { name: 'status', summary: "consumer lag per processor, crawler progress, today's outcomes; --log for the daily status log", load: async () => (await import('./status.js')).statusCommand },
   { name: 'replay', summary: "move a processor's consumer group to the earliest offset or a time, so records flow again", load: async () => (await import('./replay.js')).replayCommand },
+  { name: 'redrive', summary: 'send dead letters (or parked import tasks, --parked) back to the topic they came from, once the cause is fixed', load: async () => (await import('./redrive.js')).redriveCommand },
   { name: 'crawl', summary: 'reconciliation crawl from the Events API checkpoint; --since backfills; --schedule daily', load: async () => (await import('./crawl.js')).crawlCommand },
   { name: 'transcript', summary: 'transcript mode: one email per room per closed UTC day (--day DAY, or --schedule daily)', load: async () => (await import('./transcript.js')).transcriptCommand },
   { name: 'rsmf', summary: 'RSMF export for eDiscovery: one .rsmf per conversation per UTC day (--from/--to, or --schedule daily)', load: async () => (await import('./rsmf.js')).rsmfCommand },
