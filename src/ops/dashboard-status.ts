@@ -1,6 +1,7 @@
 import type { CrawlerStatus } from './crawler-status.js';
 import type { LagSnapshot } from './lag-source.js';
 import type { OutcomeTailView } from './outcome-tail.js';
+import { toRecoveryView, type RecoveryView } from './recovery.js';
 
 /**
  * The JSON the dashboard polls (/ops/api/status): per stage its lag, members and rate, the
@@ -27,9 +28,11 @@ export interface DashboardStatus {
   today: OutcomeTailView['today'] | null;
   importsPerMinute: number[];
   recentIssues: OutcomeTailView['recentIssues'];
+  /** Dead letters and parked tasks: today's counts, how many wait now, the latest of each with the command that redrives it. */
+  recovery: RecoveryView;
 }
 
-export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date): DashboardStatus {
+export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date, waiting: RecoveryView['waiting'] = null): DashboardStatus {
   return {
     generatedAt: now.toISOString(),
     lagAt: snap.at,
@@ -50,5 +53,6 @@ export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | nul
     today: tail?.today ?? null,
     importsPerMinute: tail?.importsPerMinute ?? [],
     recentIssues: tail?.recentIssues.slice(0, 50) ?? [],
+    recovery: toRecoveryView(tail?.today ?? null, tail?.recentIssues ?? [], waiting),
   };
 }
