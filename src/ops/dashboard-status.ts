@@ -3,6 +3,7 @@ import { redriveCommand } from './dead-letter-rows.js';
 import type { DeadLetterView } from './dead-letter-tail.js';
 import type { LagSnapshot } from './lag-source.js';
 import type { OutcomeTailView } from './outcome-tail.js';
+import { toRecoveryView, type RecoveryView } from './recovery.js';
 
 /**
  * The JSON the dashboard polls (/ops/api/status): per stage its lag, members and rate, the
@@ -31,12 +32,14 @@ export interface DashboardStatus {
   /** Each issue with the command that sends it again once the cause is fixed (failed and parked items). */
   recentIssues: (OutcomeTailView['recentIssues'][number] & { redrive: string | null })[];
   deadLetters: DeadLetterView | null;
+  /** Dead letters and parked tasks: today's counts, how many wait now, the latest of each with the command that redrives it. */
+  recovery: RecoveryView;
 }
 
 /** Kinds the redrive command takes back: a failed copy, or one parked on a delay topic. */
 const REDRIVABLE: ReadonlySet<string> = new Set(['failed', 'parked']);
 
-export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date, deadLetters: DeadLetterView | null = null): DashboardStatus {
+export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date, deadLetters: DeadLetterView | null = null, waiting: RecoveryView['waiting'] = null): DashboardStatus {
   return {
     generatedAt: now.toISOString(),
     lagAt: snap.at,
@@ -58,5 +61,6 @@ export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | nul
     importsPerMinute: tail?.importsPerMinute ?? [],
     recentIssues: (tail?.recentIssues.slice(0, 50) ?? []).map((i) => ({ ...i, redrive: REDRIVABLE.has(i.kind) ? redriveCommand(i, i.processor) : null })),
     deadLetters,
+    recovery: toRecoveryView(tail?.today ?? null, tail?.recentIssues ?? [], waiting),
   };
 }

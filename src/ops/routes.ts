@@ -22,6 +22,7 @@ import { toReplayRequest } from './replay-plan.js';
 import { statusLogCsv, statusLogJson } from './status-log-format.js';
 import { readDailyLog } from './status-log-read.js';
 import { readCrawlerStatus } from './status-report.js';
+import { fetchParkedWaiting, type RecoveryView } from './recovery.js';
 
 export interface OpsDeps {
   config: Pick<Config, 'operatorToken' | 'metricsPublic' | 'topicPrefix'>;
@@ -77,6 +78,18 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
   };
 
   registerOutcomeMetrics(registry, () => outcomesNow?.view().today ?? null);
+  // Parked tasks waiting on the retry topics, asked of Kafka at most every 5 s (like the lag).
+  let waiting: { at: number; value: Promise<RecoveryView['waiting']> } | undefined;
+  const parkedWaiting = () => {
+    if (!waiting || Date.now() - waiting.at > 5_000) {
+      waiting = { at: Date.now(), value: (async () => {
+        const admin = deps.kafka.admin();
+        await admin.connect();
+        try { return await fetchParkedWaiting(admin, deps.config); } finally { await admin.disconnect(); }
+      })().catch(() => null) };
+    }
+    return waiting.value;
+  };
   app.addHook('onReady', async () => { void outcomes.get().then((t) => { outcomesNow = t; }); void deadLetters.get(); });
   app.addHook('onClose', async () => {
     await lag.close();
@@ -120,8 +133,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
     ops.get('/ops/style.css', { preHandler: auth }, async (_req, reply) => asset(reply, 'style.css'));
 
     ops.get('/ops/api/status', { preHandler: auth }, async (_req, reply) => {
-      const [snap, t, c, d] = await Promise.all([lag.get(), outcomes.get(), crawlerStatus(), deadLetters.get()]);
-      return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date(), d?.view() ?? null));
+      const [snap, t, c, d, w] = await Promise.all([lag.get(), outcomes.get(), crawlerStatus(), deadLetters.get(), parkedWaiting()]);
+      return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date(), d?.view() ?? null, w));
     });
 
     ops.get('/ops/log', { preHandler: auth }, async (req, reply) => {
