@@ -1,4 +1,4 @@
-import { runTranscriptJob } from '../../processors/transcript/index.js';
+import { runTranscriptJob, summaryOf } from '../../processors/transcript/index.js';
 import { dayRange, dueDay } from '../../processors/transcript/transform.js';
 import { nextDailyRun } from '../../capture/crawl-window.js';
 import { loadConfig } from '../../config/load.js';
@@ -51,10 +51,9 @@ export const transcriptCommand: Command = {
 async function runDay(rt: Runtime, day: string): Promise<void> {
   const progress = progressLine();
   const r = await runTranscriptJob(rt, day, { progress: (p) => progress.update(`transcript ${day}: ${p.read} records read, ${p.versions} versions of the day`) });
-  for (const t of [...r.transcripts, ...r.rebuilt]) {
-    const header = (name: string) => t.headers.find((h) => h.name === name)?.value;
-    const again = header('X-Webex-Transcript-Day') === day ? '' : ' (built again: versions captured after that day)';
-    process.stdout.write(`${header('X-Webex-Transcript-Day')} room ${t.roomId}: ${header('X-Webex-Transcript-Items')} versions, ${t.participants.length} participants, ${t.messageId}${again}\n`);
+  for (const t of [...r.transcripts.map(summaryOf), ...r.rebuilt]) {
+    const again = t.day === day ? '' : ' (built again: versions captured after that day)';
+    process.stdout.write(`${t.day} room ${t.roomId}: ${t.items} versions, ${t.participants} participants, ${t.messageId}${again}\n`);
   }
   const late = r.rebuilt.length ? `; ${r.rebuilt.length} transcripts of earlier days built again, ${r.lateVersions} late versions in new ones` : '';
   progress.done(`transcript ${day}: ${r.transcripts.length} transcripts published from ${r.versions} versions (${r.read} records read)${late}`);

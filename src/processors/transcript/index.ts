@@ -3,7 +3,7 @@ import { topicName } from '../../kafka/topics.js';
 import { readTopicSince } from '../../ops/read-since.js';
 import type { Runtime } from '../../runtime.js';
 import type { Output } from '../../kafka/publisher.js';
-import { dayOf, isLateCandidate, rebuiltOutcomes, roomDayKey, transcriptDayOf, type BuiltRoomDay, type CapturedVersion } from './late-versions.js';
+import { dayOf, isLateCandidate, rebuiltOutcomes, roomDayKey, transcriptDayOf, versionRef, type BuiltRoomDay, type CapturedVersion } from './late-versions.js';
 import { dayRange, isTranscriptPlan, toTranscriptPlans } from './transform.js';
 
 /**
@@ -30,9 +30,17 @@ export interface TranscriptRun {
   versions: number;
   transcripts: EmailPlan[];
   /** Room-days of earlier days built again for versions captured after them (late-versions.ts). */
-  rebuilt: EmailPlan[];
+  rebuilt: TranscriptSummary[];
   /** `rebuilt` outcomes published: late versions that made a new transcript version. */
   lateVersions: number;
+}
+
+/** One published transcript as the CLI reports it (rebuilt days are not kept whole in memory). */
+export interface TranscriptSummary { day: string; roomId: string; items: number; participants: number; messageId: string }
+
+export function summaryOf(t: EmailPlan): TranscriptSummary {
+  const header = (name: string) => t.headers.find((h) => h.name === name)?.value ?? '';
+  return { day: header('X-Webex-Transcript-Day'), roomId: t.roomId, items: Number(header('X-Webex-Transcript-Items')), participants: t.participants.length, messageId: t.messageId };
 }
 
 export async function runTranscriptJob(
@@ -49,32 +57,37 @@ export async function runTranscriptJob(
     if (plan && !isTranscriptPlan(plan)) {
       const at = Date.parse(plan.versionAt);
       if (at >= start && at < end) versions.push(plan);
-      else if (isLateCandidate(plan, info.timestamp, start)) pushTo(late, roomDayKey(plan.roomId, dayOf(plan.versionAt)), { plan, timestamp: info.timestamp });
+      else if (isLateCandidate(plan, info.timestamp, start)) pushTo(late, roomDayKey(plan.roomId, dayOf(plan.versionAt)), { plan: versionRef(plan), timestamp: info.timestamp });
     }
     opts.progress?.({ read: ++seen, versions: versions.length });
   }, { timeoutMs: READ_TIMEOUT_MS });
   const transcripts = toTranscriptPlans(versions, day, { maxItemBytes: rt.config.maxItemBytes });
-  const again = late.size > 0 ? await rebuildRoomDays(rt, late, new Date()) : { transcripts: [], outcomes: [] };
-  await rt.publisher.publish([
-    ...[...transcripts, ...again.transcripts].map((t) => ({ topic: 'converted' as const, key: t.roomId, value: t })),
-    ...again.outcomes,
-  ]);
-  return { day, read, versions: new Set(versions.map((v) => v.itemId)).size, transcripts, rebuilt: again.transcripts, lateVersions: again.outcomes.length };
+  await rt.publisher.publish(transcripts.map((t) => ({ topic: 'converted' as const, key: t.roomId, value: t })));
+  const rebuilt: TranscriptSummary[] = [];
+  let lateVersions = 0;
+  // One earlier day at a time, each with its own read, so memory holds one day's affected rooms
+  // even after a backfill wrote versions of many earlier days at once.
+  for (const lateDay of [...new Set([...late.values()].map((list) => dayOf(list[0]!.plan.versionAt)))].sort()) {
+    const again = await rebuildRoomDays(rt, lateDay, late, new Date());
+    await rt.publisher.publish([...again.transcripts.map((t) => ({ topic: 'converted' as const, key: t.roomId, value: t })), ...again.outcomes]);
+    rebuilt.push(...again.transcripts.map(summaryOf));
+    lateVersions += again.outcomes.length;
+  }
+  return { day, read, versions: new Set(versions.map((v) => v.itemId)).size, transcripts, rebuilt, lateVersions };
 }
 
 const READ_TIMEOUT_MS = 30 * 60_000;
 
 /**
- * Builds the room-days that have late candidates again, from every version of theirs still in
- * webex.unique.v1 (a second read, from the earliest such day; only those room-days are kept),
- * and says which late versions made a new transcript version. The transcripts those room-days
+ * Builds the room-days of `day` that have late candidates again, from every version of theirs
+ * still in webex.unique.v1 (a read from that day's start; only those room-days are kept), and
+ * says which late versions made a new transcript version. The transcripts those room-days
  * already have are read too, so an identical rebuild is known as such (and dedupe drops it).
  */
-async function rebuildRoomDays(rt: Pick<Runtime, 'kafka' | 'serde' | 'config'>, late: ReadonlyMap<string, CapturedVersion[]>, now: Date): Promise<{ transcripts: EmailPlan[]; outcomes: Output[] }> {
-  const days = [...new Set([...late.values()].map((list) => dayOf(list[0]!.plan.versionAt)))].sort();
-  const versions = new Map<string, EmailPlan[]>();
+async function rebuildRoomDays(rt: Pick<Runtime, 'kafka' | 'serde' | 'config'>, day: string, late: ReadonlyMap<string, CapturedVersion[]>, now: Date): Promise<{ transcripts: EmailPlan[]; outcomes: Output[] }> {
+  const versions: EmailPlan[] = [];
   const built = new Map<string, BuiltRoomDay>();
-  await readTopicSince<EmailPlan>(rt.kafka, rt.serde, topicName(rt.config, 'unique'), dayRange(days[0]!).start - CLOCK_SLACK_MS, (plan, info) => {
+  await readTopicSince<EmailPlan>(rt.kafka, rt.serde, topicName(rt.config, 'unique'), dayRange(day).start - CLOCK_SLACK_MS, (plan, info) => {
     if (!plan) return;
     if (isTranscriptPlan(plan)) {
       const key = roomDayKey(plan.roomId, transcriptDayOf(plan) ?? '');
@@ -83,22 +96,15 @@ async function rebuildRoomDays(rt: Pick<Runtime, 'kafka' | 'serde' | 'config'>, 
       b.itemIds.add(plan.itemId);
       b.builtAt = Math.max(b.builtAt, info.timestamp);
       built.set(key, b);
-    } else {
-      const key = roomDayKey(plan.roomId, dayOf(plan.versionAt));
-      if (late.has(key)) pushTo(versions, key, plan);
+    } else if (dayOf(plan.versionAt) === day && late.has(roomDayKey(plan.roomId, day))) {
+      versions.push(plan);
     }
   }, { timeoutMs: READ_TIMEOUT_MS });
-  const transcripts: EmailPlan[] = [];
-  const outcomes: Output[] = [];
-  for (const day of days) {
-    const ofDay = [...versions].filter(([key]) => key.startsWith(`${day}\u0000`)).flatMap(([, list]) => list);
-    const plans = toTranscriptPlans(ofDay, day, { maxItemBytes: rt.config.maxItemBytes });
-    transcripts.push(...plans);
-    for (const roomId of new Set(plans.map((p) => p.roomId))) {
-      const key = roomDayKey(roomId, day);
-      outcomes.push(...rebuiltOutcomes(day, plans.filter((p) => p.roomId === roomId), built.get(key), late.get(key) ?? [], now));
-    }
-  }
+  const transcripts = toTranscriptPlans(versions, day, { maxItemBytes: rt.config.maxItemBytes });
+  const outcomes = [...new Set(transcripts.map((t) => t.roomId))].flatMap((roomId) => {
+    const key = roomDayKey(roomId, day);
+    return rebuiltOutcomes(day, transcripts.filter((t) => t.roomId === roomId), built.get(key), late.get(key) ?? [], now);
+  });
   return { transcripts, outcomes };
 }
 

@@ -14,7 +14,14 @@ import { isTranscriptPlan } from './transform.js';
  * room-day again; when nothing was missing the rebuild is identical (same item id, which dedupe
  * drops), otherwise it is a new transcript version and each late version gets a `rebuilt` outcome.
  */
-export interface CapturedVersion { plan: EmailPlan; timestamp: number }
+export interface CapturedVersion { plan: VersionRef; timestamp: number }
+
+/** What an outcome needs of a late version: kept instead of the plan, so a backfill's many late versions stay small. */
+export type VersionRef = Pick<EmailPlan, 'itemId' | 'webexMessageId' | 'roomId' | 'webexCreated' | 'versionAt'>;
+
+export function versionRef(plan: EmailPlan): VersionRef {
+  return { itemId: plan.itemId, webexMessageId: plan.webexMessageId, roomId: plan.roomId, webexCreated: plan.webexCreated, versionAt: plan.versionAt };
+}
 
 export function roomDayKey(roomId: string, day: string): string {
   return `${day}\u0000${roomId}`;
