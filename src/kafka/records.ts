@@ -139,8 +139,8 @@ export interface ImportTask extends StagedRef {
  */
 export const INLINE_MAX_BYTES = 64 * 1024;
 
-/** `failed`: dead-lettered (redrive brings it back); `parked`: on a retry topic, comes back by itself when due. */
-export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed' | 'parked';
+/** `failed`: dead-lettered (redrive brings it back); `parked`: on a retry topic, comes back by itself when due; `rebuilt`: a late version of a closed transcript day, whose room-day was built again. */
+export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed' | 'parked' | 'rebuilt';
 
 export interface Outcome {
   at: string;
