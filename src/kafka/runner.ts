@@ -63,6 +63,8 @@ export interface RunnerObserver {
   processed?(processor: string, count: number): void;
   failed?(processor: string, code: string): void;
   deadLettered?(processor: string, code: string): void;
+  /** A processor waits on a credential or configuration fault (disposition `pause`), or goes on again. */
+  paused?(processor: string, code: string, paused: boolean): void;
 }
 
 export interface RunningProcessor {
@@ -147,27 +149,42 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
   const chunkSize = spec.chunkSize ?? 100;
 
   async function handleOne(message: KafkaMessage, meta: RecordMeta, heartbeat: () => Promise<void>): Promise<Output[]> {
-    for (let attempt = 1; ; attempt++) {
-      let value: In | undefined;
-      try {
-        if (!message.value) throw new ArchiverError('BAD_RECORD', 'record has no value (tombstone)');
-        value = await serde.decode<In>(message.value);
-        return await spec.transform(value, { meta, logger: logger.child({ partition: meta.partition, offset: meta.offset }) });
-      } catch (err) {
-        const e = toArchiverError(err);
-        observer?.failed?.(spec.name, e.code);
-        if (!e.retriable) {
-          logger.error({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message }, 'record can never succeed; sending it to the dead-letter topic');
-          observer?.deadLettered?.(spec.name, e.code);
-          return [deadLetterOutput(spec.name, meta, message, e, attempt), ...(spec.onDeadLetter?.(value, e) ?? [])];
+    let pausedOn: string | undefined;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        let value: In | undefined;
+        try {
+          if (!message.value) throw new ArchiverError('BAD_RECORD', 'record has no value (tombstone)');
+          value = await serde.decode<In>(message.value);
+          const out = await spec.transform(value, { meta, logger: logger.child({ partition: meta.partition, offset: meta.offset }) });
+          if (pausedOn) logger.info({ partition: meta.partition, code: pausedOn }, 'credentials accepted again; no longer paused');
+          return out;
+        } catch (err) {
+          const e = toArchiverError(err);
+          observer?.failed?.(spec.name, e.code);
+          // A refused credential or configuration fails every record alike: the partition waits
+          // (never dead-letters) and says so, once, as an error and on the paused gauge.
+          if (e.disposition === 'pause' && pausedOn !== e.code) {
+            if (pausedOn) observer?.paused?.(spec.name, pausedOn, false);
+            pausedOn = e.code;
+            observer?.paused?.(spec.name, e.code, true);
+            logger.error({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message }, 'paused: credentials or configuration refused; retrying until an operator fixes them');
+          }
+          if (!e.retriable) {
+            logger.error({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message }, 'record can never succeed; sending it to the dead-letter topic');
+            observer?.deadLettered?.(spec.name, e.code);
+            return [deadLetterOutput(spec.name, meta, message, e, attempt), ...(spec.onDeadLetter?.(value, e) ?? [])];
+          }
+          if (stopping) throw e;
+          const wait = backoffMs(attempt, { retryAfterSeconds: e.retryAfterSeconds, maxMs: 30_000 });
+          const level = attempt >= config.maxAttempts ? 'error' : 'warn';
+          logger[level]({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message, attempt, waitMs: wait }, 'retriable failure; retrying in place');
+          await sleepWithHeartbeat(wait, heartbeat, () => stopping);
+          if (stopping) throw e;
         }
-        if (stopping) throw e;
-        const wait = backoffMs(attempt, { retryAfterSeconds: e.retryAfterSeconds, maxMs: 30_000 });
-        const level = attempt >= config.maxAttempts ? 'error' : 'warn';
-        logger[level]({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message, attempt, waitMs: wait }, 'retriable failure; retrying in place');
-        await sleepWithHeartbeat(wait, heartbeat, () => stopping);
-        if (stopping) throw e;
       }
+    } finally {
+      if (pausedOn) observer?.paused?.(spec.name, pausedOn, false);
     }
   }
 

@@ -32,6 +32,7 @@ export function createMetrics(registry: Registry): ArchiverMetrics {
   const processed = new Counter({ name: 'webex_archiver_records_processed_total', help: 'Records a processor handled and committed', labelNames: ['processor'], registers });
   const failed = new Counter({ name: 'webex_archiver_records_failed_total', help: 'Failed attempts at a record, retried or not, by error code', labelNames: ['processor', 'code'], registers });
   const deadLettered = new Counter({ name: 'webex_archiver_records_dead_lettered_total', help: 'Records sent to the dead-letter topic, by error code', labelNames: ['processor', 'code'], registers });
+  const paused = new Gauge({ name: 'webex_archiver_paused', help: 'Partitions of a processor waiting on a refused credential or configuration (error code), 0 once it goes on', labelNames: ['processor', 'code'], registers });
   const requests = new Counter({ name: 'webex_archiver_webex_requests_total', help: 'Webex REST requests by resource and HTTP status', labelNames: ['resource', 'status'], registers });
   const retries = new Counter({ name: 'webex_archiver_webex_retries_total', help: 'Webex requests tried again, by resource and reason', labelNames: ['resource', 'reason'], registers });
   const rateLimited = new Counter({ name: 'webex_archiver_webex_rate_limited_total', help: 'Webex 429 answers by resource', labelNames: ['resource'], registers });
@@ -47,6 +48,7 @@ export function createMetrics(registry: Registry): ArchiverMetrics {
       processed: (processor, count) => processed.inc({ processor }, count),
       failed: (processor, code) => failed.inc({ processor, code }),
       deadLettered: (processor, code) => deadLettered.inc({ processor, code }),
+      paused: (processor, code, on) => (on ? paused.inc({ processor, code }) : paused.dec({ processor, code })),
     },
     webexObserver: {
       onRequest: (resource, status) => requests.inc({ resource, status: String(status) }),
