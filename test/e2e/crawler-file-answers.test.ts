@@ -62,3 +62,24 @@ describe('crawler: an unscannable file never stops the window', () => {
     expect(raws.find((r) => r.message.text === 'after')!.files).toEqual([expect.objectContaining({ name: 'ok.txt', status: 'stored' })]);
   });
 });
+
+describe('crawler: a refused Webex token pauses the crawl', () => {
+  it('AUTH_FAILED (pause), nothing published, the checkpoint not moved; with the token fixed the next run archives everything', async () => {
+    let good = 'fixed-later';
+    const sim = await startWebexSimulator({ fixture: fixture(), acceptToken: (t) => t === good });
+    const config = testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_WEBEX_TOKEN: 'revoked-token' });
+    const rt = await createRuntime(config);
+    try {
+      const opts = { now: new Date(), overlapMinutes: 0, windowMinutes: 60 * 24 * 365, firstRunLookbackHours: lookbackHoursFor(sim.expected()) };
+      await expect(crawlEvents(testCrawlerDeps(rt), opts)).rejects.toMatchObject({ code: 'AUTH_FAILED', disposition: 'pause', retriable: true });
+      expect(await readRaw(rt)).toEqual([]);
+      expect(await kafkaCheckpoints(rt).get('events')).toBeFalsy();
+      good = 'revoked-token';
+      await crawlEvents(testCrawlerDeps(rt), opts);
+      expect((await readRaw(rt)).map((r) => r.message.text).sort()).toEqual(['after', 'before', 'encrypted zip']);
+    } finally {
+      await rt.close();
+      await sim.close();
+    }
+  });
+});
