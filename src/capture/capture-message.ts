@@ -4,6 +4,7 @@ import type { CaptureSource, FileRef, MessageEvent, RawMessage } from '../kafka/
 import type { Logger } from '../log.js';
 import { buildRawMessage } from './raw-record.js';
 import type { RoomCache } from './room-cache.js';
+import { isUnscannable } from '../webex/webex-error.js';
 import type { WebexReader, WxMessage } from './webex-reader.js';
 
 export interface CaptureDeps {
@@ -56,12 +57,14 @@ async function captureFile(deps: CaptureDeps, url: string): Promise<FileRef> {
     const stored = await deps.blob.putContentAddressed(deps.attachmentsContainer, file.body, { contentType: file.contentType, metadata: { contentid: contentId } });
     return { ...base, name: file.name, contentType: file.contentType, size: stored.size, sha256: stored.sha256, blobName: stored.blobName, status: 'stored' };
   } catch (err) {
-    // Permanent file states are recorded on the item (the email says so), not retried forever.
+    // Permanent file states are recorded on the item (the email says so), not retried forever;
+    // each is told by the status code Webex answered (410, 404, 428), never by its text.
     if (err instanceof ArchiverError && !err.retriable) {
-      const status = err.code === 'GONE' ? 'infected' : err.code === 'NOT_FOUND' ? 'missing' : /unscannable/i.test(err.message) ? 'unscannable' : null;
+      const status = isUnscannable(err) ? 'unscannable' : err.code === 'GONE' ? 'infected' : err.code === 'NOT_FOUND' ? 'missing' : null;
       if (status) {
         deps.logger.warn({ contentId, status, code: err.code }, 'file not captured; recorded on the item');
-        return { ...base, name: contentId, contentType: 'application/octet-stream', size: 0, sha256: '', blobName: '', status };
+        const name = (status === 'unscannable' ? await deps.reader.fileName?.(url).catch(() => undefined) : undefined) ?? contentId;
+        return { ...base, name, contentType: 'application/octet-stream', size: 0, sha256: '', blobName: '', status };
       }
     }
     throw err;

@@ -29,6 +29,7 @@ export const CONFIG_SPEC = {
   webexRefreshToken: { env: 'WXA_WEBEX_REFRESH_TOKEN', default: '', parse: p.string, secret: true, doc: 'OAuth refresh token; when set, the access token is refreshed before expiry' },
   webexClientId: { env: 'WXA_WEBEX_CLIENT_ID', default: '', parse: p.string, doc: 'OAuth client id (for token refresh)' },
   webexClientSecret: { env: 'WXA_WEBEX_CLIENT_SECRET', default: '', parse: p.string, secret: true, doc: 'OAuth client secret (for token refresh)' },
+  webexAllowUnscannable: { env: 'WXA_WEBEX_ALLOW_UNSCANNABLE', default: 'true', parse: p.bool, doc: 'Download files Webex could not scan for malware (428) with allow=unscannable, as a Compliance Officer may, so the archive keeps them; false records them on the item as unscannable instead' },
   webexMaxInFlight: { env: 'WXA_WEBEX_MAX_IN_FLIGHT', default: '4', parse: p.intRange(1, 64), doc: 'Concurrent Webex requests at most' },
   webhookSecret: { env: 'WXA_WEBHOOK_SECRET', default: 'local-webhook-secret', parse: p.secret(20), secret: true, doc: 'Shared secret for X-Spark-Signature (HMAC-SHA1); at least 20 characters (RFC 2104 §3: an HMAC key shorter than the hash output, 20 bytes for SHA-1, is discouraged; Webex documents no minimum), never a known development or example value off loopback' },
   webhookTargetUrl: { env: 'WXA_WEBHOOK_TARGET_URL', default: 'http://127.0.0.1:18080/webhooks/webex', parse: p.url, doc: 'Public URL Webex posts webhooks to' },

@@ -73,7 +73,12 @@ export function crawlerDeps(rt: Runtime, source = webexSource(createWebexFromCon
 }
 
 export async function runIncremental(deps: CrawlerDeps, rt: Runtime): Promise<void> {
-  const r = await crawlEvents(deps, { now: new Date(), overlapMinutes: rt.config.crawlOverlapMinutes, windowMinutes: rt.config.crawlWindowMinutes, firstRunLookbackHours: rt.config.crawlFirstLookbackDays * 24 });
+  const r = await crawlEvents(deps, { now: new Date(), overlapMinutes: rt.config.crawlOverlapMinutes, windowMinutes: rt.config.crawlWindowMinutes, firstRunLookbackHours: rt.config.crawlFirstLookbackDays * 24 }).catch((err: unknown) => {
+    // Webex refused our credential (401 after a refresh, 403): nothing is lost, the checkpoint did
+    // not move past the window, and the next run resumes there once the token is fixed.
+    if (err instanceof ArchiverError && err.disposition === 'pause') rt.logger.error({ code: err.code, err: err.message }, 'crawl paused: Webex refused the credential; the checkpoint stays where it was');
+    throw err;
+  });
   process.stderr.write(`crawl events: ${r.windows} windows, ${r.published} raw records published\n`);
 }
 
