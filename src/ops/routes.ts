@@ -57,8 +57,9 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
  *   GET  /ops/log              the daily status log (?since=YYYY-MM-DD&format=csv|json)
  *   POST /ops/replay           {processor, toEarliest | toTime, mailbox?, waitSeconds?}
  * Everything under /ops except the login form needs the operator credential (Bearer header or
- * session cookie, checked by src/capture/operator-auth.ts): without it, 401 and nothing else. Routes live in their own plugin context, with their
- * own body parsers, so the receiver's raw-bytes webhook parser stays as it is.
+ * session cookie, checked by src/capture/operator-auth.ts): without it, 401 and nothing else.
+ * Routes live in their own plugin context, with their own body parsers, so the receiver's
+ * raw-bytes webhook parser stays as it is.
  */
 export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { registry: Registry; metrics: ArchiverMetrics } {
   const registry = deps.registry ?? new Registry();
