@@ -21,12 +21,19 @@ export function sessionIdFrom(cookieHeader: string | undefined): string | undefi
   return undefined;
 }
 
+/**
+ * Before sessions, the `wxa_operator` cookie held the operator token itself. It is no longer
+ * accepted; every sign-in and sign-out also expires it, so the token leaves browsers that kept it.
+ */
+const LEGACY_COOKIE = 'wxa_operator';
+
+const cookie = (name: string, value: string, maxAgeSeconds: number, https: boolean) =>
+  `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${https ? '; Secure' : ''}`;
+
 export function setSessionCookie(reply: FastifyReply, https: boolean, id: string, maxAgeSeconds: number): void {
-  const secure = https ? '; Secure' : '';
-  reply.header('Set-Cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`);
+  reply.header('Set-Cookie', [cookie(SESSION_COOKIE, id, maxAgeSeconds, https), cookie(LEGACY_COOKIE, '', 0, https)]);
 }
 
 export function clearSessionCookie(reply: FastifyReply, https: boolean): void {
-  const secure = https ? '; Secure' : '';
-  reply.header('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure}`);
+  reply.header('Set-Cookie', [cookie(SESSION_COOKIE, '', 0, https), cookie(LEGACY_COOKIE, '', 0, https)]);
 }

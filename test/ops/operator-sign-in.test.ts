@@ -37,7 +37,13 @@ async function receiver(opts: { config?: Partial<Config>; sessions?: OperatorSes
 
 const signIn = (app: FastifyInstance, token: string, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/ops/login', headers: { ...FORM, ...headers }, payload: `token=${encodeURIComponent(token)}` });
-const cookieOf = (res: { headers: Record<string, unknown> }) => String(res.headers['set-cookie']).split(';')[0]!;
+/** The Set-Cookie headers of a response, by cookie name. */
+const setCookies = (res: { headers: Record<string, unknown> }): Record<string, string> => {
+  const raw = res.headers['set-cookie'];
+  const list = Array.isArray(raw) ? raw.map(String) : raw === undefined ? [] : [String(raw)];
+  return Object.fromEntries(list.map((c) => [c.split('=')[0]!, c]));
+};
+const cookieOf = (res: { headers: Record<string, unknown> }) => setCookies(res).wxa_session!.split(';')[0]!;
 const status = (app: FastifyInstance, headers: Record<string, string>) => app.inject({ method: 'GET', url: '/ops/api/status', headers });
 
 describe('operator sessions over HTTP', () => {
@@ -45,16 +51,18 @@ describe('operator sessions over HTTP', () => {
     const { app } = await receiver();
     const res = await signIn(app, TOKEN);
     expect(res.statusCode).toBe(303);
-    const setCookie = String(res.headers['set-cookie']);
-    expect(setCookie).toMatch(/^wxa_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
-    expect(setCookie).not.toContain(TOKEN);
-    expect(setCookie).not.toContain(encodeURIComponent(TOKEN));
+    const set = setCookies(res);
+    expect(set.wxa_session).toMatch(/^wxa_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+    // The cookie that used to hold the token itself is expired, so it leaves the browser.
+    expect(set.wxa_operator).toBe('wxa_operator=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0');
+    expect(JSON.stringify(set)).not.toContain(TOKEN);
+    expect(JSON.stringify(set)).not.toContain(encodeURIComponent(TOKEN));
     const cookie = cookieOf(res);
     expect((await status(app, { cookie })).statusCode).toBe(200);
 
     const out = await app.inject({ method: 'POST', url: '/ops/logout', headers: { cookie } });
     expect(out.statusCode).toBe(303);
-    expect(String(out.headers['set-cookie'])).toContain('Max-Age=0');
+    expect(setCookies(out).wxa_session).toMatch(/^wxa_session=; .*Max-Age=0$/);
     // The old cookie is dead on the server, whatever the browser keeps.
     expect((await status(app, { cookie })).statusCode).toBe(401);
   });
@@ -106,7 +114,7 @@ describe('operator sessions over HTTP', () => {
       const { app } = await receiver({ config: { receiverTrustProxy: trustProxy } });
       const res = await signIn(app, TOKEN, headers);
       expect(res.statusCode).toBe(303);
-      expect(String(res.headers['set-cookie']).endsWith('; Secure')).toBe(secure);
+      expect(setCookies(res).wxa_session!.endsWith('; Secure')).toBe(secure);
     });
   });
 
@@ -143,7 +151,7 @@ describe('operator sessions over HTTP', () => {
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     const res = await fetch(`${base}/ops/login`, { method: 'POST', redirect: 'manual', headers: { ...FORM, 'x-forwarded-proto': 'https' }, body: `token=${encodeURIComponent(TOKEN)}` });
     expect(res.status).toBe(303);
-    const setCookie = res.headers.get('set-cookie') ?? '';
+    const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('wxa_session=')) ?? '';
     expect(setCookie).toMatch(/^wxa_session=[A-Za-z0-9_-]{43}; .*; Secure$/);
     const cookie = setCookie.split(';')[0]!;
     expect((await fetch(`${base}/ops/api/status`, { headers: { cookie } })).status).toBe(200);
