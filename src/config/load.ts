@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ArchiverError } from '../errors.js';
-import { GRAPH_MAX_MIME_BYTES } from '../sinks/graph/graph-sink.js';
+import { GRAPH_MAX_MIME_BYTES } from './sink-limits.js';
 import { unworkableCombinations } from './cross-field.js';
 import { developmentSecretsExposed, tokensInClear, type ConfigProblem } from './exposure.js';
 import { nearestKey } from './nearest-key.js';

@@ -122,6 +122,15 @@ export const parsers = {
     }
     return items.join(',');
   },
+  /** Exactly `count` comma-separated whole seconds, each in 1..max, not decreasing (retry delays). */
+  secondsList: (count: number, max: number) => (raw: string): number[] => {
+    const items = raw.split(',').map((s) => s.trim());
+    if (items.length !== count || items.some((s) => !/^\d+$/.test(s))) throw new Error(`expected ${count} comma-separated whole seconds, got "${raw}"`);
+    const n = items.map(Number);
+    if (n.some((x) => x < 1 || x > max)) throw new Error(`each delay must be 1..${max} seconds`);
+    if (n.some((x, i) => i > 0 && x < n[i - 1]!)) throw new Error('delays must not decrease');
+    return n;
+  },
   intRange,
   oneOf,
   secret,

@@ -65,6 +65,11 @@ export const CONFIG_SPEC = {
   graphTenantId: { env: 'WXA_GRAPH_TENANT_ID', default: '', parse: p.string, doc: 'Entra tenant id' },
   graphClientId: { env: 'WXA_GRAPH_CLIENT_ID', default: '', parse: p.string, doc: 'App registration client id' },
   graphClientSecret: { env: 'WXA_GRAPH_CLIENT_SECRET', default: '', parse: p.string, secret: true, doc: 'App registration client secret' },
+  // --- RSMF export (docs/rsmf.md) ---
+  rsmfMaxEvents: { env: 'WXA_RSMF_MAX_EVENTS', default: '10000', parse: p.intRange(1, 10_000), doc: 'Events per .rsmf slice at most (Relativity reads at most 10,000); a busier conversation-day is split into slices sharing an eventcollectionid' },
+  rsmfMaxBytes: { env: 'WXA_RSMF_MAX_BYTES', default: String(200 * 1024 * 1024), parse: p.intRange(64 * 1024, 2 * 1024 * 1024 * 1024), doc: 'Size of one .rsmf slice at most, in bytes (default 200 MiB, what older Relativity Server releases recommend; at most 2 GiB); a single message larger than this gets a slice of its own' },
+  rsmfContainer: { env: 'WXA_BLOB_RSMF_CONTAINER', default: 'rsmf', parse: p.containerName, doc: 'Private container where `rsmf --schedule` writes each day\'s .rsmf files' },
+  rsmfDailyAt: { env: 'WXA_RSMF_DAILY_AT', default: '03:30', parse: p.timeOfDay, doc: 'UTC time (HH:MM) at which `rsmf --schedule` exports the previous day; after the daily crawl, so the export holds what the crawl found' },
   // --- Crawler ---
   crawlDailyAt: { env: 'WXA_CRAWL_DAILY_AT', default: '02:00', parse: p.timeOfDay, doc: 'UTC time of the daily reconciliation crawl (HH:MM)' },
   crawlWindowMinutes: { env: 'WXA_CRAWL_WINDOW_MINUTES', default: '360', parse: p.intRange(1, 7 * 24 * 60), doc: 'Events are read in windows of this size; the checkpoint moves after each' },
@@ -72,7 +77,9 @@ export const CONFIG_SPEC = {
   crawlOverlapMinutes: { env: 'WXA_CRAWL_OVERLAP_MINUTES', default: '60', parse: p.intRange(0, 24 * 60), doc: 'How far before its checkpoint each crawl starts again' },
   // --- Processing ---
   processorConcurrency: { env: 'WXA_PROCESSOR_CONCURRENCY', default: '6', parse: p.intRange(1, 64), doc: 'Partitions each processor instance works on at once; as many as a topic has by default, so one partition\'s records never wait behind another\'s batch (with 2 of 6, import added 0.6 s at p50 to capture latency in the bench)' },
-  maxAttempts: { env: 'WXA_MAX_ATTEMPTS', default: '8', parse: p.intRange(1, 1000), doc: 'Attempts for a retriable failure before the runner pauses the partition and tries later' },
+  maxAttempts: { env: 'WXA_MAX_ATTEMPTS', default: '8', parse: p.intRange(1, 1000), doc: 'In-place attempts at a retriable failure after which a processor whose order matters (hydrate to route) reports its partition stalled (an error log, `webex_archiver_processor_stalled`); it keeps retrying with backoff capped at 30 s, since skipping the record would break its room\'s order. Import never stalls: it parks instead (`WXA_IMPORT_QUICK_ATTEMPTS`)' },
+  importQuickAttempts: { env: 'WXA_IMPORT_QUICK_ATTEMPTS', default: '3', parse: p.intRange(1, 100), doc: 'In-place attempts at a retriable import failure (about 0.2 s, 0.4 s apart) before the task is parked on the retry topics and the partition moves on; a failure whose code parks (MAILBOX_UNAVAILABLE: a mailbox full or refusing us) parks at once' },
+  importRetryDelays: { env: 'WXA_IMPORT_RETRY_DELAYS', default: '60,600,3600', parse: p.secondsList(3, 7 * 24 * 3600), doc: 'Seconds a parked import task waits on webex.imports.retry-1.v1, -2 and -3 (its 1st, 2nd and 3rd and later parks) before it goes back to webex.imports.v1' },
   dataDir: { env: 'WXA_DATA_DIR', default: '.data', parse: p.nonEmpty, doc: 'Local working folder' },
   logLevel: { env: 'WXA_LOG_LEVEL', default: 'info', parse: p.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), doc: 'Log level' },
 } satisfies Record<string, KeySpec<unknown>>;

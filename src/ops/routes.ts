@@ -14,8 +14,9 @@ import type { CrawlerStatus } from './crawler-status.js';
 import { toDashboardStatus } from './dashboard-status.js';
 import { createLagSource } from './lag-source.js';
 import { LOGIN_CSS, loginPage, UNAUTHORIZED_HTML } from './login.js';
-import { captureLatencySeconds, createMetrics, registerLagMetrics, type ArchiverMetrics } from './metrics.js';
+import { captureLatencySeconds, createMetrics, registerLagMetrics, registerOutcomeMetrics, type ArchiverMetrics } from './metrics.js';
 import { registerMetricsRoute } from './metrics-endpoint.js';
+import { startDeadLetterTail } from './dead-letter-tail.js';
 import { createOperatorSessions, type OperatorSessions } from './operator-sessions.js';
 import { startOutcomeTail, type OutcomeTail } from './outcome-tail.js';
 import { replay } from './replay.js';
@@ -73,19 +74,12 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
   const trust = proxyTrust(deps.config.receiverTrustProxy);
   const assets = new Map(Object.keys(ASSETS).map((f) => [f, readFileSync(path.join(DASHBOARD_DIR, f), 'utf8')]));
 
-  let tail: OutcomeTail | undefined;
-  let tailStarting: Promise<OutcomeTail | undefined> | undefined;
-  const ensureTail = () => {
-    if (deps.tailOutcomes === false) return Promise.resolve(undefined);
-    tailStarting ??= startOutcomeTail({ ...deps, logger }, {
-      onLive: (o) => { const s = captureLatencySeconds(o); if (s !== undefined) metrics.observeCaptureLatency(s); },
-    }).then((t) => (tail = t), (err: unknown) => {
-      logger.warn({ err: (err as Error).message }, 'outcome tail not running; will try again on the next request');
-      tailStarting = undefined;
-      return undefined;
-    });
-    return tailStarting;
-  };
+  const outcomes = lazyTail(() => startOutcomeTail({ ...deps, logger }, {
+    onLive: (o) => { const s = captureLatencySeconds(o); if (s !== undefined) metrics.observeCaptureLatency(s); },
+  }), deps.tailOutcomes !== false, logger);
+  const deadLetters = lazyTail(() => startDeadLetterTail(deps), deps.tailOutcomes !== false, logger);
+  // The tail once it runs, for /metrics' outcome counts (which must not start it).
+  let outcomesNow: OutcomeTail | undefined;
   let crawler: { at: number; value: Promise<CrawlerStatus | null> } | undefined;
   const crawlerStatus = () => {
     if (!crawler || Date.now() - crawler.at > 30_000) {
@@ -94,10 +88,12 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
     return crawler.value;
   };
 
-  app.addHook('onReady', async () => { void ensureTail(); });
+  registerOutcomeMetrics(registry, () => outcomesNow?.view().today ?? null);
+  app.addHook('onReady', async () => { void outcomes.get().then((t) => { outcomesNow = t; }); void deadLetters.get(); });
   app.addHook('onClose', async () => {
     await lag.close();
-    await (tail ?? (await tailStarting))?.stop();
+    await outcomes.stop();
+    await deadLetters.stop();
   });
 
   void app.register(async (ops) => {
@@ -142,8 +138,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
     ops.get('/ops/style.css', { preHandler: auth }, async (_req, reply) => asset(reply, 'style.css'));
 
     ops.get('/ops/api/status', { preHandler: auth }, async (_req, reply) => {
-      const [snap, t, c] = await Promise.all([lag.get(), ensureTail(), crawlerStatus()]);
-      return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date()));
+      const [snap, t, c, d] = await Promise.all([lag.get(), outcomes.get(), crawlerStatus(), deadLetters.get()]);
+      return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date(), d?.view() ?? null));
     });
 
     ops.get('/ops/log', { preHandler: auth }, async (req, reply) => {
@@ -192,6 +188,26 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
       .send(assets.get(file));
   }
   return { registry, metrics };
+}
+
+/**
+ * A topic follower started on first use and shared by every request; when it cannot start (the
+ * broker is away), the next request tries again instead of the page staying empty for good.
+ */
+function lazyTail<T extends { stop(): Promise<void> }>(start: () => Promise<T>, enabled: boolean, logger: Logger) {
+  let starting: Promise<T | undefined> | undefined;
+  return {
+    get(): Promise<T | undefined> {
+      if (!enabled) return Promise.resolve(undefined);
+      starting ??= start().catch((err: unknown) => {
+        logger.warn({ err: (err as Error).message }, 'topic tail not running; will try again on the next request');
+        starting = undefined;
+        return undefined;
+      });
+      return starting;
+    },
+    async stop() { await (await starting)?.stop(); },
+  };
 }
 
 function html(reply: FastifyReply, code: number, body: string) {

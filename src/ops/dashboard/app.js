@@ -73,7 +73,14 @@ function renderStages(stages) {
 function renderThroughput(perMinute) {
   const box = document.getElementById('throughput');
   const max = Math.max(1, ...perMinute);
-  box.replaceChildren(...perMinute.map((n, i) => el('div', { class: 'bar', style: `height:${Math.round((n / max) * 100)}%`, title: `${n} at −${perMinute.length - 1 - i} min` })));
+  box.replaceChildren(...perMinute.map((n, i) => {
+    const bar = el('div', { class: 'bar', 'data-count': String(n), title: `${n} at −${perMinute.length - 1 - i} min` });
+    // Through the CSSOM: the page's CSP (style-src 'self') ignores a style attribute in markup,
+    // which left every bar at its 1 px minimum, but allows a property set from this script
+    // (https://www.w3.org/TR/CSP3/#directive-style-src).
+    bar.style.height = `${(n / max) * 100}%`;
+    return bar;
+  }));
   box.setAttribute('aria-label', `import outcomes per minute: ${perMinute.join(', ')}`);
 }
 
@@ -81,9 +88,10 @@ function renderToday(today) {
   document.getElementById('today-date').textContent = today ? `(${today.date} UTC)` : '';
   const dl = document.getElementById('today');
   if (!today) { dl.replaceChildren(el('dt', {}, 'outcomes'), el('dd', {}, 'not available')); return; }
-  const order = ['imported', 'partial', 'duplicate', 'failed', 'rejected', 'unmapped'];
+  const known = ['imported', 'partial', 'duplicate', 'parked', 'failed', 'rejected', 'unmapped'];
+  const order = [...known.filter((k) => k in today.counts), ...Object.keys(today.counts).filter((k) => !known.includes(k))];
   // Problem kinds turn red only when there is something to look at.
-  dl.replaceChildren(...order.flatMap((k) => { const cls = today.counts[k] > 0 ? k : ''; return [el('dt', { class: cls }, k), el('dd', { class: cls }, fmtInt(today.counts[k]))]; }));
+  dl.replaceChildren(...order.flatMap((k) => { const cls = today.counts[k] > 0 ? k : ''; return [el('dt', { class: cls }, k), el('dd', { class: cls, 'data-kind': k }, fmtInt(today.counts[k]))]; }));
 }
 
 function renderCrawler(c) {
@@ -100,7 +108,7 @@ function renderCrawler(c) {
 
 function renderIssues(issues) {
   const body = document.querySelector('#issues tbody');
-  if (issues.length === 0) { body.replaceChildren(el('tr', {}, el('td', { colspan: '6', class: 'empty' }, 'None today.'))); return; }
+  if (issues.length === 0) { body.replaceChildren(el('tr', {}, el('td', { colspan: '7', class: 'empty' }, 'None today.'))); return; }
   body.replaceChildren(...issues.map((i) => el('tr', { class: i.kind },
     el('td', {}, fmtTime(i.at)),
     el('td', { class: `kind ${i.kind}` }, i.kind),
@@ -108,6 +116,21 @@ function renderIssues(issues) {
     el('td', { class: 'id', title: `message ${i.webexMessageId} · room ${i.roomId}` }, i.itemId),
     el('td', {}, i.mailbox || i.participantEmail || '–'),
     el('td', { class: 'reason' }, i.reason),
+    el('td', {}, i.redrive ? el('code', { class: 'cmd' }, i.redrive) : ''),
+  )));
+}
+
+function renderDeadLetters(d) {
+  document.getElementById('dead-total').textContent = d ? `(${fmtInt(d.total)} in the topic)` : '(not readable)';
+  const body = document.querySelector('#dead-letters tbody');
+  if (!d || d.latest.length === 0) { body.replaceChildren(el('tr', {}, el('td', { colspan: '6', class: 'empty' }, d ? 'None.' : 'The dead-letter topic is not readable.'))); return; }
+  body.replaceChildren(...d.latest.map((x) => el('tr', { 'data-offset': `${x.topic}/${x.partition}/${x.offset}` },
+    el('td', {}, fmtTime(x.at)),
+    el('td', {}, x.processor),
+    el('td', { class: 'id' }, `${x.topic} p${x.partition} @${x.offset}`),
+    el('td', { class: 'id', title: x.webexMessageId ? `message ${x.webexMessageId}` : '' }, x.itemId || x.webexMessageId || '–'),
+    el('td', { class: 'reason' }, `${x.errorCode}: ${x.reason} (${x.attempts} attempts)`),
+    el('td', {}, el('code', { class: 'cmd' }, x.redrive)),
   )));
 }
 
@@ -123,6 +146,7 @@ async function poll() {
     renderToday(s.today);
     renderCrawler(s.crawler);
     renderIssues(s.recentIssues);
+    renderDeadLetters(s.deadLetters);
     document.getElementById('updated').textContent = `updated ${fmtTime(s.generatedAt)} UTC`;
     document.body.dataset.polls = String(Number(document.body.dataset.polls || 0) + 1);
     err.hidden = true;
