@@ -36,6 +36,7 @@ export const CONFIG_SPEC = {
   // --- Receiver and operator endpoints ---
   receiverHost: { env: 'WXA_RECEIVER_HOST', default: '127.0.0.1', parse: p.host, doc: 'Address the receiver listens on' },
   receiverPort: { env: 'WXA_RECEIVER_PORT', default: '18080', parse: p.intRange(0, 65535), doc: 'Port the receiver listens on (0 picks a free one)' },
+  receiverTrustProxy: { env: 'WXA_RECEIVER_TRUST_PROXY', default: 'false', parse: p.trustProxy, doc: 'Behind a TLS-terminating reverse proxy: the proxies whose X-Forwarded-Proto and X-Forwarded-For the receiver believes (addresses or CIDRs, comma-separated; a hop count; or true for any). Then the session cookie is Secure when the browser used HTTPS, and failed sign-ins are limited per client, not per proxy' },
   receiverMaxBodyBytes: { env: 'WXA_RECEIVER_MAX_BODY_BYTES', default: '1048576', parse: p.intRange(1024, 100 * 1024 * 1024), doc: 'Largest webhook body accepted; larger gets 413' },
   operatorToken: { env: 'WXA_OPERATOR_TOKEN', default: 'local-operator-token', parse: p.secret(16), secret: true, doc: 'Bearer credential for the dashboard, status log download and replay; signing in with it opens a server-side session (rotating it ends every session)' },
   metricsPublic: { env: 'WXA_METRICS_PUBLIC', default: 'true', parse: p.bool, doc: 'Serve /metrics without the operator credential' },

@@ -39,7 +39,7 @@ export const crawlCommand: Command = {
       // The long-running crawler is where its Webex 429s and retries happen: count and serve them.
       const registry = new Registry();
       const metrics = createMetrics(registry);
-      const listener = await startMetricsListener(config, registry);
+      const listener = await startMetricsListener(config, registry, rt.logger);
       onShutdown('metrics', () => listener.close());
       process.stderr.write(`metrics ${listener.url}\n`);
       source = webexSource(createWebexFromConfig(config, rt.logger, webexMetricsObserver(metrics.webexObserver)));
