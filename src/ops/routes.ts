@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { operatorAuth } from '../capture/operator-auth.js';
+import type { BlobStore } from '../blob/store.js';
 import type { Config } from '../config/schema.js';
 import { ArchiverError, toArchiverError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -19,6 +20,7 @@ import { startDeadLetterTail } from './dead-letter-tail.js';
 import { startOutcomeTail } from './outcome-tail.js';
 import { replay } from './replay.js';
 import { toReplayRequest } from './replay-plan.js';
+import { readTrace } from './trace-read.js';
 import { statusLogCsv, statusLogJson } from './status-log-format.js';
 import { readDailyLog } from './status-log-read.js';
 import { readCrawlerStatus } from './status-report.js';
@@ -27,6 +29,8 @@ export interface OpsDeps {
   config: Pick<Config, 'operatorToken' | 'metricsPublic' | 'topicPrefix'>;
   kafka: Kafka;
   serde: Serde;
+  /** Where staged items are, for the trace search (their size and SHA-256 are checked again). */
+  blob: BlobStore;
   logger: Logger;
   /** The process's registry; a fresh one when absent. */
   registry?: Registry;
@@ -47,6 +51,7 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
  *   GET  /ops/login, POST      sign-in form that sets the operator cookie; POST /ops/logout
  *   GET  /ops/                 the dashboard (static HTML + JS, polls /ops/api/status)
  *   GET  /ops/api/status       JSON for the dashboard
+ *   GET  /ops/api/trace?id=    one message's story (`trace`), one query at a time
  *   GET  /ops/log              the daily status log (?since=YYYY-MM-DD&format=csv|json)
  *   POST /ops/replay           {processor, toEarliest | toTime, mailbox?, waitSeconds?}
  * Everything under /ops except the login form needs the operator credential (Bearer header or
@@ -119,6 +124,16 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
     ops.get('/ops/api/status', { preHandler: auth }, async (_req, reply) => {
       const [snap, t, c, d] = await Promise.all([lag.get(), outcomes.get(), crawlerStatus(), deadLetters.get()]);
       return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date(), d?.view() ?? null));
+    });
+
+    // A trace reads every topic whole; one at a time, so a few clicks cannot multiply that.
+    let tracing: Promise<unknown> = Promise.resolve();
+    ops.get('/ops/api/trace', { preHandler: auth }, async (req, reply) => {
+      const id = String((req.query as { id?: unknown }).id ?? '').trim();
+      if (!id || id.length > 512) return reply.code(400).send({ error: 'id wants a Webex message id or an item id' });
+      const run = tracing.then(() => readTrace(deps, id));
+      tracing = run.catch(() => undefined);
+      return reply.header('Cache-Control', 'no-store').send(await run);
     });
 
     ops.get('/ops/log', { preHandler: auth }, async (req, reply) => {
