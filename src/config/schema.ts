@@ -83,6 +83,7 @@ export const CONFIG_SPEC = {
   importQuickAttempts: { env: 'WXA_IMPORT_QUICK_ATTEMPTS', default: '3', parse: p.intRange(1, 100), doc: 'In-place attempts at a retriable import failure (about 0.2 s, 0.4 s apart) before the task is parked on the retry topics and the partition moves on; a failure whose code parks (MAILBOX_UNAVAILABLE: a mailbox full or refusing us) parks at once' },
   importRetryDelays: { env: 'WXA_IMPORT_RETRY_DELAYS', default: '60,600,3600', parse: p.secondsList(3, 7 * 24 * 3600), doc: 'Seconds a parked import task waits on webex.imports.retry-1.v1, -2 and -3 (its 1st, 2nd and 3rd and later parks) before it goes back to webex.imports.v1' },
   dataDir: { env: 'WXA_DATA_DIR', default: '.data', parse: p.nonEmpty, doc: 'Local working folder' },
+  logFormat: { env: 'WXA_LOG_FORMAT', default: 'auto', parse: p.oneOf(['auto', 'json', 'pretty'] as const), doc: 'auto: readable lines when stdout is a terminal, JSON lines otherwise (collectors, files, containers); json or pretty to choose' },
   logLevel: { env: 'WXA_LOG_LEVEL', default: 'info', parse: p.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), doc: 'Log level' },
 } satisfies Record<string, KeySpec<unknown>>;
 

@@ -6,6 +6,7 @@ import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { operatorGate } from '../capture/operator-auth.js';
 import { isHttps, proxyTrust } from '../capture/proxy-trust.js';
+import type { BlobStore } from '../blob/store.js';
 import type { Config } from '../config/schema.js';
 import { ArchiverError, toArchiverError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -21,6 +22,7 @@ import { createOperatorSessions, type OperatorSessions } from './operator-sessio
 import { startOutcomeTail, type OutcomeTail } from './outcome-tail.js';
 import { replay } from './replay.js';
 import { toReplayRequest } from './replay-plan.js';
+import { readTrace } from './trace-read.js';
 import { statusLogCsv, statusLogJson } from './status-log-format.js';
 import { readDailyLog } from './status-log-read.js';
 import { readCrawlerStatus } from './status-report.js';
@@ -32,6 +34,8 @@ export interface OpsDeps {
   config: Pick<Config, 'operatorToken' | 'metricsPublic' | 'topicPrefix' | 'receiverTrustProxy'>;
   kafka: Kafka;
   serde: Serde;
+  /** Where staged items are, for the trace search (their size and SHA-256 are checked again). */
+  blob: BlobStore;
   logger: Logger;
   /** The process's registry; a fresh one when absent. */
   registry?: Registry;
@@ -56,6 +60,7 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
  *   GET  /ops/login, POST      sign-in form: opens a session, sets its id as cookie; POST /ops/logout ends it
  *   GET  /ops/                 the dashboard (static HTML + JS, polls /ops/api/status)
  *   GET  /ops/api/status       JSON for the dashboard
+ *   GET  /ops/api/trace?id=    one message's story (`trace`), one query at a time
  *   GET  /ops/log              the daily status log (?since=YYYY-MM-DD&format=csv|json)
  *   POST /ops/replay           {processor, toEarliest | toTime, mailbox?, waitSeconds?}
  * Everything under /ops except the login form needs the operator credential (Bearer header or
@@ -153,6 +158,16 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
     ops.get('/ops/api/status', { preHandler: auth }, async (_req, reply) => {
       const [snap, t, c, d, w] = await Promise.all([lag.get(), outcomes.get(), crawlerStatus(), deadLetters.get(), parkedWaiting()]);
       return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date(), d?.view() ?? null, w));
+    });
+
+    // A trace reads every topic whole; one at a time, so a few clicks cannot multiply that.
+    let tracing: Promise<unknown> = Promise.resolve();
+    ops.get('/ops/api/trace', { preHandler: auth }, async (req, reply) => {
+      const id = String((req.query as { id?: unknown }).id ?? '').trim();
+      if (!id || id.length > 512) return reply.code(400).send({ error: 'id wants a Webex message id or an item id' });
+      const run = tracing.then(() => readTrace(deps, id));
+      tracing = run.catch(() => undefined);
+      return reply.header('Cache-Control', 'no-store').send(await run);
     });
 
     ops.get('/ops/log', { preHandler: auth }, async (req, reply) => {

@@ -1,4 +1,6 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { maildirFolderPath } from '../../sinks/maildir.js';
 import { infraDown, infraUp, type ServerName } from '../../../infra/index.js';
 import { kafkaCheckpoints } from '../../capture/checkpoints.js';
 import { crawlEvents } from '../../capture/crawler.js';
@@ -85,6 +87,7 @@ export const demoCommand: Command = {
       say(`Played ${played.versions} message versions (${played.deliveries} webhook deliveries).`);
     }
     await crawl().catch((err: Error) => say(`crawl failed: ${err.message}`));
+    if (config.sink === 'maildir') say(openHint(archive, config.mailFolder));
     const schedule = () => {
       const next = nextDailyRun(new Date(), config.crawlDailyAt);
       const t = setTimeout(() => { void crawl().catch(() => undefined).finally(schedule); }, next.getTime() - Date.now());
@@ -94,3 +97,16 @@ export const demoCommand: Command = {
     await untilShutdown();
   },
 };
+
+/**
+ * How to read the archive with a mail client: each mailbox is a Maildir++ store that mutt,
+ * neomutt and Dovecot open as is (`-f` opens one folder; `c` then `?` lists the others).
+ */
+function openHint(root: string, folder: string): string {
+  let example = path.join(root, '<mailbox>', 'Maildir', `.${folder}`);
+  try {
+    const first = readdirSync(root).sort().find((d) => d.includes('@'));
+    if (first) example = maildirFolderPath(root, first, folder);
+  } catch { /* nothing archived yet */ }
+  return `Open it:     neomutt -f '${example}'   (or mutt; any Maildir reader; one folder per mailbox under ${root})`;
+}

@@ -31,6 +31,7 @@ export const COMMANDS: CommandEntry[] = [
     },
   },
   { name: 'status', summary: "consumer lag per processor, crawler progress, today's outcomes; --log for the daily status log", load: async () => (await import('./status.js')).statusCommand },
+  { name: 'trace', summary: "where one Webex message is: every version stage by stage, its staged blob, each mailbox's outcome", load: async () => (await import('./trace.js')).traceCommand },
   { name: 'replay', summary: "move a processor's consumer group to the earliest offset or a time, so records flow again", load: async () => (await import('./replay.js')).replayCommand },
   { name: 'redrive', summary: 'send dead letters (or parked import tasks, --parked) back to the topic they came from, once the cause is fixed', load: async () => (await import('./redrive.js')).redriveCommand },
   { name: 'crawl', summary: 'reconciliation crawl from the Events API checkpoint; --since backfills; --schedule daily', load: async () => (await import('./crawl.js')).crawlCommand },
