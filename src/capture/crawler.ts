@@ -1,9 +1,11 @@
 import type { Output, Publisher } from '../kafka/publisher.js';
-import type { MessageEvent, RawMessage } from '../kafka/records.js';
+import type { MembershipChange, MessageEvent, RawMessage } from '../kafka/records.js';
 import { ArchiverError } from '../errors.js';
 import { captureMessage, type CaptureDeps } from './capture-message.js';
 import type { CheckpointStore } from './checkpoints.js';
-import { planWindows } from './crawl-window.js';
+import { changeFromEvent } from './membership-change.js';
+import { COVERAGE_CHECKPOINT, type MembershipStore } from './membership-store.js';
+import { planWindows, type CrawlWindow } from './crawl-window.js';
 import type { CrawlSource, WxEvent } from './crawl-source.js';
 import type { WxMessage } from './webex-reader.js';
 
@@ -12,11 +14,14 @@ export interface CrawlerDeps extends CaptureDeps {
   publisher: Publisher;
   checkpoints: CheckpointStore;
   progress?: (p: CrawlProgress) => void;
+  /** The membership timeline; with it, membership events are crawled first (crawlMemberships). */
+  memberships?: MembershipStore;
 }
 
-export interface CrawlProgress { phase: 'events' | 'backfill'; done: number; total: number; published: number; detail: string }
+export interface CrawlProgress { phase: 'memberships' | 'events' | 'backfill'; done: number; total: number; published: number; detail: string }
 
 const EVENTS_CHECKPOINT = 'events';
+const MEMBERSHIPS_CHECKPOINT = 'events:memberships';
 const BATCH = 100;
 
 /**
@@ -25,14 +30,12 @@ const BATCH = 100;
  * The checkpoint moves only after a window's records are durably in Kafka, so a crawler killed
  * mid-run resumes with that window and misses nothing (dedupe drops what it repeats).
  */
-export async function crawlEvents(deps: CrawlerDeps, opts: { now: Date; overlapMinutes: number; windowMinutes?: number; firstRunLookbackHours?: number }): Promise<{ published: number; windows: number }> {
+export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promise<{ published: number; windows: number; membershipChanges: number }> {
+  // Every join and leave up to now first, so each message version, whatever its window, meets
+  // the people who were there at its time, those who left after it included.
+  const membershipChanges = deps.memberships ? await crawlMemberships(deps, deps.memberships, opts) : 0;
   const runStartedAt = new Date().toISOString();
-  const cp = await deps.checkpoints.get(EVENTS_CHECKPOINT);
-  const windows = planWindows(cp?.cursor ?? null, opts.now, {
-    overlapMinutes: opts.overlapMinutes,
-    windowMinutes: opts.windowMinutes ?? 60,
-    firstRunLookbackHours: opts.firstRunLookbackHours ?? 24 * 90,
-  });
+  const windows = await windowsFrom(deps, EVENTS_CHECKPOINT, opts);
   let published = 0;
   for (const [i, w] of windows.entries()) {
     const events: WxEvent[] = [];
@@ -50,7 +53,47 @@ export async function crawlEvents(deps: CrawlerDeps, opts: { now: Date; overlapM
     await deps.checkpoints.put({ name: EVENTS_CHECKPOINT, cursor: w.to, complete: i === windows.length - 1, runStartedAt, updatedAt: new Date().toISOString(), published });
     deps.progress?.({ phase: 'events', done: i + 1, total: windows.length, published, detail: `events up to ${w.to}` });
   }
-  return { published, windows: windows.length };
+  return { published, windows: windows.length, membershipChanges };
+}
+
+export interface CrawlOptions { now: Date; overlapMinutes: number; windowMinutes?: number; firstRunLookbackHours?: number }
+
+async function windowsFrom(deps: CrawlerDeps, checkpoint: string, opts: CrawlOptions): Promise<CrawlWindow[]> {
+  const cp = await deps.checkpoints.get(checkpoint);
+  return planWindows(cp?.cursor ?? null, opts.now, {
+    overlapMinutes: opts.overlapMinutes,
+    windowMinutes: opts.windowMinutes ?? 60,
+    firstRunLookbackHours: opts.firstRunLookbackHours ?? 24 * 90,
+  });
+}
+
+/**
+ * The membership timeline from the memberships compliance events, window by window from its own
+ * checkpoint. The first window ever crawled sets the coverage (COVERAGE_CHECKPOINT): since then
+ * the timeline holds every change; before it, items say they used the current membership.
+ */
+export async function crawlMemberships(deps: CrawlerDeps, store: MembershipStore, opts: CrawlOptions): Promise<number> {
+  const runStartedAt = new Date().toISOString();
+  const timeline = await store.reload();
+  const windows = await windowsFrom(deps, MEMBERSHIPS_CHECKPOINT, opts);
+  let recorded = 0;
+  for (const [i, w] of windows.entries()) {
+    const changes: MembershipChange[] = [];
+    for await (const e of deps.source.listEvents({ resource: 'memberships', from: w.from, to: w.to })) {
+      const c = changeFromEvent(e, 'crawler', new Date());
+      if (c) changes.push(c);
+    }
+    await store.record(changes);
+    recorded += changes.length;
+    const coverage = await deps.checkpoints.get(COVERAGE_CHECKPOINT);
+    if (!coverage || w.from < coverage.cursor) {
+      await deps.checkpoints.put({ name: COVERAGE_CHECKPOINT, cursor: w.from, complete: true, runStartedAt, updatedAt: new Date().toISOString(), published: 0 });
+    }
+    timeline.coverFrom(coverage && coverage.cursor < w.from ? coverage.cursor : w.from);
+    await deps.checkpoints.put({ name: MEMBERSHIPS_CHECKPOINT, cursor: w.to, complete: i === windows.length - 1, runStartedAt, updatedAt: new Date().toISOString(), published: recorded });
+    deps.progress?.({ phase: 'memberships', done: i + 1, total: windows.length, published: recorded, detail: `membership events up to ${w.to}` });
+  }
+  return recorded;
 }
 
 /**

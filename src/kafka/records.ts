@@ -60,6 +60,30 @@ export interface RawMessage {
   room: { id: string; title: string; type: string; teamId: string | null; teamName: string | null; created: string };
   sender: Person;
   participants: Person[];
+  /**
+   * Where `participants` came from: the membership timeline at versionAt, or (older than the
+   * timeline reaches) the current membership. Null on records written before it existed.
+   */
+  participantsSource?: ParticipantsSource | null;
+}
+
+export type ParticipantsSource = 'timeline' | 'current-membership';
+
+/**
+ * One join or leave of one person in one room (webex.memberships.v1, compacted, key
+ * membershipChangeKey): the membership timeline that gives every item its participants at the time.
+ */
+export interface MembershipChange {
+  roomId: string;
+  personId: string;
+  personEmail: string;
+  personDisplayName: string;
+  membershipId: string;
+  change: 'joined' | 'left';
+  /** When it happened (ISO-8601 UTC). */
+  at: string;
+  source: CaptureSource;
+  observedAt: string;
 }
 
 export interface Address { name: string; address: string }
@@ -137,7 +161,8 @@ export interface ImportTask extends StagedRef {
  */
 export const INLINE_MAX_BYTES = 64 * 1024;
 
-export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed';
+/** `noted`: the item was archived, with something an auditor should know (e.g. participants from current membership). */
+export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed' | 'noted';
 
 export interface Outcome {
   at: string;

@@ -3,7 +3,7 @@ import type { Outcome, OutcomeKind } from '../kafka/records.js';
 /** Outcome kinds an operator must look at: the item (or a participant's copy) did not arrive. */
 export const ISSUE_KINDS: ReadonlySet<OutcomeKind> = new Set<OutcomeKind>(['failed', 'rejected', 'unmapped']);
 
-export const OUTCOME_KINDS: readonly OutcomeKind[] = ['imported', 'partial', 'duplicate', 'rejected', 'unmapped', 'failed'];
+export const OUTCOME_KINDS: readonly OutcomeKind[] = ['imported', 'partial', 'duplicate', 'rejected', 'unmapped', 'failed', 'noted'];
 
 /**
  * One failed, rejected or unmapped item as shown on the dashboard and in the status log: ids,
@@ -35,7 +35,7 @@ export function cleanReason(reason: string | null): string {
 export type OutcomeCounts = Record<OutcomeKind, number>;
 
 export function emptyCounts(): OutcomeCounts {
-  return { imported: 0, partial: 0, duplicate: 0, rejected: 0, unmapped: 0, failed: 0 };
+  return { imported: 0, partial: 0, duplicate: 0, rejected: 0, unmapped: 0, failed: 0, noted: 0 };
 }
 
 /** Counts outcomes by kind, keeping only those whose `at` falls in [fromMs, toMs). */

@@ -49,6 +49,7 @@ export function toEmailPlans(raw: RawMessage, ctx: { orgDomains: readonly string
       { name: 'X-Webex-Room-Type', value: roomKind },
       { name: 'X-Webex-Event', value: event },
       { name: 'X-Webex-Capture-Source', value: raw.source },
+      ...(raw.participantsSource === 'current-membership' ? [{ name: 'X-Webex-Participants-Source', value: 'current-membership' }] : []),
       ...(m.parentId ? [{ name: 'X-Webex-Parent-Id', value: m.parentId }] : []),
       { name: 'X-Webex-Created', value: m.created },
       ...(event !== 'created' ? [{ name: 'X-Webex-Version-At', value: raw.versionAt }] : []),
@@ -60,6 +61,9 @@ export function toEmailPlans(raw: RawMessage, ctx: { orgDomains: readonly string
     limit: null,
   }];
 }
+
+/** Why an item's recipients may miss someone: it is older than the membership timeline reaches. */
+export const PARTICIPANTS_NOTE = 'participants from the current membership: the item is older than the membership timeline reaches';
 
 function toAddress(p: Person): { name: string; address: string } {
   return { name: cleanHeaderText(p.displayName), address: p.email };
