@@ -65,6 +65,24 @@ export interface RawMessage {
    * timeline reaches) the current membership. Null on records written before it existed.
    */
   participantsSource?: ParticipantsSource | null;
+  /** What the record is: a message version (default, and on older records) or a conversation change. */
+  kind?: RawKind;
+  /** For `membership` records: the join or leave; `message` then describes it (see membership-item.ts). */
+  change?: ConversationChange | null;
+}
+
+export type RawKind = 'message' | 'membership';
+
+/** A change to a conversation that is archived as an item of its own: a join or a leave. */
+export interface ConversationChange {
+  type: 'joined' | 'left';
+  /** The Webex membership id. */
+  id: string;
+  /** When the membership began (its `created`): a leave's identity, since the two paths date a leave differently. */
+  since: string;
+  at: string;
+  person: Person;
+  actor: Person | null;
 }
 
 export type ParticipantsSource = 'timeline' | 'current-membership';

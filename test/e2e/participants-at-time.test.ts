@@ -63,30 +63,45 @@ async function outcomes(service: ArchiverService): Promise<Outcome[]> {
   return out;
 }
 
-/** What one mailbox holds, read over IMAP and parsed by mailparser: text and recipients per item. */
-async function archived(mailbox: string): Promise<{ text: string; to: string[]; source: string | undefined }[]> {
-  const out = [];
+interface Archived { text: string; to: string[]; source: string | undefined; kind: string | undefined; event: string | undefined; subject: string }
+
+/** What one mailbox holds, read over IMAP and parsed by mailparser. */
+async function archived(mailbox: string): Promise<Archived[]> {
+  const out: Archived[] = [];
   for (const m of await readMailbox(mailbox)) {
     const parsed = await simpleParser(m.source);
     const to = (Array.isArray(parsed.to) ? parsed.to : parsed.to ? [parsed.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
-    const header = parsed.headers.get('x-webex-participants-source');
-    out.push({ text: (parsed.text ?? '').trim(), to: to.sort(), source: typeof header === 'string' ? header : undefined });
+    const header = (name: string) => { const v = parsed.headers.get(name); return typeof v === 'string' ? v : undefined; };
+    out.push({ text: (parsed.text ?? '').trim(), to: to.sort(), source: header('x-webex-participants-source'), kind: header('x-webex-item-kind'), event: header('x-webex-event'), subject: parsed.subject ?? '' });
   }
-  return out.sort((a, b) => ALL.indexOf(a.text) - ALL.indexOf(b.text));
+  return out;
 }
 
+const messages = (items: Archived[]) => items.filter((m) => m.kind === undefined).sort((a, b) => ALL.indexOf(a.text) - ALL.indexOf(b.text));
+/** The membership items as "who event", in time order of the fixture. */
+const changes = (items: Archived[]) => items.filter((m) => m.kind === 'membership').map((m) => `${m.text.split(' ')[0]} ${m.event}`).sort();
+
 async function expectArchive(id: string, service: ArchiverService): Promise<void> {
-  // Alice's and Bob's five each plus Dana's three, then nothing left anywhere in the pipeline.
-  await waitUntil(async () => (await outcomes(service)).filter((o) => o.kind === 'imported').length >= 13, 120_000, '13 imported copies');
+  // Messages: Alice's and Bob's five each plus Dana's three; changes: Alice's and Bob's joins,
+  // Dana's join and leave, to Alice and Bob, and Dana's own two. Then nothing left in the pipeline.
+  await waitUntil(async () => (await outcomes(service)).filter((o) => o.kind === 'imported').length >= 23, 120_000, '23 imported copies');
   await waitUntil(() => drained(service.rt, PROCESSOR_NAMES), 60_000, 'the pipeline to drain');
   const [alice, bob, dana] = await Promise.all([archived(`alice-${id}@example.com`), archived(`bob-${id}@example.com`), archived(`dana-${id}@example.com`)]);
-  expect(alice.map((m) => m.text)).toEqual(ALL);
-  expect(bob.map((m) => m.text)).toEqual(ALL);
+  expect(messages(alice).map((m) => m.text)).toEqual(ALL);
+  expect(messages(bob).map((m) => m.text)).toEqual(ALL);
   // Dana has what was said while she was there, and nothing from before or after.
-  expect(dana.map((m) => m.text)).toEqual(WHILE_THERE);
+  expect(messages(dana).map((m) => m.text)).toEqual(WHILE_THERE);
   // The copies name her among the recipients; the others do not.
-  const named = alice.filter((m) => m.to.includes(`dana-${id}@example.com`) || m.text === 'thanks, I am out tomorrow').map((m) => m.text);
+  const named = messages(alice).filter((m) => m.to.includes(`dana-${id}@example.com`) || m.text === 'thanks, I am out tomorrow').map((m) => m.text);
   expect(named).toEqual(WHILE_THERE);
+  // Joins and leaves are items in the room's conversation, to whoever was there at that moment.
+  expect(changes(alice)).toEqual(['Alice joined', 'Bob joined', 'Dana joined', 'Dana left']);
+  expect(changes(bob)).toEqual(['Alice joined', 'Bob joined', 'Dana joined', 'Dana left']);
+  expect(changes(dana)).toEqual(['Dana joined', 'Dana left']);
+  const left = alice.find((m) => m.kind === 'membership' && m.event === 'left')!;
+  expect(left.subject).toBe('[member left] Webex: Project Falcon');
+  expect(left.text).toContain(`Dana Roy <dana-${id}@example.com> left the space.`);
+  expect(left.to).toEqual([`alice-${id}@example.com`, `bob-${id}@example.com`]);
   // Inside the timeline's coverage: no item says it fell back to the current membership.
   expect([...alice, ...bob, ...dana].filter((m) => m.source !== undefined)).toEqual([]);
   expect((await outcomes(service)).filter((o) => o.kind === 'noted')).toEqual([]);
@@ -98,7 +113,7 @@ describe('participants at the time: a member who joined for a day and left (simu
 
   it('through webhooks: joins, messages and the leave played live', async () => {
     const id = uniqueId();
-    const { fixture } = dealRoom(id);
+    const { fixture, day } = dealRoom(id);
     const sim = await startWebexSimulator({ fixture, holdMessages: true });
     cleanup.push(() => sim.close());
     const config = testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_WEBHOOK_SECRET: SECRET, WXA_SINK: 'imap', WXA_RECEIVER_PORT: '0', WXA_ORG_DOMAINS: 'example.com' });
@@ -108,6 +123,15 @@ describe('participants at the time: a member who joined for a day and left (simu
     const played = await sim.playLive({ memberships: true });
     expect(played.membershipChanges).toBe(4);
     await expectArchive(id, service);
+
+    // The reconciliation crawl over the same history adds nothing: every message version and
+    // every join and leave it publishes meets its webhook twin in dedupe.
+    const lookbackHours = (Date.now() - day) / HOUR + 25;
+    const r = await crawlEvents(testCrawlerDeps(service.rt, service.source), { now: new Date(), overlapMinutes: 0, windowMinutes: 24 * 60, firstRunLookbackHours: lookbackHours });
+    expect(r.published).toBe(5);
+    expect(r.membershipItems).toBeGreaterThanOrEqual(4);
+    await expectArchive(id, service);
+    expect((await outcomes(service)).filter((o) => o.kind === 'imported')).toHaveLength(23);
   });
 
   it('through the crawl: the Events API history, Dana no longer a member', async () => {
@@ -122,6 +146,7 @@ describe('participants at the time: a member who joined for a day and left (simu
     const r = await crawlEvents(testCrawlerDeps(service.rt, service.source), { now: new Date(), overlapMinutes: 0, windowMinutes: 24 * 60, firstRunLookbackHours: lookbackHours });
     expect(r.membershipChanges).toBe(4);
     expect(r.published).toBe(5);
+    expect(r.membershipItems).toBe(4);
     await expectArchive(id, service);
   });
 });

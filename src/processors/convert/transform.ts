@@ -3,6 +3,7 @@ import type { AttachmentRef, EmailPlan, Person, RawMessage } from '../../kafka/r
 import { cleanHeaderText } from '../../mail/header-encoding.js';
 import { itemIdOf, originalMessageId, versionMessageId } from '../../mail/message-id.js';
 import { escapeHtml, sanitizeHtml, textToHtml } from '../../mail/safe-html.js';
+import { toChangePlan } from './change-plan.js';
 
 /**
  * Raw message version → email plan. Pure and deterministic: the same record always gives the
@@ -15,6 +16,7 @@ export function toEmailPlans(raw: RawMessage, ctx: { orgDomains: readonly string
   const m = raw.message;
   const event = raw.event;
   const roomKind = raw.room.type === 'direct' ? 'direct' : raw.room.teamId ? 'team' : 'group';
+  if (raw.kind === 'membership') return [toChangePlan(raw, subjectOf(raw, roomKind, raw.participants.filter((p) => p.email !== raw.sender.email)), roomKind)];
   const original = originalMessageId(m.id);
   const parent = m.parentId ? originalMessageId(m.parentId) : null;
   const references = [...(parent ? [parent] : []), ...(event !== 'created' ? [original] : [])];

@@ -1,6 +1,7 @@
 import type { CaptureDeps } from '../../capture/capture-message.js';
 import type { CrawlSource } from '../../capture/crawl-source.js';
 import { findLeave, membershipChangeFrom } from '../../capture/membership-change.js';
+import { captureMembershipItem } from '../../capture/membership-item.js';
 import type { MembershipStore } from '../../capture/membership-store.js';
 import { captureMessage } from '../../capture/capture-message.js';
 import type { WxMessage } from '../../capture/webex-reader.js';
@@ -66,7 +67,12 @@ async function membershipOutputs(delivery: WebhookDelivery, deps: HydrateDeps & 
   }
   const c = membershipChangeFrom(data, change, at, 'webhook', now);
   if (!c) throw new ArchiverError('BAD_RECORD', 'membership webhook without id, roomId, personId or personEmail');
-  return deps.memberships.outputsFor([c]);
+  const timeline = await deps.memberships.outputsFor([c]);
+  // The join or leave is also an item of its own, once it is in the timeline (so it reaches the
+  // people in the room at that moment, the one who joined or left included).
+  const since = typeof data.created === 'string' ? new Date(data.created).toISOString() : c.at;
+  const item = await captureMembershipItem(deps, { change: c, since, actorId: delivery.actorId, source: 'webhook' });
+  return [...timeline, { topic: 'raw', key: c.roomId, value: item }];
 }
 
 function parseData(delivery: WebhookDelivery): Record<string, unknown> {
