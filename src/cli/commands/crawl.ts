@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { kafkaCheckpoints } from '../../capture/checkpoints.js';
 import { backfill, crawlEvents, type CrawlerDeps } from '../../capture/crawler.js';
 import { nextDailyRun } from '../../capture/crawl-window.js';
+import { membershipCapture } from '../../capture/participants.js';
 import { createRoomCache } from '../../capture/room-cache.js';
 import { createWebexFromConfig, webexSource } from '../../capture/webex-source.js';
 import { loadConfig } from '../../config/load.js';
@@ -68,7 +69,8 @@ export function crawlerDeps(rt: Runtime, source = webexSource(createWebexFromCon
     logger: rt.logger.child({ component: 'crawler' }),
     publisher: rt.publisher,
     checkpoints: kafkaCheckpoints(rt),
-    progress: (p) => progress.update(`crawl ${p.phase}: ${p.done}/${p.total} ${p.phase === 'events' ? 'windows' : 'rooms'}, ${p.published} records published (${p.detail})`),
+    ...membershipCapture(rt, source, 'crawler'),
+    progress: (p) => progress.update(`crawl ${p.phase}: ${p.done}/${p.total} ${p.phase === 'backfill' ? 'rooms' : 'windows'}, ${p.published} records published (${p.detail})`),
   };
 }
 
@@ -79,7 +81,7 @@ export async function runIncremental(deps: CrawlerDeps, rt: Runtime): Promise<vo
     if (err instanceof ArchiverError && err.disposition === 'pause') rt.logger.error({ code: err.code, err: err.message }, 'crawl paused: Webex refused the credential; the checkpoint stays where it was');
     throw err;
   });
-  process.stderr.write(`crawl events: ${r.windows} windows, ${r.published} raw records published\n`);
+  process.stderr.write(`crawl events: ${r.windows} windows, ${r.membershipChanges} membership changes, ${r.published} raw records published\n`);
 }
 
 export async function runBackfill(deps: CrawlerDeps, since: Date): Promise<void> {
