@@ -81,6 +81,8 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
   const indexes = new Map<string, KnownIds>();
   const opening = new Map<string, number>();
   const plainRefusals = new Map<string, number>();
+  /** Whether our credential has logged in at all: then a refused login is that one mailbox's problem. */
+  let credentialAccepted = false;
   const connectionCount = () => [...pool.values()].reduce((n, cs) => n + cs.length, 0);
 
   /**
@@ -139,8 +141,14 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
     client.on('expunge', () => { indexes.delete(mailbox); });
     try {
       await client.connect();
+      credentialAccepted = true;
     } catch (err) {
-      throw classifyImapFailure(`connect ${mailbox}`, err);
+      const e = classifyImapFailure(`connect ${mailbox}`, err);
+      // With one credential for every mailbox (master user, XOAUTH2 app), a login refused for one
+      // mailbox after the same credential logged in elsewhere is that mailbox (unknown user, a name
+      // the server refuses, no proxy right): park it rather than pause every mailbox for it.
+      if (e.code === 'AUTH_FAILED' && credentialAccepted) throw new ArchiverError('MAILBOX_UNAVAILABLE', `${e.message} (the same credential logs in to other mailboxes)`, { cause: err });
+      throw e;
     }
     return { client, chain: Promise.resolve(), lastUsed: Date.now(), verified: false, lastReplyAt: 0, inFlight: 0 };
   }
