@@ -14,11 +14,13 @@ export function cleanHeaderText(value: string): string {
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
- * The longest plain token we write as is. A longer one (a title or a name without spaces) could
- * not be folded and would carry its line past RFC 5322's 998-octet limit (§2.1.1): such values
- * are written as encoded-words, which split anywhere.
+ * The longest plain token we write as is. A token cannot be folded, so one longer than a line
+ * allows (a title or a name without spaces) would carry its line past RFC 5322's 998-octet limit
+ * (§2.1.1): such values are written as encoded-words, which split anywhere. Up to this length a
+ * token stays plain even past the 78-character SHOULD, so Webex ids (about 80 characters) in the
+ * X-Webex-* headers stay searchable as they are; 998 leaves room for the longest header name.
  */
-const MAX_PLAIN_TOKEN = 76;
+const MAX_PLAIN_TOKEN = 900;
 
 function isPlain(clean: string): boolean {
   return PRINTABLE_ASCII.test(clean) && !/=\?/.test(clean);
