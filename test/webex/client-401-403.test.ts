@@ -46,6 +46,14 @@ describe('Webex 401 and 403', () => {
     expect(token.refreshes).toBe(1);
   });
 
+  it('many requests in flight with an expired token: one refresh between them, every request succeeds', async () => {
+    accepted = new Set(['fresh-2']);
+    const { client, ep } = clientWith(['fresh-2', 'fresh-3']);
+    const rooms = await Promise.all(Array.from({ length: 4 }, () => client.rooms.get(sim.ids.room('big'))));
+    expect(rooms.every((r) => r.title === 'Rates chat')).toBe(true);
+    expect(ep.grants).toBe(1);
+  });
+
   it('401 again after the refresh: AUTH_FAILED, pause (retriable), one refresh only', async () => {
     accepted = new Set(['fresh']);
     const { client, ep } = clientWith(['still-refused']);
