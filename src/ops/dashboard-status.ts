@@ -22,6 +22,8 @@ export interface DashboardStatus {
     lastCommitAt: string | null;
     lastCommitSource: string | null;
     error: string | null;
+    /** Error codes this stage waits on in this process (a refused credential: docs/failure-answers.md); empty when none. */
+    paused: string[];
   }[];
   crawler: CrawlerStatus | null;
   today: OutcomeTailView['today'] | null;
@@ -29,7 +31,7 @@ export interface DashboardStatus {
   recentIssues: OutcomeTailView['recentIssues'];
 }
 
-export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date): DashboardStatus {
+export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date, pausedCodes: (processor: string) => string[] = () => []): DashboardStatus {
   return {
     generatedAt: now.toISOString(),
     lagAt: snap.at,
@@ -45,6 +47,7 @@ export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | nul
       lastCommitAt: g.lastCommitAt,
       lastCommitSource: g.lastCommitSource,
       error: g.error ?? null,
+      paused: pausedCodes(g.processor),
     })),
     crawler,
     today: tail?.today ?? null,

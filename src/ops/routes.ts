@@ -125,7 +125,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
 
     ops.get('/ops/api/status', { preHandler: auth }, async (_req, reply) => {
       const [snap, t, c] = await Promise.all([lag.get(), ensureTail(), crawlerStatus()]);
-      return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date()));
+      return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date(), (p) => metrics.pausedCodes(p)));
     });
 
     ops.get('/ops/log', { preHandler: auth }, async (req, reply) => {
