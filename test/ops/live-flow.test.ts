@@ -68,7 +68,8 @@ function fixture(id: string, words: string): OrgFixture {
 describe('operations on a real flow (simulator, real Kafka, Azurite)', () => {
   const id = uniqueId();
   const words = `Zebra${id}Quill`;
-  const refused = `carol!${id}@example.com`;
+  // No local part: malformed, so the Maildir sink refuses it (every RFC 5321 local part is accepted).
+  const refused = `@carol-${id}.example.com`;
   let env: Record<string, string>;
   let config: Config;
   let sim: WebexSimulator;
