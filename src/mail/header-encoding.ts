@@ -3,6 +3,8 @@
  * characters, CR and LF are replaced before anything else, so no input can end a header line and
  * start another (header injection) or break the MIME structure. Non-ASCII text becomes RFC 2047
  * encoded-words ("B" encoding of UTF-8); long headers are folded at 78 characters (RFC 5322 §2.1.1).
+ * Hand-written rather than libmime's encoder and folder, so that the golden files' bytes stay as
+ * they are (docs/email-format.md).
  */
 
 /** Replaces CR, LF, TAB and other control characters with a space and trims the result. */
