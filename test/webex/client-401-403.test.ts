@@ -11,7 +11,7 @@ import { clientFixture } from './sim-support.js';
  * the request tried again; without a working refresh it is AUTH_FAILED, whose disposition is
  * `pause` (retriable: the runner waits and alerts, no message is dead-lettered for it).
  * The simulator accepts only the tokens the test says; the OAuth grant (POST /v1/access_token,
- * webex-api.md §5) is answered by a stand-in here, as in token.test.ts.
+ * docs/webex-client.md) is answered by a stand-in here, as in token.test.ts.
  */
 const silent = createLogger({ level: 'silent' });
 let sim: WebexSimulator;
