@@ -54,6 +54,12 @@ export interface ProcessorDecl<In extends TopicKey = TopicKey, Out extends Topic
    */
   ordering?: 'key' | 'none';
   /**
+   * Non-blocking retry topics, shortest delay first, for a stage whose order does not matter: a
+   * record still failing retriably after the quick attempts is parked on the first (then the next
+   * on each park) and the partition moves on. The shell's `park` policy gives their delays.
+   */
+  retryTopics?: readonly ParkTopic[];
+  /**
    * A retry topic's consumer: a record is handled no earlier than its timestamp plus this delay.
    * Until then its partition is paused (no fetches, no spinning) and resumed when it is due.
    */

@@ -7,7 +7,8 @@ import type { DeadLetter, Outcome, OutcomeKind, ParkedRecord, RedriveEntry } fro
 import type { Serde } from '../kafka/serde.js';
 import { groupName, topicKeyOf, topicName, type TopicKey } from '../kafka/topics.js';
 import { readTopic } from '../kafka/read-topic.js';
-import { RETRY_CONSUMERS } from '../processors/import/retry.js';
+import { STAGES } from '../pipeline/stages.js';
+import { retryConsumers } from '../processors/import/retry.js';
 import { selectForRedrive, type RedriveCandidate, type RedriveFilter, type RedriveSelection } from './redrive-plan.js';
 
 export interface RedriveDeps { kafka: Kafka; serde: Serde; publisher: Publisher; config: Pick<Config, 'topicPrefix'> }
@@ -43,7 +44,7 @@ export async function collectCandidates(deps: RedriveDeps, opts: { parked?: bool
   const admin = deps.kafka.admin();
   await admin.connect();
   try {
-    for (const t of RETRY_CONSUMERS) {
+    for (const t of retryConsumers(STAGES.import.retryTopics)) {
       const topic = topicName(deps.config, t.topic);
       const [committed] = await admin.fetchOffsets({ groupId: groupName(deps.config, t.name), topics: [topic] });
       const from = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
