@@ -245,7 +245,11 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
           observer?.deadLettered?.(spec.name, e.code);
           return [deadLetterOutput(failedInput, e, attempt, now), failureOutcome('failed', failedInput, value, failureReason(e), now), ...(spec.onDeadLetter?.(value, e) ?? [])];
         }
-        if (spec.park && value !== undefined && (attempt >= spec.park.quickAttempts || e.disposition === 'park')) {
+        // Park what is one target's trouble ('park': at once) or may heal later ('retry': after the
+        // quick attempts). A 'pause' (our credentials refused) would fail every item alike: it
+        // stays in place and shows as a stall, instead of parking the whole traffic of an outage.
+        const parkNow = e.disposition === 'park' || (e.disposition === 'retry' && attempt >= (spec.park?.quickAttempts ?? Infinity));
+        if (spec.park && value !== undefined && parkNow) {
           const tier = spec.park.tiers[Math.min(parks, spec.park.tiers.length - 1)]!;
           const due = new Date(now.getTime() + tier.delayMs);
           if (meta.key !== null) parkedKeys.set(meta.key, now.getTime() + Math.min(tier.delayMs, 60_000));

@@ -39,10 +39,14 @@ function codeOf(o: Outcome): string | null {
   return /^([A-Z_]+):/.exec(o.reason ?? '')?.[1] ?? null;
 }
 
-/** `webex-archiver redrive` for one failed (dead-lettered) or parked item; ids are Webex base64 or ours, quoted anyway. */
-export function redriveCommand(o: Pick<Outcome, 'kind' | 'processor' | 'itemId'>): string | null {
-  if (o.kind === 'failed') return `webex-archiver redrive --processor ${o.processor} --item '${o.itemId.replace(/'/g, '')}'`;
-  if (o.kind === 'parked') return `webex-archiver redrive --parked --item '${o.itemId.replace(/'/g, '')}'`;
+/**
+ * `webex-archiver redrive` for one failed (dead-lettered) or parked item, in the form of the
+ * dashboard's dead-letter rows (dead-letter-rows.ts); item ids are Webex base64url ids with
+ * `:event:time`, or topic:partition:offset, which need no shell quoting.
+ */
+export function redriveCommand(o: Pick<Outcome, 'kind' | 'itemId'>): string | null {
+  if (o.kind === 'failed') return `webex-archiver redrive --item ${o.itemId}`;
+  if (o.kind === 'parked') return `webex-archiver redrive --parked --item ${o.itemId}`;
   return null;
 }
 

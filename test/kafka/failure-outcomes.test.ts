@@ -60,6 +60,6 @@ describe('a dead letter from any processor is a counted failed outcome (real Kaf
     const day = new Date().toISOString().slice(0, 10);
     const log = buildDailyLog({ staged: [], tasks: [], outcomes: failed }, { fromDay: day, toDay: day, now: new Date() });
     expect(log.days[0]!.summary.failedUpstream).toBe(4);
-    expect(log.days[0]!.items.map((i) => i.redrive).sort()).toEqual(['convert', 'hydrate', 'route', 'stage'].map((p) => `webex-archiver redrive --processor ${p} --item '${by(p).itemId}'`).sort());
+    expect(log.days[0]!.items.map((i) => i.redrive).sort()).toEqual(['convert', 'hydrate', 'route', 'stage'].map((p) => `webex-archiver redrive --item ${by(p).itemId}`).sort());
   });
 });

@@ -58,8 +58,8 @@ describe('daily status log (pure)', () => {
     expect(s.completedAt).toBe('2026-01-05T13:05:00.000Z');
     const items = log.days[0]!.items;
     expect(items.map((i) => [i.kind, i.itemId])).toEqual([['unmapped', 'i1'], ['failed', 'i3'], ['rejected', 'i5'], ['parked', 'i6'], ['parked', 'i6'], ['parked', 'i6'], ['failed', 'i6'], ['failed', 'i7'], ['failed', 'i7']]);
-    expect(items.find((i) => i.kind === 'failed')).toMatchObject({ reason: 'FORBIDDEN: mailbox refused', code: 'FORBIDDEN', redrive: "webex-archiver redrive --processor import --item 'i3'" });
-    expect(items.find((i) => i.kind === 'parked')).toMatchObject({ code: 'MAILBOX_UNAVAILABLE', redrive: "webex-archiver redrive --parked --item 'i6'" });
+    expect(items.find((i) => i.kind === 'failed')).toMatchObject({ reason: 'FORBIDDEN: mailbox refused', code: 'FORBIDDEN', redrive: 'webex-archiver redrive --item i3' });
+    expect(items.find((i) => i.kind === 'parked')).toMatchObject({ code: 'MAILBOX_UNAVAILABLE', redrive: 'webex-archiver redrive --parked --item i6' });
     expect(items.find((i) => i.kind === 'rejected')).toMatchObject({ code: null, redrive: null });
   });
 

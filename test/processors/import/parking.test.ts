@@ -75,7 +75,7 @@ describe('import parks a refused mailbox\'s tasks and brings them back when due 
     expect(report.recovery.parkedToday).toBe(N);
     expect(report.recovery.waiting!.reduce((sum, w) => sum + w.records, 0)).toBe(N);
     expect(report.recovery.latestParked[0]).toMatchObject({ kind: 'parked', processor: 'import', mailbox: bob, code: 'MAILBOX_UNAVAILABLE' });
-    expect(report.recovery.latestParked[0]!.redrive).toMatch(/^webex-archiver redrive --parked --item 'M\d-/);
+    expect(report.recovery.latestParked[0]!.redrive).toMatch(/^webex-archiver redrive --parked --item M\d-/);
     expect(formatStatus(report)).toContain(`waiting on the retry topics now: ${N}`);
     const sink = createSink(rt.config, rt.logger);
     pipe.running.push(await startProcessor('import', { ...rt, sink: async () => sink }));
