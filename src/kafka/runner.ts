@@ -215,8 +215,24 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
   // mailbox that refuses everything costs its partition no quick attempts per item.
   const parkedKeys = new Map<string, number>();
   const holdTimers = new Set<NodeJS.Timeout>();
+  // When this process last committed each partition, for the stall notice below.
+  const lastCommitAt = new Map<string, string>();
 
-  async function handleOne(message: KafkaMessage, meta: RecordMeta, heartbeat: () => Promise<void>): Promise<Output[]> {
+  /**
+   * Says in Kafka itself that a partition is stalled, so `status` (any process, after any restart)
+   * shows it: the partition's offset is committed again where it stands, the first record of the
+   * chunk being worked on (everything before it is published and committed or resolved), with
+   * metadata `stalledSince=…;code=…` (ops/lag.ts parses it). The next real commit replaces it.
+   */
+  async function commitStall(topic: string, partition: number, chunkStart: string, since: number, code: string): Promise<void> {
+    const committedAt = lastCommitAt.get(`${topic}:${partition}`);
+    const metadata = [committedAt ? `committedAt=${committedAt}` : null, `stalledSince=${new Date(since).toISOString()}`, `code=${code}`].filter(Boolean).join(';');
+    await consumer.commitOffsets([{ topic, partition, offset: chunkStart, metadata }]).catch((err: unknown) => {
+      logger.warn({ partition, err: (err as Error).message }, 'could not note the stall in the group\'s commit metadata');
+    });
+  }
+
+  async function handleOne(message: KafkaMessage, meta: RecordMeta, heartbeat: () => Promise<void>, chunkStart: string): Promise<Output[]> {
     const failedInput: FailedInput = { processor: spec.name, ...meta, message };
     const parks = parksOf(message);
     const stallId = `${meta.topic}[${meta.partition}]@${meta.offset}`;
@@ -264,6 +280,7 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         if (stalled && stalledSince === undefined) {
           stalledSince = Date.now();
           observer?.stalled?.(spec.name, stallId, stalledSince);
+          await commitStall(meta.topic, meta.partition, chunkStart, stalledSince, e.code);
         }
         // Past WXA_MAX_ATTEMPTS the partition is stalled: an error for whoever watches the logs,
         // and webex_archiver_processor_stalled for the dashboards; it keeps trying (order matters).
@@ -303,7 +320,7 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         try {
           const perRecord = await mapByKey(chunk, spec.ordering === 'none' ? () => null : (m) => m.key?.toString('utf8') ?? null, spec.keyConcurrency ?? 1, (message) => {
             const meta: RecordMeta = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, timestamp: message.timestamp };
-            return handleOne(message, meta, heartbeat);
+            return handleOne(message, meta, heartbeat, chunk[0]!.offset);
           });
           await publisher.publish(perRecord.flat());
           published = true;
@@ -314,7 +331,9 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         resolveOffset(last.offset);
         // Commit explicitly: the outputs of everything up to `last` are now durable.
         // The commit's metadata carries its time, so `status` can say when each group last moved.
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString(), metadata: new Date().toISOString() }]);
+        const committedAt = new Date().toISOString();
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString(), metadata: committedAt }]);
+        lastCommitAt.set(`${batch.topic}:${batch.partition}`, committedAt);
         observer?.processed?.(spec.name, chunk.length);
         await heartbeat();
       }

@@ -24,6 +24,8 @@ export interface DashboardStatus {
     lastCommitAt: string | null;
     lastCommitSource: string | null;
     error: string | null;
+    /** Set while the group retries a record in place past WXA_MAX_ATTEMPTS (a stalled partition). */
+    stalledSince: string | null;
   }[];
   crawler: CrawlerStatus | null;
   today: OutcomeTailView['today'] | null;
@@ -51,6 +53,7 @@ export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | nul
       lastCommitAt: g.lastCommitAt,
       lastCommitSource: g.lastCommitSource,
       error: g.error ?? null,
+      stalledSince: g.stalledSince ?? null,
     })),
     crawler,
     today: tail?.today ?? null,
