@@ -109,6 +109,9 @@ export type ParkTopic = 'importsRetry1' | 'importsRetry2' | 'importsRetry3';
 /** Kafka header that carries how often a record was parked, set by the retry consumer on its way back. */
 export const PARKS_HEADER = 'wxa-parks';
 
+/** Header on a record `redrive` sent back: which dead letter or parked record it was (for traces; it also gets real attempts). */
+export const REDRIVEN_FROM_HEADER = 'wxa-redriven-from';
+
 export interface RunnerObserver {
   processed?(processor: string, count: number): void;
   failed?(processor: string, code: string): void;
@@ -243,7 +246,8 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
       try {
         if (!message.value) throw new ArchiverError('BAD_RECORD', 'record has no value (tombstone)');
         value = await serde.decode<RecordOf<In>>(message.value);
-        if (spec.park && parks === 0 && meta.key !== null && (parkedKeys.get(meta.key) ?? 0) > Date.now()) {
+        // A record coming back (from a retry topic, or sent by an operator's redrive) always gets its attempts.
+        if (spec.park && parks === 0 && !message.headers?.[REDRIVEN_FROM_HEADER] && meta.key !== null && (parkedKeys.get(meta.key) ?? 0) > Date.now()) {
           throw new ArchiverError('MAILBOX_UNAVAILABLE', `an earlier item of ${meta.key} was parked a moment ago`);
         }
         // Output<Out> is one of Output's members for every Out; TypeScript cannot see that of a generic.
