@@ -29,12 +29,14 @@ export const CONFIG_SPEC = {
   webexRefreshToken: { env: 'WXA_WEBEX_REFRESH_TOKEN', default: '', parse: p.string, secret: true, doc: 'OAuth refresh token; when set, the access token is refreshed before expiry' },
   webexClientId: { env: 'WXA_WEBEX_CLIENT_ID', default: '', parse: p.string, doc: 'OAuth client id (for token refresh)' },
   webexClientSecret: { env: 'WXA_WEBEX_CLIENT_SECRET', default: '', parse: p.string, secret: true, doc: 'OAuth client secret (for token refresh)' },
+  webexAllowUnscannable: { env: 'WXA_WEBEX_ALLOW_UNSCANNABLE', default: 'true', parse: p.bool, doc: 'Download files Webex could not scan for malware (428) with allow=unscannable, as a Compliance Officer may, so the archive keeps them; false records them on the item as unscannable instead' },
   webexMaxInFlight: { env: 'WXA_WEBEX_MAX_IN_FLIGHT', default: '4', parse: p.intRange(1, 64), doc: 'Concurrent Webex requests at most' },
   webhookSecret: { env: 'WXA_WEBHOOK_SECRET', default: 'local-webhook-secret', parse: p.secret(20), secret: true, doc: 'Shared secret for X-Spark-Signature (HMAC-SHA1); at least 20 characters (RFC 2104 §3: an HMAC key shorter than the hash output, 20 bytes for SHA-1, is discouraged; Webex documents no minimum), never a known development or example value off loopback' },
   webhookTargetUrl: { env: 'WXA_WEBHOOK_TARGET_URL', default: 'http://127.0.0.1:18080/webhooks/webex', parse: p.url, doc: 'Public URL Webex posts webhooks to' },
   // --- Receiver and operator endpoints ---
   receiverHost: { env: 'WXA_RECEIVER_HOST', default: '127.0.0.1', parse: p.host, doc: 'Address the receiver listens on' },
   receiverPort: { env: 'WXA_RECEIVER_PORT', default: '18080', parse: p.intRange(0, 65535), doc: 'Port the receiver listens on (0 picks a free one)' },
+  receiverTrustProxy: { env: 'WXA_RECEIVER_TRUST_PROXY', default: 'false', parse: p.trustProxy, doc: 'Behind a TLS-terminating reverse proxy: the proxies whose X-Forwarded-Proto and X-Forwarded-For the receiver believes (addresses or CIDRs, comma-separated; a hop count; or true for any). Then the session cookie is Secure when the browser used HTTPS, and failed sign-ins are limited per client, not per proxy' },
   receiverMaxBodyBytes: { env: 'WXA_RECEIVER_MAX_BODY_BYTES', default: '1048576', parse: p.intRange(1024, 100 * 1024 * 1024), doc: 'Largest webhook body accepted; larger gets 413' },
   operatorToken: { env: 'WXA_OPERATOR_TOKEN', default: 'local-operator-token', parse: p.secret(16), secret: true, doc: 'Bearer credential for the dashboard, status log download and replay; signing in with it opens a server-side session (rotating it ends every session)' },
   metricsPublic: { env: 'WXA_METRICS_PUBLIC', default: 'true', parse: p.bool, doc: 'Serve /metrics without the operator credential' },
@@ -76,10 +78,12 @@ export const CONFIG_SPEC = {
   crawlOverlapMinutes: { env: 'WXA_CRAWL_OVERLAP_MINUTES', default: '60', parse: p.intRange(0, 24 * 60), doc: 'How far before its checkpoint each crawl starts again' },
   // --- Processing ---
   processorConcurrency: { env: 'WXA_PROCESSOR_CONCURRENCY', default: '6', parse: p.intRange(1, 64), doc: 'Partitions each processor instance works on at once; as many as a topic has by default, so one partition\'s records never wait behind another\'s batch (with 2 of 6, import added 0.6 s at p50 to capture latency in the bench)' },
+  dedupeRetentionDays: { env: 'WXA_DEDUPE_RETENTION_DAYS', default: '97', parse: p.intRange(1, 3650), doc: 'Days dedupe remembers a message version after it first saw it (Webex redelivers within the 90-day compliance Events window; 7 days of margin); older entries leave memory and the changelog (tombstones), and a later repeat is caught by the mailbox\'s Message-ID check' },
   maxAttempts: { env: 'WXA_MAX_ATTEMPTS', default: '8', parse: p.intRange(1, 1000), doc: 'In-place attempts at a retriable failure after which a processor whose order matters (hydrate to route) reports its partition stalled (an error log, `webex_archiver_processor_stalled`); it keeps retrying with backoff capped at 30 s, since skipping the record would break its room\'s order. Import never stalls: it parks instead (`WXA_IMPORT_QUICK_ATTEMPTS`)' },
   importQuickAttempts: { env: 'WXA_IMPORT_QUICK_ATTEMPTS', default: '3', parse: p.intRange(1, 100), doc: 'In-place attempts at a retriable import failure (about 0.2 s, 0.4 s apart) before the task is parked on the retry topics and the partition moves on; a failure whose code parks (MAILBOX_UNAVAILABLE: a mailbox full or refusing us) parks at once' },
   importRetryDelays: { env: 'WXA_IMPORT_RETRY_DELAYS', default: '60,600,3600', parse: p.secondsList(3, 7 * 24 * 3600), doc: 'Seconds a parked import task waits on webex.imports.retry-1.v1, -2 and -3 (its 1st, 2nd and 3rd and later parks) before it goes back to webex.imports.v1' },
   dataDir: { env: 'WXA_DATA_DIR', default: '.data', parse: p.nonEmpty, doc: 'Local working folder' },
+  logFormat: { env: 'WXA_LOG_FORMAT', default: 'auto', parse: p.oneOf(['auto', 'json', 'pretty'] as const), doc: 'auto: readable lines when stdout is a terminal, JSON lines otherwise (collectors, files, containers); json or pretty to choose' },
   logLevel: { env: 'WXA_LOG_LEVEL', default: 'info', parse: p.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), doc: 'Log level' },
 } satisfies Record<string, KeySpec<unknown>>;
 

@@ -67,11 +67,11 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   const metrics = createMetrics(registry);
   if (opts.receiver !== false) {
     app = buildReceiver({ config, publisher: rt.publisher, logger: rt.logger, isReady: kafkaReadiness(rt.kafka) });
-    registerOpsRoutes(app, { config, kafka: rt.kafka, serde: rt.serde, logger: rt.logger, registry, metrics });
+    registerOpsRoutes(app, { config, kafka: rt.kafka, serde: rt.serde, blob: rt.blob, logger: rt.logger, registry, metrics });
     url = (await app.listen({ host: config.receiverHost, port: config.receiverPort })).replace('[::1]', '127.0.0.1');
     metricsUrl = `${url}/metrics`;
   } else if (opts.metricsListener) {
-    listener = await startMetricsListener(config, registry);
+    listener = await startMetricsListener(config, registry, rt.logger);
     metricsUrl = listener.url;
   }
   const observer = metrics.observer;

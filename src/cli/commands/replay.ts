@@ -30,7 +30,7 @@ export const replayCommand: Command = {
     const waitSeconds = values.wait === undefined ? 120 : Number(values.wait);
     if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new ArchiverError('BAD_INPUT', '--wait wants a number of seconds');
     const config = loadConfig();
-    const logger = createLogger({ level: config.logLevel });
+    const logger = createLogger({ level: config.logLevel, format: config.logFormat });
     const kafka = createKafka(config, logger, '.replay');
     const result = await replay({ kafka, config, logger }, request, {
       waitTimeoutMs: waitSeconds * 1000,

@@ -134,6 +134,61 @@ function renderDeadLetters(d) {
   )));
 }
 
+function stateCell(text) { return el('td', { class: `state ${text.split(' ')[0]}` }, text); }
+
+function renderTrace(r) {
+  const box = document.getElementById('trace');
+  if (!r.found) { box.replaceChildren(el('p', { class: 'empty' }, `Nothing in Kafka names ${r.query}.`)); return; }
+  const head = el('p', { class: 'id' }, `message ${r.webexMessageId} · room ${r.roomId || '?'} · ${r.versions.length} version(s) · ${r.deliveries.length} webhook delivery(ies)`);
+  const versions = r.versions.map((v) => {
+    const rows = [];
+    for (const s of v.stages) {
+      for (const p of s.positions) {
+        rows.push(el('tr', { 'data-topic': s.topic }, el('td', {}, s.topic), el('td', { class: 'id' }, `p${p.partition} @${p.offset}`), el('td', {}, fmtTime(p.writtenAt)),
+          stateCell(p.consumed == null ? '' : p.consumed ? `done by ${p.consumedBy}` : `waiting for ${p.consumedBy}`)));
+      }
+    }
+    if (v.staged) {
+      const b = v.staged.blob;
+      rows.push(el('tr', { 'data-topic': 'blob' }, el('td', {}, 'blob'), el('td', { class: 'id' }, `${v.staged.container}/${v.staged.blobName}`),
+        el('td', { class: 'id' }, `${fmtInt(v.staged.size)} bytes · sha256 ${v.staged.sha256}`),
+        stateCell(!b ? 'not checked' : !b.present ? 'missing' : b.matches ? 'present, matches' : 'different')));
+    }
+    for (const m of v.mailboxes) {
+      const last = m.outcomes[m.outcomes.length - 1];
+      rows.push(el('tr', { 'data-mailbox': m.mailbox }, el('td', {}, 'mailbox'), el('td', {}, m.mailbox),
+        el('td', {}, last ? `${fmtTime(last.at)}${last.reason ? ` · ${last.reason}` : ''}${m.outcomes.length > 1 ? ` · ${m.outcomes.map((o) => o.kind).join(' → ')}` : ''}` : ''),
+        stateCell(m.state)));
+    }
+    for (const o of v.otherOutcomes) rows.push(el('tr', {}, el('td', {}, 'outcome'), el('td', {}, o.participantEmail || o.processor), el('td', { class: 'reason' }, `${fmtTime(o.at)} · ${o.reason}`), stateCell(o.kind)));
+    for (const d of v.deadLetters) rows.push(el('tr', {}, el('td', {}, 'dead letter'), el('td', {}, d.processor), el('td', { class: 'reason' }, `${d.errorCode}: ${d.reason}`), el('td', {}, el('code', { class: 'cmd' }, d.redrive))));
+    return el('div', { class: 'version', 'data-item': v.itemId },
+      el('h3', {}, `${v.event} ${fmtTime(v.versionAt)} `, el('small', { class: 'id' }, `item ${v.itemId} · via ${v.sources.join(', ')}`)),
+      el('table', {}, el('tbody', {}, ...rows)));
+  });
+  box.replaceChildren(head, ...versions);
+}
+
+async function trace(id) {
+  const state = document.getElementById('trace-state');
+  state.textContent = 'reading every topic…';
+  try {
+    const res = await fetch(`/ops/api/trace?id=${encodeURIComponent(id)}`, { credentials: 'same-origin', cache: 'no-store' });
+    if (res.status === 401) { location.href = '/ops/login'; return; }
+    if (!res.ok) throw new Error(`status ${res.status}`);
+    renderTrace(await res.json());
+    state.textContent = '';
+  } catch (e) {
+    state.textContent = `Could not trace: ${e.message}`;
+  }
+}
+
+document.getElementById('trace-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const id = document.getElementById('trace-id').value.trim();
+  if (id) void trace(id);
+});
+
 async function poll() {
   const err = document.getElementById('error');
   try {
