@@ -47,7 +47,7 @@ export async function createPublisher(kafka: Kafka, serde: Serde, config: Pick<C
       const byTopic = new Map<string, { key: string | null; value: Buffer | null; headers?: Record<string, string> }[]>();
       for (const r of part) {
         const messages = byTopic.get(r.topic) ?? [];
-        // Headers (a parked task's park count, see runner.ts PARKS_HEADER) travel with the record.
+        // Headers (a parked task's park count, see park-policy.ts PARKS_HEADER) travel with the record.
         messages.push({ key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}) });
         byTopic.set(r.topic, messages);
       }

@@ -4,6 +4,7 @@ import { ArchiverError, toArchiverError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { backoffMs } from './backoff.js';
 import { deadLetterOutput, failureOutcome, failureReason, parkedOutput, type FailedInput } from './failure-records.js';
+import { isRedriven, parksOf, parkTier, shouldPark, splitDue, type ParkPolicy } from './park-policy.js';
 import { mapByKey } from './keyed-concurrency.js';
 import { splitIntoRuns } from './runs.js';
 import { startProgressWatchdog } from './progress-watchdog.js';
@@ -97,20 +98,6 @@ export type ProcessorSpec<In extends TopicKey = TopicKey, Out extends TopicKey =
 
 /** Default input bytes per chunk: many import tasks with inline items (64 KiB each) still fill a chunk of 50. */
 export const CHUNK_INPUT_BYTES = 4 * 1024 * 1024;
-
-export interface ParkPolicy {
-  quickAttempts: number;
-  /** Retry topics, shortest delay first; a record parked n times before goes to tiers[min(n, last)]. */
-  tiers: readonly { topic: ParkTopic; delayMs: number }[];
-}
-
-export type ParkTopic = 'importsRetry1' | 'importsRetry2' | 'importsRetry3';
-
-/** Kafka header that carries how often a record was parked, set by the retry consumer on its way back. */
-export const PARKS_HEADER = 'wxa-parks';
-
-/** Header on a record `redrive` sent back: which dead letter or parked record it was (for traces; it also gets real attempts). */
-export const REDRIVEN_FROM_HEADER = 'wxa-redriven-from';
 
 export interface RunnerObserver {
   processed?(processor: string, count: number): void;
@@ -251,7 +238,7 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         if (!message.value) throw new ArchiverError('BAD_RECORD', 'record has no value (tombstone)');
         value = await serde.decode<RecordOf<In>>(message.value);
         // A record coming back (from a retry topic, or sent by an operator's redrive) always gets its attempts.
-        if (spec.park && parks === 0 && !message.headers?.[REDRIVEN_FROM_HEADER] && meta.key !== null && (parkedKeys.get(meta.key) ?? 0) > Date.now()) {
+        if (spec.park && parks === 0 && !isRedriven(message) && meta.key !== null && (parkedKeys.get(meta.key) ?? 0) > Date.now()) {
           throw new ArchiverError('MAILBOX_UNAVAILABLE', `an earlier item of ${meta.key} was parked a moment ago`);
         }
         // Output<Out> is one of Output's members for every Out; TypeScript cannot see that of a generic.
@@ -278,14 +265,13 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
           observer?.deadLettered?.(spec.name, e.code);
           return [deadLetterOutput(failedInput, e, attempt, now), failureOutcome('failed', failedInput, value, failureReason(e), now), ...(spec.onDeadLetter?.(value, e) ?? [])];
         }
-        if (spec.park && value !== undefined && e.disposition !== 'pause' && (attempt >= spec.park.quickAttempts || e.disposition === 'park')) {
-          const tier = spec.park.tiers[Math.min(parks, spec.park.tiers.length - 1)]!;
-          const due = new Date(now.getTime() + tier.delayMs);
-          if (meta.key !== null) parkedKeys.set(meta.key, now.getTime() + Math.min(tier.delayMs, 60_000));
+        if (value !== undefined && shouldPark(spec.park, e, attempt)) {
+          const { topic, dueAt: due } = parkTier(spec.park, parks, now);
+          if (meta.key !== null) parkedKeys.set(meta.key, Math.min(due.getTime(), now.getTime() + 60_000));
           logger.warn({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message, attempt, parks: parks + 1, dueAt: due.toISOString() }, 'retriable failure; parking the record on a retry topic');
           observer?.parked?.(spec.name, e.code);
           const reason = `${failureReason(e)} (parked ${parks + 1}x, due ${due.toISOString()})`;
-          return [parkedOutput(failedInput, e, tier.topic, parks + 1, now, due), failureOutcome('parked', failedInput, value, reason, now)];
+          return [parkedOutput(failedInput, e, topic, parks + 1, now, due), failureOutcome('parked', failedInput, value, reason, now)];
         }
         if (stopping) throw e;
         const wait = backoffMs(attempt, { retryAfterSeconds: e.retryAfterSeconds, maxMs: 30_000 });
@@ -324,11 +310,9 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
       let messages = batch.messages;
       if (spec.holdMs !== undefined) {
         const now = Date.now();
-        const notDue = messages.findIndex((m) => Number(m.timestamp) + spec.holdMs! > now);
-        if (notDue >= 0) {
-          holdPartition(batch.topic, batch.partition, Number(messages[notDue]!.timestamp) + spec.holdMs - now);
-          messages = messages.slice(0, notDue);
-        }
+        const { due, nextDueAt } = splitDue(messages, spec.holdMs, now);
+        if (nextDueAt !== null) holdPartition(batch.topic, batch.partition, nextDueAt - now);
+        messages = [...due];
       }
       for (const chunk of splitIntoRuns(messages, (m) => m.value?.length ?? 0, { maxCount: chunkSize, maxBytes: spec.chunkBytes ?? CHUNK_INPUT_BYTES })) {
         if (!isRunning() || isStale() || stopping) return;
@@ -367,12 +351,6 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
       await consumer.disconnect();
     },
   };
-}
-
-function parksOf(message: KafkaMessage): number {
-  const h = message.headers?.[PARKS_HEADER];
-  const n = Number(Array.isArray(h) ? h[0]?.toString() : h?.toString());
-  return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
 async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, cancelled: () => boolean): Promise<void> {

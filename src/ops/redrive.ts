@@ -4,7 +4,7 @@ import { identify } from '../kafka/failure-records.js';
 import { bySendBudget, type Publisher } from '../kafka/publisher.js';
 import { readTopicToEnd } from '../kafka/read-topic.js';
 import type { DeadLetter, Outcome, OutcomeKind, ParkedRecord, RedriveEntry } from '../kafka/records.js';
-import { REDRIVEN_FROM_HEADER } from '../kafka/runner.js';
+import { REDRIVEN_FROM_HEADER } from '../kafka/park-policy.js';
 import type { Serde } from '../kafka/serde.js';
 import { groupName, topicKeyOf, topicName, type TopicKey } from '../kafka/topics.js';
 import { readTopic } from '../kafka/read-topic.js';
