@@ -24,6 +24,8 @@ export interface DashboardStatus {
     lastCommitAt: string | null;
     lastCommitSource: string | null;
     error: string | null;
+    /** Set while the group retries a record in place past WXA_MAX_ATTEMPTS (a stalled partition). */
+    stalledSince: string | null;
     /** Error codes this stage waits on in this process (a refused credential: docs/failure-answers.md); empty when none. */
     paused: string[];
   }[];
@@ -63,6 +65,7 @@ export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | nul
       lastCommitAt: g.lastCommitAt,
       lastCommitSource: g.lastCommitSource,
       error: g.error ?? null,
+      stalledSince: g.stalledSince ?? null,
       paused: pausedCodes(g.processor),
     })),
     crawler,

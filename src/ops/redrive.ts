@@ -4,6 +4,7 @@ import { identify } from '../kafka/failure-records.js';
 import { bySendBudget, type Publisher } from '../kafka/publisher.js';
 import { readTopicToEnd } from '../kafka/read-topic.js';
 import type { DeadLetter, Outcome, OutcomeKind, ParkedRecord, RedriveEntry } from '../kafka/records.js';
+import { REDRIVEN_FROM_HEADER } from '../kafka/park-policy.js';
 import type { Serde } from '../kafka/serde.js';
 import { groupName, topicKeyOf, topicName, type TopicKey } from '../kafka/topics.js';
 import { readTopic } from '../kafka/read-topic.js';
@@ -13,8 +14,6 @@ import { selectForRedrive, type RedriveCandidate, type RedriveFilter, type Redri
 
 export interface RedriveDeps { kafka: Kafka; serde: Serde; publisher: Publisher; config: Pick<Config, 'topicPrefix'> }
 
-/** Header on a redriven record: which dead letter or parked record it was, for logs and traces. */
-export const REDRIVEN_FROM_HEADER = 'wxa-redriven-from';
 
 
 /**

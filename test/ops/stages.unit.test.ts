@@ -23,7 +23,7 @@ describe('ops pure cores', () => {
     }
     // Only a stage whose order does not matter may park a record and move on.
     for (const name of STAGE_NAMES) {
-      const decl: { retryTopics?: readonly string[]; ordering?: string } = STAGES[name];
+      const decl = STAGES[name] as { retryTopics?: readonly string[]; ordering?: string };
       if (decl.retryTopics?.length) expect(decl.ordering, `${name} parks records but keeps order`).toBe('none');
     }
     expect(STAGE_NAMES[0]).toBe('hydrate');

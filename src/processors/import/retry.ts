@@ -2,7 +2,8 @@ import type { Config } from '../../config/schema.js';
 import { ArchiverError } from '../../errors.js';
 import type { Output } from '../../kafka/publisher.js';
 import type { ImportTask, ParkedRecord } from '../../kafka/records.js';
-import { PARKS_HEADER, type ParkPolicy, type ParkTopic, type ProcessorSpec } from '../../kafka/runner.js';
+import { PARKS_HEADER, type ParkPolicy, type ParkTopic } from '../../kafka/park-policy.js';
+import type { ProcessorSpec } from '../../kafka/runner.js';
 import type { Serde } from '../../kafka/serde.js';
 import { topicName } from '../../kafka/topics.js';
 
