@@ -13,7 +13,8 @@ import { GC_EVERY_BYTES, gcPacedPassThrough, gcPacer } from '../memory/gc-pacer.
 export interface StoredBlob { container: string; blobName: string; size: number; sha256: string }
 
 export interface BlobStore {
-  ensureContainers(): Promise<void>;
+  /** The attachments and staging containers, and any `extra` ones (e.g. the RSMF exports'). */
+  ensureContainers(extra?: readonly string[]): Promise<void>;
   /** Streams `body` to container/blobName, hashing as it goes. */
   /** `expectedSize` (when known and small) lets the store use a single Put Blob. */
   putStream(container: string, blobName: string, body: Readable, opts?: { contentType?: string; metadata?: Record<string, string>; expectedSize?: number }): Promise<StoredBlob>;
@@ -78,8 +79,8 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
   }
 
   return {
-    async ensureContainers() {
-      for (const name of [config.attachmentsContainer, config.stagingContainer]) {
+    async ensureContainers(extra = []) {
+      for (const name of [config.attachmentsContainer, config.stagingContainer, ...extra]) {
         // No `access` option: the container is private; every read needs the account key or a SAS.
         await wrap(`create container ${name}`, () => container(name).createIfNotExists(deadline()));
       }

@@ -1,14 +1,8 @@
+import type { WebexEvent } from '../webex/types.js';
 import type { WebexReader, WxMessage, WxRoom } from './webex-reader.js';
 
 /** A compliance event (GET /events): `data` is a snapshot of the resource when it happened. */
-export interface WxEvent {
-  id: string;
-  resource: string;
-  type: string;
-  actorId?: string;
-  created: string;
-  data: Record<string, unknown> & { id?: string; roomId?: string };
-}
+export type WxEvent = WebexEvent;
 
 /** What the reconciliation crawler reads on top of what hydrate reads. */
 export interface CrawlSource extends WebexReader {

@@ -3,6 +3,7 @@ import type { MessageEvent, RawMessage } from '../kafka/records.js';
 import { ArchiverError } from '../errors.js';
 import { captureMessage, type CaptureDeps } from './capture-message.js';
 import type { CheckpointStore } from './checkpoints.js';
+import { deletedMessageStub } from './deleted-stub.js';
 import { planWindows } from './crawl-window.js';
 import type { CrawlSource, WxEvent } from './crawl-source.js';
 import type { WxMessage } from './webex-reader.js';
@@ -39,7 +40,7 @@ export async function crawlEvents(deps: CrawlerDeps, opts: { now: Date; overlapM
     for await (const e of deps.source.listEvents({ resource: 'messages', from: w.from, to: w.to })) events.push(e);
     // The API lists newest first; archive in the order things happened.
     events.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
-    let pending: Output[] = [];
+    let pending: Output<'raw'>[] = [];
     for (const e of events) {
       const raw = await rawFromEvent(deps, e);
       if (raw) pending.push({ topic: 'raw', key: raw.message.roomId, value: raw });
@@ -65,7 +66,7 @@ export async function backfill(deps: CrawlerDeps, opts: { since: Date; runId: st
   for (const [i, roomId] of rooms.entries()) {
     const name = `backfill:${opts.runId}:${roomId}`;
     if ((await deps.checkpoints.get(name))?.complete) continue;
-    let pending: Output[] = [];
+    let pending: Output<'raw'>[] = [];
     for await (const m of deps.source.listMessages(roomId)) {
       if (Date.parse(m.created) < opts.since.getTime()) break;
       const event: MessageEvent = m.updated ? 'updated' : 'created';
@@ -89,23 +90,17 @@ async function rawFromEvent(deps: CrawlerDeps, e: WxEvent): Promise<RawMessage |
   if (type === 'deleted') {
     // The snapshot of a deletion has ids only; a compliance officer can still read the message.
     const message = await deps.reader.getMessage(id).catch((err: unknown) => {
-      if (err instanceof ArchiverError && err.code === 'NOT_FOUND') return stubFromSnapshot(e);
+      if (err instanceof ArchiverError && err.code === 'NOT_FOUND') return deletedMessageStub(e.data, e.created);
       throw err;
     });
     if (!message) return null;
     return captureMessage(deps, { messageId: id, event: 'deleted', source: 'crawler', message, deletedAt: e.created });
   }
   // created/updated snapshots carry the message as it was then: that is the version to keep.
-  const snapshot = isMessageSnapshot(e.data) ? (e.data as unknown as WxMessage) : undefined;
+  const snapshot = isMessageSnapshot(e.data) ? e.data : undefined;
   return captureMessage(deps, { messageId: id, event: type, source: 'crawler', message: snapshot, retryNotFound: 1 });
 }
 
-function isMessageSnapshot(d: Record<string, unknown>): boolean {
+function isMessageSnapshot(d: Record<string, unknown>): d is Record<string, unknown> & WxMessage {
   return typeof d.id === 'string' && typeof d.roomId === 'string' && typeof d.personId === 'string' && typeof d.personEmail === 'string' && typeof d.created === 'string';
-}
-
-function stubFromSnapshot(e: WxEvent): WxMessage | null {
-  const d = e.data;
-  if (!isMessageSnapshot({ ...d, created: d.created ?? e.created })) return null;
-  return { id: d.id as string, roomId: d.roomId as string, personId: d.personId as string, personEmail: d.personEmail as string, roomType: d.roomType as string | undefined, created: (d.created as string | undefined) ?? e.created };
 }

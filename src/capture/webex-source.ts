@@ -3,8 +3,7 @@ import type { Logger } from '../log.js';
 import { createWebexClient, type WebexClient } from '../webex/client.js';
 import type { WebexObserver } from '../webex/http.js';
 import { refreshingToken } from '../webex/token.js';
-import type { CrawlSource, WxEvent } from './crawl-source.js';
-import type { WxMessage, WxRoom } from './webex-reader.js';
+import type { CrawlSource } from './crawl-source.js';
 
 /** The Webex client from the configuration: a refreshing token when a refresh token is configured. */
 export function createWebexFromConfig(config: Config, logger: Logger, observer?: WebexObserver): WebexClient {
@@ -18,8 +17,8 @@ export function createWebexFromConfig(config: Config, logger: Logger, observer?:
 /** Adapts the REST client to what capture reads (hydrate's WebexReader and the crawler's CrawlSource). */
 export function webexSource(client: WebexClient): CrawlSource {
   return {
-    getMessage: (id, opts) => client.messages.get(id, { retryNotFound: opts?.retryNotFound }) as Promise<WxMessage>,
-    getRoom: (id) => client.rooms.get(id) as Promise<WxRoom>,
+    getMessage: (id, opts) => client.messages.get(id, { retryNotFound: opts?.retryNotFound }),
+    getRoom: (id) => client.rooms.get(id),
     getTeam: (id) => client.teams.get(id),
     async listMemberships(roomId) {
       const out = [];
@@ -32,8 +31,8 @@ export function webexSource(client: WebexClient): CrawlSource {
       const name = info.filename ?? url.slice(url.lastIndexOf('/') + 1);
       return { name, contentType: info.contentType ?? 'application/octet-stream', body };
     },
-    listEvents: (q) => client.events.list({ resource: q.resource, from: q.from, to: q.to, max: 1000 }) as AsyncIterable<WxEvent>,
-    listRooms: () => client.rooms.list({ max: 1000 }) as AsyncIterable<WxRoom>,
-    listMessages: (roomId) => client.messages.list({ roomId, max: 100 }) as AsyncIterable<WxMessage>,
+    listEvents: (q) => client.events.list({ resource: q.resource, from: q.from, to: q.to, max: 1000 }),
+    listRooms: () => client.rooms.list({ max: 1000 }),
+    listMessages: (roomId) => client.messages.list({ roomId, max: 100 }),
   };
 }

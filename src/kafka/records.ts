@@ -1,6 +1,8 @@
 /**
- * TypeScript shapes of the Avro records in schemas/. Keep in step with the .avsc files;
- * test/kafka/records.test.ts round-trips a sample of each through avsc to catch drift.
+ * TypeScript shapes of the Avro records in schemas/. Keep in step with the .avsc files: nothing
+ * derives one from the other. What catches drift is test/e2e/skeleton.test.ts, which sends a
+ * message through the real pipeline (each record encoded against its topic's registered schema)
+ * and decodes a record of every pipeline topic with avsc and the schema under <topic>-value.
  * Avro ["null", T] unions decode to `T | null`.
  */
 export interface WebhookDelivery {
@@ -137,7 +139,8 @@ export interface ImportTask extends StagedRef {
  */
 export const INLINE_MAX_BYTES = 64 * 1024;
 
-export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed';
+/** `failed`: dead-lettered (redrive brings it back); `parked`: on a retry topic, comes back by itself when due. */
+export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed' | 'parked';
 
 export interface Outcome {
   at: string;
@@ -164,6 +167,25 @@ export interface DeadLetter {
   errorMessage: string;
   attempts: number;
   at: string;
+}
+
+/**
+ * A record parked on a retry topic (webex.imports.retry-N.v1): its origin and bytes, like a dead
+ * letter, plus how often it was parked and when it is due back on its origin topic.
+ */
+export interface ParkedRecord extends Omit<DeadLetter, 'attempts' | 'at'> {
+  parks: number;
+  parkedAt: string;
+  dueAt: string;
+}
+
+/** A dead letter or parked record that `redrive` sent back (compacted webex.redrive.ledger.v1). */
+export interface RedriveEntry {
+  source: string;
+  origin: string;
+  processor: string;
+  itemId: string;
+  redrivenAt: string;
 }
 
 export interface CrawlerCheckpoint {

@@ -1,5 +1,4 @@
 import type { CrawlerStatus } from './crawler-status.js';
-import { redriveCommand } from './dead-letter-rows.js';
 import type { DeadLetterView } from './dead-letter-tail.js';
 import type { LagSnapshot } from './lag-source.js';
 import type { OutcomeTailView } from './outcome-tail.js';
@@ -28,13 +27,10 @@ export interface DashboardStatus {
   crawler: CrawlerStatus | null;
   today: OutcomeTailView['today'] | null;
   importsPerMinute: number[];
-  /** Each issue with the command that sends it again once the cause is fixed (failed and parked items). */
-  recentIssues: (OutcomeTailView['recentIssues'][number] & { redrive: string | null })[];
+  recentIssues: OutcomeTailView['recentIssues'];
   deadLetters: DeadLetterView | null;
 }
 
-/** Kinds the redrive command takes back: a failed copy, or one parked on a delay topic. */
-const REDRIVABLE: ReadonlySet<string> = new Set(['failed', 'parked']);
 
 export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date, deadLetters: DeadLetterView | null = null): DashboardStatus {
   return {
@@ -56,7 +52,7 @@ export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | nul
     crawler,
     today: tail?.today ?? null,
     importsPerMinute: tail?.importsPerMinute ?? [],
-    recentIssues: (tail?.recentIssues.slice(0, 50) ?? []).map((i) => ({ ...i, redrive: REDRIVABLE.has(i.kind) ? redriveCommand(i, i.processor) : null })),
+    recentIssues: tail?.recentIssues.slice(0, 50) ?? [],
     deadLetters,
   };
 }

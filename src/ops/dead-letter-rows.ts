@@ -1,4 +1,5 @@
 import type { DeadLetter } from '../kafka/records.js';
+import { identify } from '../kafka/failure-records.js';
 import { cleanReason } from './outcome-rows.js';
 
 /**
@@ -21,20 +22,16 @@ export interface DeadLetterRow {
   redrive: string;
 }
 
-/**
- * The ids of an original record, whatever its topic: an email plan or later has `itemId` and
- * `webexMessageId`, a raw record has `message.id`, a webhook delivery has `dataId`.
- */
+/** The ids of an original record, whatever its topic (the same reading `redrive` matches by). */
 export function idsOf(value: unknown): { itemId: string | null; webexMessageId: string | null } {
-  const v = (value ?? {}) as Record<string, unknown>;
-  const str = (x: unknown) => (typeof x === 'string' && x !== '' ? x : null);
-  const message = (v.message ?? {}) as Record<string, unknown>;
-  return { itemId: str(v.itemId), webexMessageId: str(v.webexMessageId) ?? str(message.id) ?? str(v.dataId) };
+  const ids = identify(value);
+  return { itemId: ids?.itemId || null, webexMessageId: ids?.webexMessageId || null };
 }
 
-export function redriveCommand(ids: { itemId: string | null; webexMessageId: string | null }, processor: string): string {
-  const id = ids.itemId ?? ids.webexMessageId;
-  return id ? `webex-archiver redrive --item ${id}` : `webex-archiver redrive --processor ${processor}`;
+/** `webex-archiver redrive` for one dead letter: by the item it holds, else by its origin (topic:partition:offset). */
+export function deadLetterRedrive(d: Pick<DeadLetter, 'processor' | 'topic' | 'partition' | 'offset'>, ids: { itemId: string | null; webexMessageId: string | null }): string {
+  const item = ids.itemId ?? ids.webexMessageId ?? `${d.topic}:${d.partition}:${d.offset}`;
+  return `webex-archiver redrive --processor ${d.processor} --item '${item.replace(/'/g, '')}'`;
 }
 
 export function toDeadLetterRow(d: DeadLetter, original: unknown): DeadLetterRow {
@@ -42,6 +39,6 @@ export function toDeadLetterRow(d: DeadLetter, original: unknown): DeadLetterRow
   return {
     at: d.at, processor: d.processor, topic: d.topic, partition: d.partition, offset: d.offset,
     errorCode: d.errorCode, reason: cleanReason(d.errorMessage), attempts: d.attempts, ...ids,
-    redrive: redriveCommand(ids, d.processor),
+    redrive: deadLetterRedrive(d, ids),
   };
 }

@@ -14,10 +14,10 @@ import type { CrawlerStatus } from './crawler-status.js';
 import { toDashboardStatus } from './dashboard-status.js';
 import { createLagSource } from './lag-source.js';
 import { clearSessionCookie, LOGIN_CSS, loginPage, setSessionCookie, tokenMatches, UNAUTHORIZED_HTML } from './login.js';
-import { captureLatencySeconds, createMetrics, registerLagMetrics, type ArchiverMetrics } from './metrics.js';
+import { captureLatencySeconds, createMetrics, registerLagMetrics, registerOutcomeMetrics, type ArchiverMetrics } from './metrics.js';
 import { registerMetricsRoute } from './metrics-endpoint.js';
 import { startDeadLetterTail } from './dead-letter-tail.js';
-import { startOutcomeTail } from './outcome-tail.js';
+import { startOutcomeTail, type OutcomeTail } from './outcome-tail.js';
 import { replay } from './replay.js';
 import { toReplayRequest } from './replay-plan.js';
 import { readTrace } from './trace-read.js';
@@ -71,6 +71,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
     onLive: (o) => { const s = captureLatencySeconds(o); if (s !== undefined) metrics.observeCaptureLatency(s); },
   }), deps.tailOutcomes !== false, logger);
   const deadLetters = lazyTail(() => startDeadLetterTail(deps), deps.tailOutcomes !== false, logger);
+  // The tail once it runs, for /metrics' outcome counts (which must not start it).
+  let outcomesNow: OutcomeTail | undefined;
   let crawler: { at: number; value: Promise<CrawlerStatus | null> } | undefined;
   const crawlerStatus = () => {
     if (!crawler || Date.now() - crawler.at > 30_000) {
@@ -79,7 +81,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
     return crawler.value;
   };
 
-  app.addHook('onReady', async () => { void outcomes.get(); void deadLetters.get(); });
+  registerOutcomeMetrics(registry, () => outcomesNow?.view().today ?? null);
+  app.addHook('onReady', async () => { void outcomes.get().then((t) => { outcomesNow = t; }); void deadLetters.get(); });
   app.addHook('onClose', async () => {
     await lag.close();
     await outcomes.stop();

@@ -8,7 +8,7 @@ import { summarizeCheckpoints, type CrawlerStatus } from './crawler-status.js';
 import type { GroupLag } from './lag.js';
 import { fetchPipelineLag } from './offsets.js';
 import { countOutcomes, ISSUE_KINDS, toIssueRow, utcDayStart, type IssueRow, type OutcomeCounts } from './outcome-rows.js';
-import { readTopicSince } from './read-since.js';
+import { readTopic } from '../kafka/read-topic.js';
 
 /** Everything `status` shows: the same shape is served as JSON by `status --json` and /ops/api/status. */
 export interface StatusReport {
@@ -41,7 +41,7 @@ export async function readCrawlerStatus(deps: StatusDeps): Promise<CrawlerStatus
 export async function readTodayOutcomes(deps: StatusDeps, now: Date, keepIssues = 50): Promise<Pick<StatusReport, 'today' | 'recentIssues'>> {
   const dayStart = utcDayStart(now);
   const outcomes: Outcome[] = [];
-  await readTopicSince<Outcome>(deps.kafka, deps.serde, topicName(deps.config, 'outcomes'), dayStart, (v) => { if (v) outcomes.push(v); });
+  await readTopic<Outcome>(deps.kafka, deps.serde, topicName(deps.config, 'outcomes'), (v) => { if (v) outcomes.push(v); }, { sinceMs: dayStart, timeoutMs: 120_000 });
   const issues = outcomes.filter((o) => ISSUE_KINDS.has(o.kind) && Date.parse(o.at) >= dayStart).sort((a, b) => b.at.localeCompare(a.at));
   return {
     today: { date: new Date(dayStart).toISOString().slice(0, 10), counts: countOutcomes(outcomes, dayStart, dayStart + 24 * 3600 * 1000) },

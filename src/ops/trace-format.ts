@@ -27,6 +27,7 @@ export function formatTrace(r: TraceReport): string {
     for (const o of v.otherOutcomes) lines.push(`  outcome   ${o.kind} by ${o.processor}${o.participantEmail ? ` for ${o.participantEmail}` : ''}  ${o.at}  ${o.reason}`);
     for (const d of v.deadLetters) lines.push(`  dead letter from ${d.processor} (${d.errorCode}: ${d.reason}) at ${d.at}; once fixed: ${d.redrive}`);
   }
+  for (const o of r.outcomes) lines.push('', `outcome ${o.kind} by ${o.processor} for ${o.itemId} at ${o.at}: ${o.reason}`);
   for (const d of r.deadLetters) lines.push('', `dead letter from ${d.processor} (${d.errorCode}: ${d.reason}) at ${d.at}; once fixed: ${d.redrive}`);
   lines.push('', scannedLine(r));
   return lines.join('\n') + '\n';

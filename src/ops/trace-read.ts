@@ -7,7 +7,7 @@ import { readTopicToEnd } from '../kafka/read-topic.js';
 import type { Serde } from '../kafka/serde.js';
 import { topicName } from '../kafka/topics.js';
 import { fetchPipelineLag } from './offsets.js';
-import { STAGE_INPUTS } from './stages.js';
+import { STAGES, type StageName } from '../pipeline/stages.js';
 import { buildTrace, matches, summarize, TRACED_TOPICS, type BlobCheck, type Committed, type Summary, type TraceReport, type TracedTopic } from './trace.js';
 
 export interface TraceDeps { kafka: Kafka; serde: Serde; blob: BlobStore; config: Pick<Config, 'topicPrefix'> }
@@ -66,7 +66,7 @@ async function readCommitted(deps: TraceDeps): Promise<Committed> {
   try {
     const committed: Committed = {};
     for (const g of await fetchPipelineLag(admin, deps.config)) {
-      const topic = STAGE_INPUTS[g.processor as keyof typeof STAGE_INPUTS] as TracedTopic;
+      const topic = STAGES[g.processor as StageName].input as TracedTopic;
       const offsets = new Map<number, bigint>();
       for (const p of g.partitions) if (p.committed !== null) offsets.set(p.partition, BigInt(p.committed));
       committed[topic] = { processor: g.processor, offsets };

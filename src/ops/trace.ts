@@ -114,8 +114,9 @@ export interface TraceReport {
   found: boolean;
   deliveries: { deliveryId: string; event: string; partition: number; offset: string; writtenAt: string; consumed: boolean | null }[];
   versions: VersionStory[];
-  /** Dead letters that carry the message id but no item id (a webhook or raw record). */
+  /** Dead letters and outcomes of the message that no version's stage record holds (a webhook delivery hydrate gave up on). */
   deadLetters: DeadLetterRow[];
+  outcomes: { kind: string; processor: string; itemId: string; reason: string; at: string }[];
   scanned: { topic: string; records: number }[];
 }
 
@@ -143,18 +144,23 @@ export function buildTrace(query: string, summaries: readonly Summary[], committ
   const messageId = summaries.find((s) => s.webexMessageId === query)?.webexMessageId ?? summaries.find((s) => s.webexMessageId)?.webexMessageId ?? null;
   const mine = summaries.filter((s) => (messageId ? s.webexMessageId === messageId : false) || s.itemId === query);
   const roomId = mine.map((s) => ('roomId' in s ? s.roomId : null)).find((r) => r) ?? null;
+  // A version is an item id some stage record holds; an outcome or dead letter of an id no stage
+  // holds (a webhook delivery hydrate gave up on) belongs to the message as a whole.
+  const versionIds = new Set(mine.flatMap((s) => (s.itemId && s.topic !== 'outcomes' && s.topic !== 'deadLetter' ? [s.itemId] : [])));
   const byItem = new Map<string, Summary[]>();
   for (const s of mine) {
-    if (!s.itemId) continue;
+    if (!s.itemId || !versionIds.has(s.itemId)) continue;
     byItem.set(s.itemId, [...(byItem.get(s.itemId) ?? []), s]);
   }
+  const unplaced = mine.filter((s) => !s.itemId || !versionIds.has(s.itemId));
   const versions = [...byItem.entries()].map(([itemId, rs]) => versionStory(itemId, rs, committed, blobs));
   versions.sort((a, b) => (a.versionAt ?? '').localeCompare(b.versionAt ?? '') || (EVENT_ORDER[a.event] ?? 9) - (EVENT_ORDER[b.event] ?? 9));
   return {
     query, webexMessageId: messageId, roomId, found: mine.length > 0,
     deliveries: mine.flatMap((s) => (s.topic === 'webhooks' ? [{ deliveryId: s.deliveryId, event: s.event, ...pick(position(s, committed)) }] : [])),
     versions,
-    deadLetters: mine.flatMap((s) => (s.topic === 'deadLetter' && !s.itemId ? [s.row] : [])),
+    deadLetters: unplaced.flatMap((s) => (s.topic === 'deadLetter' ? [s.row] : [])),
+    outcomes: unplaced.flatMap((s) => (s.topic === 'outcomes' ? [{ kind: s.kind, processor: s.processor, itemId: s.itemId, reason: s.reason, at: s.outcomeAt }] : [])),
     scanned,
   };
 }

@@ -6,7 +6,7 @@ import { sendError } from './http-errors.js';
 import type { FileRec, MessageRec } from './store-types.js';
 
 /**
- * GET and HEAD /contents/{id} (webex-api.md §1, File contents): real bytes with Content-Disposition
+ * GET and HEAD /contents/{id} (docs/webex-api.md §1, File contents): real bytes with Content-Disposition
  * (filename), Content-Type, Content-Length and `Cache-Control: no-cache`. Anti-malware states come
  * from faults: under scan → 423 + Retry-After, infected → 410, unscannable → 428 unless
  * `?allow=unscannable`. Only GETs count toward "the first N GETs are scanning".

@@ -360,7 +360,7 @@ async function readCapped(res: Response, limit: number): Promise<string> {
 /**
  * A Node Readable over a fetch body that pulls only as fast as the consumer reads (backpressure)
  * and fails with TIMEOUT when the server sends nothing for `idleMs`: peers report downloads that
- * stall forever (webex-api.md §7). `cleanup` runs once, however the stream ends.
+ * stall forever (docs/webex-api.md §7). `cleanup` runs once, however the stream ends.
  */
 function idleTimedReadable(body: WebReadableStream<Uint8Array>, idleMs: number, what: string, cleanup: () => void): Readable {
   const reader = body.getReader();

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from './clock.js';
 /**
  * Access tokens for the Authorization header. Either a fixed token (personal, bot, or one handed
  * over by an operator) or an OAuth integration token refreshed with the refresh-token grant
- * (webex-api.md §5: POST /v1/access_token, form-encoded, grant_type=refresh_token, client_id,
+ * (docs/webex-api.md §5: POST /v1/access_token, form-encoded, grant_type=refresh_token, client_id,
  * client_secret, refresh_token; the answer carries access_token, expires_in and refresh_token).
  * Tokens never go into a log line or an error message.
  */

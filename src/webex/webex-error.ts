@@ -4,7 +4,7 @@ import { ArchiverError, type ErrorCode } from '../errors.js';
  * Errors from Webex answers. Each is an ArchiverError (so the runner retries on `retriable` alone)
  * that also keeps the HTTP status, the Webex trackingId (what Cisco support asks for) and, where
  * the code alone is ambiguous, a reason: 428 is FORBIDDEN with reason `unscannable`, 410 on a file
- * is GONE with reason `infected` (webex-api.md §1, File contents).
+ * is GONE with reason `infected` (docs/webex-api.md §1, File contents).
  */
 export type WebexErrorReason = 'unscannable' | 'infected' | 'scanning' | 'unauthorized' | 'forbidden' | 'rate-limited';
 
@@ -36,7 +36,7 @@ interface ErrorBody {
 }
 
 /**
- * Reads `{message, errors:[{description}], trackingId}` (webex-api.md §0) when the body is JSON;
+ * Reads `{message, errors:[{description}], trackingId}` (docs/webex-api.md §0) when the body is JSON;
  * a 429 may come as text/html (§3), which yields nothing.
  */
 export function parseErrorBody(text: string): ErrorBody {

@@ -1,12 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { toEmailPlans } from '../../src/processors/convert/transform.js';
-import { crawlEvents } from '../../src/capture/crawler.js';
 import type { EmailPlan, RawMessage } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { topicName } from '../../src/kafka/topics.js';
 import { createRuntime } from '../../src/runtime.js';
 import { startWebexSimulator } from '../../src/simulator/index.js';
-import { checkAttachments, coversWebhookOracle, drained, expectedVersionKey, rawVersionKey, readRaw, startWebhookCapture, testCrawlerDeps } from '../support/capture.js';
+import { captureLiveThenCrawl, checkAttachments, drained, expectedVersionKey, rawVersionKey, readRaw } from '../support/capture.js';
 import { testConfig } from '../support/config.js';
 import { startPipeline } from '../support/pipeline.js';
 import { waitUntil } from '../support/wait.js';
@@ -29,15 +28,8 @@ describe('capture through both paths into one webex.raw.v1', () => {
     cleanup.push(() => sim.close());
     const rt = await createRuntime(testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_WEBHOOK_SECRET: 'capture-both-webhook-secret' }));
     cleanup.push(() => rt.close());
-    const capture = await startWebhookCapture(rt);
-    cleanup.push(() => capture.stop());
-
-    await sim.playLive();
-    const expected = sim.expected();
-    await waitUntil(async () => coversWebhookOracle(await readRaw(rt), expected), 90_000, 'every message through webhooks');
-    // Held messages had no history: every event is from the live play, within the last hour.
-    const crawled = await crawlEvents(testCrawlerDeps(rt), { now: new Date(), overlapMinutes: 0, windowMinutes: 60, firstRunLookbackHours: 1 });
-    expect(crawled.published).toBe(expected.length);
+    const { expected, published } = await captureLiveThenCrawl(rt, sim, cleanup);
+    expect(published).toBe(expected.length);
 
     const raws = await readRaw(rt);
     const bySource = (s: RawMessage['source']) => raws.filter((r) => r.source === s);

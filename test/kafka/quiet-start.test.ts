@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { groupName } from '../../src/kafka/topics.js';
 import { createLogger } from '../../src/log.js';
-import { PROCESSOR_NAMES } from '../../src/processors/index.js';
+import { STAGE_NAMES } from '../../src/pipeline/stages.js';
 import { spawnCli, type CliProcess } from '../support/cli.js';
 import { testEnv } from '../support/config.js';
 import { waitUntil } from '../support/wait.js';
@@ -50,7 +50,7 @@ describe('a healthy start logs no error', () => {
     proc = spawnCli(['run', 'all', '--with-receiver'], { ...env, WXA_KAFKA_BROKERS: `127.0.0.1:${(relay.address() as { port: number }).port}` });
     proc.child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
     proc.child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-    const groups = PROCESSOR_NAMES.map((p) => groupName(config, p));
+    const groups = STAGE_NAMES.map((p) => groupName(config, p));
     await waitUntil(async () => {
       if (proc!.child.exitCode !== null) throw new Error(`run all exited early: ${proc!.output()}`);
       if (!out.includes('running: ')) return false;

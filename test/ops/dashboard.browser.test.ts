@@ -109,7 +109,7 @@ describe('operator dashboard in a real browser', () => {
     expect(csv).toContain('item-x');
 
     // The processor starts again: it consumes everything and the lag on the page drains to 0.
-    const hydrate = await runProcessor({ name: 'hydrate', input: 'webhooks', transform: () => [] }, rt);
+    const hydrate = await runProcessor({ name: 'hydrate', input: 'webhooks', outputs: [], transform: () => [] }, rt);
     try {
       await page.waitForFunction(() => document.querySelector('#lag-hydrate')?.getAttribute('data-lag') === '0', undefined, { timeout: 60_000 });
     } finally {
@@ -178,12 +178,12 @@ describe('operator dashboard in a real browser', () => {
     expect(json!.today!.counts.imported).toBeGreaterThanOrEqual(13);
     expect(drawn!.lag).toEqual(Object.fromEntries(json!.stages.map((s) => [s.processor, s.error ?? fmt(s.lag)])));
     expect(json!.deadLetters!.total).toBe(1);
-    expect(json!.deadLetters!.latest[0]).toMatchObject({ processor: 'route', itemId: 'item-dead', redrive: 'webex-archiver redrive --item item-dead' });
+    expect(json!.deadLetters!.latest[0]).toMatchObject({ processor: 'route', itemId: 'item-dead', redrive: "webex-archiver redrive --processor route --item 'item-dead'" });
     expect(drawn!.dead).toHaveLength(1);
-    expect(drawn!.dead[0]).toContain('webex-archiver redrive --item item-dead');
+    expect(drawn!.dead[0]).toContain("webex-archiver redrive --processor route --item 'item-dead'");
     expect(drawn!.dead[0]).toContain('BAD_INPUT: no participant could be mapped');
     expect(drawn!.issues).toEqual(json!.recentIssues.filter((i) => i.redrive).map((i) => i.redrive));
-    expect(drawn!.issues).toContain('webex-archiver redrive --item item-x');
+    expect(drawn!.issues).toContain("webex-archiver redrive --processor import --item 'item-x'");
 
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-throughput.png'), fullPage: true });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { processorSpec } from '../../src/pipeline/processors.js';
 import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { expect } from 'vitest';
@@ -9,14 +10,16 @@ import { buildReceiver } from '../../src/capture/receiver.js';
 import { applyRegistration } from '../../src/capture/webhook-registration.js';
 import { createWebexFromConfig, webexSource } from '../../src/capture/webex-source.js';
 import { crawlerDeps } from '../../src/cli/commands/crawl.js';
-import type { ProcessorName } from '../../src/processors/index.js';
+import type { StageName } from '../../src/pipeline/stages.js';
 import type { RawMessage } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { runProcessor, type RunningProcessor } from '../../src/kafka/runner.js';
 import { topicName } from '../../src/kafka/topics.js';
 import { fetchPipelineLag } from '../../src/ops/offsets.js';
 import type { Runtime } from '../../src/runtime.js';
-import type { ExpectedVersion } from '../../src/simulator/index.js';
+import type { ExpectedVersion, WebexSimulator } from '../../src/simulator/index.js';
+import { crawlEvents } from '../../src/capture/crawler.js';
+import { waitUntil } from './wait.js';
 
 /** Test support for the capture side (receiver, hydrate, crawler) against real Kafka and Azurite. */
 
@@ -28,7 +31,7 @@ export async function readRaw(rt: Runtime): Promise<RawMessage[]> {
 }
 
 /** True once each processor's group has committed everything in its input topic. */
-export async function drained(rt: Runtime, processors: readonly ProcessorName[]): Promise<boolean> {
+export async function drained(rt: Runtime, processors: readonly StageName[]): Promise<boolean> {
   const admin = rt.kafka.admin();
   await admin.connect();
   try {
@@ -85,7 +88,7 @@ export async function startWebhookCapture(rt: Runtime): Promise<WebhookCapture> 
   let hydrate: RunningProcessor;
   try {
     await applyRegistration(createWebexFromConfig(rt.config, rt.logger), receiver.targetUrl, rt.config.webhookSecret);
-    hydrate = await runProcessor(hydrateProcessor(rt), rt);
+    hydrate = await runProcessor(processorSpec('hydrate', hydrateProcessor(rt)), rt);
   } catch (err) {
     await receiver.close();
     throw err;
@@ -133,4 +136,20 @@ export async function checkAttachments(rt: Runtime, raws: RawMessage[], expected
     }
   }
   return checked;
+}
+
+/**
+ * Both capture paths over one org: the simulator's held messages played live through signed
+ * webhooks (receiver, hydrate) until the webhooks cover them, then a crawl of the last hour (held
+ * messages have no history, so every event is from the live play). Every version then sits in
+ * webex.raw.v1, most of them twice. `cleanup` gets the webhook capture's stop.
+ */
+export async function captureLiveThenCrawl(rt: Runtime, sim: WebexSimulator, cleanup: (() => Promise<unknown>)[]): Promise<{ expected: ExpectedVersion[]; published: number }> {
+  const capture = await startWebhookCapture(rt);
+  cleanup.push(() => capture.stop());
+  await sim.playLive();
+  const expected = sim.expected();
+  await waitUntil(async () => coversWebhookOracle(await readRaw(rt), expected), 90_000, 'every message through webhooks');
+  const crawled = await crawlEvents(testCrawlerDeps(rt), { now: new Date(), overlapMinutes: 0, windowMinutes: 60, firstRunLookbackHours: 1 });
+  return { expected, published: crawled.published };
 }

@@ -16,7 +16,6 @@ import { progressLine } from '../progress.js';
 
 export const crawlCommand: Command = {
   name: 'crawl',
-  summary: 'the reconciliation crawl from the Events API checkpoint; --since DATE backfills; --schedule runs daily',
   usage: `webex-archiver crawl [--since DATE] [--schedule]
 
   (no flags)      read message events from the checkpoint (minus WXA_CRAWL_OVERLAP_MINUTES) to now,

@@ -18,7 +18,6 @@ import { onShutdown, untilShutdown } from '../lifecycle.js';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'the main job (npm start): local servers, a simulated Webex org, every processor, a Maildir archive',
   usage: `webex-archiver demo [--users N] [--rooms N] [--messages N] [--seed N] [--simulator-port N] [--no-infra]
 
   Starts the local servers if needed, the Webex simulator with a seeded demo organization (unless

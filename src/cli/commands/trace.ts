@@ -11,7 +11,6 @@ import { parseFlags, type Command } from '../command.js';
 
 export const traceCommand: Command = {
   name: 'trace',
-  summary: 'where one Webex message is: every version, stage by stage, its staged blob and each mailbox\'s outcome',
   usage: `webex-archiver trace <webex message id | item id> [--json]
 
   Follows one Webex message through the pipeline, from Kafka and blob storage only (never Webex):

@@ -10,7 +10,6 @@ import { progressLine } from '../progress.js';
 
 export const transcriptCommand: Command = {
   name: 'transcript',
-  summary: 'transcript mode: one email per room for a closed UTC day (--day), or every day (--schedule)',
   usage: `webex-archiver transcript (--day YYYY-MM-DD | --schedule)
 
   --day DAY     read the deduped plans (webex.unique.v1), build one transcript email per room for

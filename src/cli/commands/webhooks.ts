@@ -7,7 +7,6 @@ import { parseFlags, type Command } from '../command.js';
 
 export const webhooksCommand: Command = {
   name: 'webhooks',
-  summary: 'register, list or repair (re-activate) the Webex webhooks the receiver needs',
   usage: `webex-archiver webhooks register|list|repair [--json]
 
   register  create the org-wide messages and memberships webhooks pointing at WXA_WEBHOOK_TARGET_URL,

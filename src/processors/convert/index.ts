@@ -1,13 +1,11 @@
 import type { Config } from '../../config/schema.js';
 import type { RawMessage } from '../../kafka/records.js';
-import type { ProcessorSpec } from '../../kafka/runner.js';
+import type { ProcessorShell } from '../../kafka/runner.js';
 import { toEmailPlans } from './transform.js';
 
-export function convertProcessor(deps: { config: Config }): ProcessorSpec<RawMessage> {
+export function convertProcessor(deps: { config: Config }): ProcessorShell<'raw', 'converted'> {
   const ctx = { orgDomains: deps.config.orgDomains };
   return {
-    name: 'convert',
-    input: 'raw',
     transform: (raw) => toEmailPlans(raw, ctx).map((plan) => ({ topic: 'converted' as const, key: plan.roomId, value: plan })),
   };
 }

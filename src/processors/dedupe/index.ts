@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { Config } from '../../config/schema.js';
 import type { DedupeEntry, EmailPlan } from '../../kafka/records.js';
 import { readTopicToEnd } from '../../kafka/read-topic.js';
-import type { ProcessorSpec } from '../../kafka/runner.js';
+import type { ProcessorShell } from '../../kafka/runner.js';
 import type { Serde } from '../../kafka/serde.js';
 import { topicName } from '../../kafka/topics.js';
 import { dedupePlan, type SeenSet } from './transform.js';
@@ -20,7 +20,7 @@ import { dedupePlan, type SeenSet } from './transform.js';
  * This is simpler than replacing the set from the changelog on every failure: no extra Kafka read
  * on the error path and no race with other partitions' chunks still in flight.
  */
-export function dedupeProcessor(deps: { kafka: Kafka; serde: Serde; config: Config }): ProcessorSpec<EmailPlan> {
+export function dedupeProcessor(deps: { kafka: Kafka; serde: Serde; config: Config }): ProcessorShell<'converted', 'unique' | 'dedupeState'> {
   const seen = new Set<string>();
   const pending = new Map<string, Set<string>>();
   const keyOf = (tp: { topic: string; partition: number }) => `${tp.topic}\u0000${tp.partition}`;
@@ -36,8 +36,6 @@ export function dedupeProcessor(deps: { kafka: Kafka; serde: Serde; config: Conf
     };
   };
   return {
-    name: 'dedupe',
-    input: 'converted',
     // After every (re)assignment, catch up with the changelog: another instance may have owned
     // these partitions and recorded items we have not seen.
     async onAssigned() {

@@ -4,19 +4,15 @@ import { createRoomCache } from '../../capture/room-cache.js';
 import { createWebexFromConfig, webexSource } from '../../capture/webex-source.js';
 import type { Config } from '../../config/schema.js';
 import type { WebhookDelivery } from '../../kafka/records.js';
-import type { ProcessorSpec } from '../../kafka/runner.js';
+import type { ProcessorShell } from '../../kafka/runner.js';
 import type { Logger } from '../../log.js';
 import { hydrateDelivery } from './transform.js';
 
-export function hydrateProcessor(deps: { config: Config; blob: BlobStore; logger: Logger; source?: CrawlSource }): ProcessorSpec<WebhookDelivery> {
+export function hydrateProcessor(deps: { config: Config; blob: BlobStore; logger: Logger; source?: CrawlSource }): ProcessorShell<'webhooks', 'raw'> {
   const reader = deps.source ?? webexSource(createWebexFromConfig(deps.config, deps.logger));
   const rooms = createRoomCache(reader);
   const capture = { reader, blob: deps.blob, rooms, attachmentsContainer: deps.config.attachmentsContainer, logger: deps.logger.child({ processor: 'hydrate' }) };
   return {
-    name: 'hydrate',
-    input: 'webhooks',
-    chunkSize: 50,
-    keyConcurrency: 4,
     transform: (delivery) => hydrateDelivery(delivery, capture),
   };
 }

@@ -1,5 +1,6 @@
 import type { CaptureDeps } from '../../capture/capture-message.js';
 import { captureMessage } from '../../capture/capture-message.js';
+import { deletedMessageStub } from '../../capture/deleted-stub.js';
 import type { WxMessage } from '../../capture/webex-reader.js';
 import { ArchiverError } from '../../errors.js';
 import type { Output } from '../../kafka/publisher.js';
@@ -12,7 +13,7 @@ const MESSAGE_EVENTS = new Set<MessageEvent>(['created', 'updated', 'deleted']);
  * content), so the message is fetched; membership deliveries refresh the room's cached members;
  * other resources are not messages and produce nothing.
  */
-export async function hydrateDelivery(delivery: WebhookDelivery, deps: CaptureDeps): Promise<Output[]> {
+export async function hydrateDelivery(delivery: WebhookDelivery, deps: CaptureDeps): Promise<Output<'raw'>[]> {
   if (delivery.resource === 'memberships') {
     if (delivery.roomId) deps.rooms.invalidate(delivery.roomId);
     return [];
@@ -40,13 +41,7 @@ export async function hydrateDelivery(delivery: WebhookDelivery, deps: CaptureDe
 }
 
 function deletedStub(delivery: WebhookDelivery): WxMessage | undefined {
-  try {
-    const data = (JSON.parse(delivery.body) as { data?: Record<string, unknown> }).data ?? {};
-    const str = (k: string) => (typeof data[k] === 'string' ? (data[k] as string) : undefined);
-    const id = str('id'), roomId = str('roomId'), personId = str('personId'), personEmail = str('personEmail');
-    if (!id || !roomId || !personId || !personEmail) return undefined;
-    return { id, roomId, personId, personEmail, roomType: str('roomType'), created: str('created') ?? delivery.receivedAt };
-  } catch {
-    return undefined;
-  }
+  let data: Record<string, unknown> = {};
+  try { data = (JSON.parse(delivery.body) as { data?: Record<string, unknown> }).data ?? {}; } catch { /* the receiver checked the JSON; no stub then */ }
+  return deletedMessageStub(data, delivery.receivedAt) ?? undefined;
 }

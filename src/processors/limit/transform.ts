@@ -22,7 +22,7 @@ export interface LimitPolicy {
  * In transcript mode a message version is filtered out here (`[]`): it stays in webex.unique.v1,
  * where the transcript job reads it.
  */
-export function limitPlan(plan: EmailPlan, policy: LimitPolicy, sizeOf: (plan: EmailPlan) => number, now: Date): Output[] {
+export function limitPlan(plan: EmailPlan, policy: LimitPolicy, sizeOf: (plan: EmailPlan) => number, now: Date): Output<'limited' | 'outcomes'>[] {
   if (policy.transcriptMode && !isTranscriptPlan(plan)) return [];
   const full = sizeOf(plan);
   if (full <= policy.maxItemBytes) {

@@ -1,6 +1,6 @@
 import type { EmailPlan } from '../../kafka/records.js';
 import { topicName } from '../../kafka/topics.js';
-import { readTopicSince } from '../../ops/read-since.js';
+import { readTopic } from '../../kafka/read-topic.js';
 import type { Runtime } from '../../runtime.js';
 import { dayRange, isTranscriptPlan, toTranscriptPlans } from './transform.js';
 
@@ -34,14 +34,14 @@ export async function runTranscriptJob(
   const { start, end } = dayRange(day);
   const versions: EmailPlan[] = [];
   let seen = 0;
-  const read = await readTopicSince<EmailPlan>(rt.kafka, rt.serde, topicName(rt.config, 'unique'), start - CLOCK_SLACK_MS, (plan) => {
+  const read = await readTopic<EmailPlan>(rt.kafka, rt.serde, topicName(rt.config, 'unique'), (plan) => {
     // Only what the day's transcripts need is kept: a long read holds one day, not the retention.
     if (plan && !isTranscriptPlan(plan)) {
       const at = Date.parse(plan.versionAt);
       if (at >= start && at < end) versions.push(plan);
     }
     opts.progress?.({ read: ++seen, versions: versions.length });
-  }, { timeoutMs: 30 * 60_000 });
+  }, { sinceMs: start - CLOCK_SLACK_MS, timeoutMs: 30 * 60_000 });
   const transcripts = toTranscriptPlans(versions, day, { maxItemBytes: rt.config.maxItemBytes });
   await rt.publisher.publish(transcripts.map((t) => ({ topic: 'converted' as const, key: t.roomId, value: t })));
   return { day, read, versions: new Set(versions.map((v) => v.itemId)).size, transcripts };

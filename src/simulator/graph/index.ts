@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 
 /**
- * A local Microsoft Graph for the mailbox sink's tests (microsoft-graph.md): the v2.0 client
+ * A local Microsoft Graph for the mailbox sink's tests (docs/microsoft-graph.md): the v2.0 client
  * credentials token endpoint, Inbox child folders with $filter and create (ErrorFolderExists on a
  * duplicate name), messages filtered by internetMessageId, and beta importMime creating non-draft
  * messages from base64 MIME. Like Exchange, it answers 429 ApplicationThrottled with Retry-After
  * to a fifth concurrent request on one mailbox (MailboxConcurrency = 4), and like Graph it refuses
- * a request body over 4 MB with 400 BadRequest "Maximum request length exceeded." (microsoft-graph.md
+ * a request body over 4 MB with 400 BadRequest "Maximum request length exceeded." (docs/microsoft-graph.md
  * §3; MB read as 10^6 bytes, the stricter reading, matching the sink's GRAPH_MAX_REQUEST_BYTES).
  */
 export const SIM_MAX_REQUEST_BYTES = 4_000_000;

@@ -6,30 +6,17 @@ import { createLimiter } from '../../webex/limiter.js';
 import type { ImportRequest, MailboxSink } from '../sink.js';
 import { graphRequest } from './graph-http.js';
 import { clientCredentialsToken, type GraphTokenSource } from './token.js';
+import { GRAPH_MAX_MIME_BYTES, GRAPH_MAX_REQUEST_BYTES } from '../../config/sink-limits.js';
 
 /**
  * Microsoft 365 through Graph (beta `importMime`, which creates a non-draft message as if
- * delivered; microsoft-graph.md §3). Per item: the "Webex Teams" child of the Inbox (found by
+ * delivered; docs/microsoft-graph.md §3). Per item: the "Webex Teams" child of the Inbox (found by
  * $filter or created, cached), a Message-ID lookup by `internetMessageId` (§4) so nothing is
  * imported twice, then POST .../importMime with the base64 MIME as text/plain. At most 4 requests
  * in flight per mailbox (Exchange's MailboxConcurrency limit, §5).
  */
 const MAILBOX_CONCURRENCY = 4;
 
-/**
- * Graph caps a request at 4 MB ("Maximum request length exceeded.", microsoft-graph.md §3,
- * "Request size and attachments"). The reference does not say whether that MB is 10^6 or 2^20
- * bytes, so the smaller reading is used: no body this sink sends can exceed the cap either way.
- * importMime's body is the base64 of the whole MIME, so at most 3 000 000 bytes of MIME fit. The
- * reference documents no large-item path for importMime (upload sessions are for attachments of an
- * existing message, and the beta import sessions take exportItems data, not .eml), so a bigger
- * item fails with TOO_LARGE (non-retriable: dead letter plus a `failed` outcome) instead of a
- * request Graph would refuse. WXA_MAX_ITEM_BYTES stays at or below GRAPH_MAX_MIME_BYTES with this
- * sink so the limit stage strips attachments first: loadConfig makes it the default for
- * WXA_SINK=graph and refuses a larger explicit value.
- */
-export const GRAPH_MAX_REQUEST_BYTES = 4_000_000;
-export const GRAPH_MAX_MIME_BYTES = (GRAPH_MAX_REQUEST_BYTES / 4) * 3;
 
 /** Bytes of the importMime request body for `mimeBytes` of MIME (base64 without line breaks). */
 export function importMimeBodyBytes(mimeBytes: number): number {
