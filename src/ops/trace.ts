@@ -1,4 +1,4 @@
-import type { DeadLetter, EmailPlan, ImportTask, Outcome, RawMessage, StagedItem, WebhookDelivery } from '../kafka/records.js';
+import type { DeadLetter, EmailPlan, ImportTask, Outcome, ParkedRecord, RawMessage, StagedItem, WebhookDelivery } from '../kafka/records.js';
 import type { TopicKey } from '../kafka/topics.js';
 import { itemIdOf } from '../mail/message-id.js';
 import { toDeadLetterRow, type DeadLetterRow } from './dead-letter-rows.js';
@@ -21,14 +21,21 @@ export type Summary =
   | (At & { topic: 'staged'; webexMessageId: string; itemId: string; roomId: string; container: string; blobName: string; size: number; sha256: string; partial: boolean; strippedCount: number; participants: number })
   | (At & { topic: 'imports'; webexMessageId: string; itemId: string; mailbox: string; participantEmail: string; viaFallback: boolean })
   | (At & { topic: 'outcomes'; webexMessageId: string; itemId: string; kind: string; processor: string; mailbox: string | null; participantEmail: string | null; reason: string; outcomeAt: string })
-  | (At & { topic: 'deadLetter'; webexMessageId: string | null; itemId: string | null; row: DeadLetterRow });
+  | (At & { topic: 'deadLetter'; webexMessageId: string | null; itemId: string | null; row: DeadLetterRow })
+  | (At & { topic: ParkTopic; webexMessageId: string; itemId: string; mailbox: string; parks: number; dueAt: string; errorCode: string });
+
+/** The retry topics import parks a copy on (docs/operations.md); their consumers send it back when due. */
+export const PARK_TOPICS = ['importsRetry1', 'importsRetry2', 'importsRetry3'] as const satisfies readonly TopicKey[];
+type ParkTopic = (typeof PARK_TOPICS)[number];
 
 /** The topics `trace` reads, in pipeline order. */
-export const TRACED_TOPICS = ['webhooks', 'raw', 'converted', 'unique', 'limited', 'staged', 'imports', 'outcomes', 'deadLetter'] as const satisfies readonly TopicKey[];
+export const TRACED_TOPICS = ['webhooks', 'raw', 'converted', 'unique', 'limited', 'staged', 'imports', ...PARK_TOPICS, 'outcomes', 'deadLetter'] as const satisfies readonly TopicKey[];
+/** Topics whose records hold another record's bytes (`value`), decoded for their ids only. */
+export const WRAPPING_TOPICS: ReadonlySet<TopicKey> = new Set<TopicKey>(['deadLetter', ...PARK_TOPICS]);
 export type TracedTopic = (typeof TRACED_TOPICS)[number];
 
 /** Cuts a decoded record down to its ids; null when it is not about a message (e.g. a membership webhook). */
-export function summarize(at: At, value: unknown, deadLetterOriginal?: unknown): Summary | null {
+export function summarize(at: At, value: unknown, original?: unknown): Summary | null {
   switch (at.topic) {
     case 'webhooks': {
       const d = value as WebhookDelivery;
@@ -64,8 +71,13 @@ export function summarize(at: At, value: unknown, deadLetterOriginal?: unknown):
       };
     }
     case 'deadLetter': {
-      const row = toDeadLetterRow(value as DeadLetter, deadLetterOriginal);
+      const row = toDeadLetterRow(value as DeadLetter, original);
       return { ...at, topic: 'deadLetter', webexMessageId: row.webexMessageId, itemId: row.itemId, row };
+    }
+    case 'importsRetry1': case 'importsRetry2': case 'importsRetry3': {
+      const r = value as ParkedRecord;
+      const t = original as ImportTask | null;
+      return t?.itemId ? { ...at, topic: at.topic, webexMessageId: t.webexMessageId, itemId: t.itemId, mailbox: t.mailbox, parks: r.parks, dueAt: r.dueAt, errorCode: r.errorCode } : null;
     }
     default:
       return null;
@@ -86,6 +98,8 @@ export interface MailboxStory {
   participantEmail: string | null;
   viaFallback: boolean | null;
   task: StagePosition | null;
+  /** Each time the copy was parked: on which retry topic, due when, and whether it was sent back. */
+  parked: (StagePosition & { topic: string; parks: number; dueAt: string; errorCode: string })[];
   /** Every outcome for this copy, oldest first; the last one is where it stands. */
   outcomes: { kind: string; processor: string; reason: string; at: string }[];
   state: string;
@@ -178,7 +192,7 @@ function versionStory(itemId: string, rs: Summary[], committed: Committed, blobs
   const mailboxes = new Map<string, MailboxStory>();
   const story = (mailbox: string): MailboxStory => {
     let m = mailboxes.get(mailbox);
-    if (!m) mailboxes.set(mailbox, (m = { mailbox, participantEmail: null, viaFallback: null, task: null, outcomes: [], state: 'pending' }));
+    if (!m) mailboxes.set(mailbox, (m = { mailbox, participantEmail: null, viaFallback: null, task: null, parked: [], outcomes: [], state: 'pending' }));
     return m;
   };
   for (const t of rs) {
@@ -187,6 +201,10 @@ function versionStory(itemId: string, rs: Summary[], committed: Committed, blobs
     m.participantEmail = t.participantEmail;
     m.viaFallback = t.viaFallback;
     m.task ??= position(t, committed);
+  }
+  for (const p of rs) {
+    if (p.topic !== 'importsRetry1' && p.topic !== 'importsRetry2' && p.topic !== 'importsRetry3') continue;
+    story(p.mailbox).parked.push({ ...position(p, committed), topic: p.topic, parks: p.parks, dueAt: p.dueAt, errorCode: p.errorCode });
   }
   const otherOutcomes: VersionStory['otherOutcomes'] = [];
   for (const o of outcomes) {
@@ -198,7 +216,7 @@ function versionStory(itemId: string, rs: Summary[], committed: Committed, blobs
     const kinds = m.outcomes.map((o) => o.kind);
     m.state = kinds.includes('partial') ? 'partial' : kinds.includes('imported') ? 'imported' : kinds.at(-1) ?? (m.task?.consumed ? 'consumed, no outcome yet' : 'waiting for import');
   }
-  const reached = [...TRACED_TOPICS].reverse().find((t) => t !== 'outcomes' && t !== 'deadLetter' && rs.some((s) => s.topic === t)) ?? null;
+  const reached = [...STAGE_TOPICS].reverse().find((t) => rs.some((s) => s.topic === t)) ?? null;
   return {
     itemId,
     event: plan?.event ?? 'unknown',

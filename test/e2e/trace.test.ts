@@ -111,6 +111,9 @@ describe('trace: one Webex message through the whole pipeline', () => {
       const parked = v.mailboxes.find((m) => m.mailbox === refused)!;
       expect(parked.state).toBe('parked');
       expect(parked.outcomes[0]!.reason).toMatch(/^MAILBOX_UNAVAILABLE: /);
+      // Where the copy is now: on the first retry topic, due in an hour, not yet sent back.
+      expect(parked.parked).toEqual([expect.objectContaining({ topic: 'importsRetry1', parks: 1, errorCode: 'MAILBOX_UNAVAILABLE', consumedBy: 'import-retry-1', consumed: false })]);
+      expect(Date.parse(parked.parked[0]!.dueAt) - Date.now()).toBeGreaterThan(50 * 60_000);
       expect(v.otherOutcomes).toEqual([expect.objectContaining({ kind: 'unmapped', processor: 'route', participantEmail: `ext-${id}@partner.test` })]);
     }
     const created = r.versions[0]!;
@@ -130,6 +133,7 @@ describe('trace: one Webex message through the whole pipeline', () => {
     expect(text).toContain(`message ${messageId}`);
     expect(text).toContain('present, size and SHA-256 match');
     expect(text).toContain('imported → duplicate');
+    expect(text).toContain('webex.imports.retry-1.v1');
     expect(text).toMatch(new RegExp(`mailbox +${refused.replace(/[.]/g, '\\.')} +parked +\\S+ +MAILBOX_UNAVAILABLE`));
     expect(text).not.toContain('Rates at');
   });
@@ -167,6 +171,7 @@ describe('trace: one Webex message through the whole pipeline', () => {
       for (const v of api.versions) {
         const version = page.locator(`#trace .version[data-item="${v.itemId}"]`);
         expect(await version.locator('tr[data-mailbox] td.state').allTextContents()).toEqual(v.mailboxes.map((m) => m.state));
+        expect(await version.locator(`tr[data-parked="${refused}"] td.state`).allTextContents()).toEqual(['waiting']);
         expect(await version.locator('tr[data-topic=blob]').textContent()).toContain(v.staged!.sha256);
         expect(await version.locator('tr[data-topic]:not([data-topic=blob])').count()).toBe(v.stages.reduce((n, s) => n + s.positions.length, 0));
       }

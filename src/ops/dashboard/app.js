@@ -155,6 +155,10 @@ function renderTrace(r) {
         stateCell(!b ? 'not checked' : !b.present ? 'missing' : b.matches ? 'present, matches' : 'different')));
     }
     for (const m of v.mailboxes) {
+      for (const p of m.parked) {
+        rows.push(el('tr', { 'data-parked': m.mailbox }, el('td', {}, 'parked'), el('td', { class: 'id' }, `${p.topic} p${p.partition} @${p.offset}`),
+          el('td', {}, `${p.errorCode} · park ${p.parks} · due ${fmtTime(p.dueAt)}`), stateCell(p.consumed == null ? '' : p.consumed ? 'sent back' : 'waiting')));
+      }
       const last = m.outcomes[m.outcomes.length - 1];
       rows.push(el('tr', { 'data-mailbox': m.mailbox }, el('td', {}, 'mailbox'), el('td', {}, m.mailbox),
         el('td', {}, last ? `${fmtTime(last.at)}${last.reason ? ` · ${last.reason}` : ''}${m.outcomes.length > 1 ? ` · ${m.outcomes.map((o) => o.kind).join(' → ')}` : ''}` : ''),
