@@ -10,6 +10,8 @@ export const REDACT_PATHS = [
   'authorization', 'Authorization', '*.token', '*.accessToken', '*.refreshToken', '*.secret', '*.password', '*.pass',
   '*.clientSecret', '*.authorization', '*.Authorization', 'headers.authorization', 'req.headers.authorization',
   'req.headers["x-spark-signature"]', 'config.webexToken', 'config.webhookSecret', 'config.operatorToken',
+  // The operator session id is a credential too (src/ops/session-cookie.ts).
+  'headers.cookie', 'req.headers.cookie',
 ];
 
 export type { Logger };

@@ -1,10 +1,13 @@
 import type { Output, Publisher } from '../kafka/publisher.js';
-import type { MessageEvent, RawMessage } from '../kafka/records.js';
+import type { MembershipChange, MessageEvent, RawMessage } from '../kafka/records.js';
 import { ArchiverError } from '../errors.js';
 import { captureMessage, type CaptureDeps } from './capture-message.js';
 import type { CheckpointStore } from './checkpoints.js';
+import { changeFromEvent } from './membership-change.js';
+import { captureMembershipItem } from './membership-item.js';
+import { COVERAGE_CHECKPOINT, type MembershipStore } from './membership-store.js';
+import { planWindows, type CrawlWindow } from './crawl-window.js';
 import { deletedMessageStub } from './deleted-stub.js';
-import { planWindows } from './crawl-window.js';
 import type { CrawlSource, WxEvent } from './crawl-source.js';
 import type { WxMessage } from './webex-reader.js';
 
@@ -13,11 +16,14 @@ export interface CrawlerDeps extends CaptureDeps {
   publisher: Publisher;
   checkpoints: CheckpointStore;
   progress?: (p: CrawlProgress) => void;
+  /** The membership timeline; with it, membership events are crawled first (crawlMemberships). */
+  memberships?: MembershipStore;
 }
 
-export interface CrawlProgress { phase: 'events' | 'backfill'; done: number; total: number; published: number; detail: string }
+export interface CrawlProgress { phase: 'memberships' | 'events' | 'backfill'; done: number; total: number; published: number; detail: string }
 
 const EVENTS_CHECKPOINT = 'events';
+const MEMBERSHIPS_CHECKPOINT = 'events:memberships';
 const BATCH = 100;
 
 /**
@@ -26,32 +32,84 @@ const BATCH = 100;
  * The checkpoint moves only after a window's records are durably in Kafka, so a crawler killed
  * mid-run resumes with that window and misses nothing (dedupe drops what it repeats).
  */
-export async function crawlEvents(deps: CrawlerDeps, opts: { now: Date; overlapMinutes: number; windowMinutes?: number; firstRunLookbackHours?: number }): Promise<{ published: number; windows: number }> {
+export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promise<{ published: number; windows: number; membershipChanges: number; membershipItems: number }> {
+  // Every join and leave up to now first, so each message version, whatever its window, meets
+  // the people who were there at its time, those who left after it included.
+  const membershipChanges = deps.memberships ? await crawlMemberships(deps, deps.memberships, opts) : 0;
+  // With the timeline, each join and leave is also an item, published with the messages of its window.
+  const resources = deps.memberships ? ['messages', 'memberships'] : ['messages'];
   const runStartedAt = new Date().toISOString();
-  const cp = await deps.checkpoints.get(EVENTS_CHECKPOINT);
-  const windows = planWindows(cp?.cursor ?? null, opts.now, {
+  const windows = await windowsFrom(deps, EVENTS_CHECKPOINT, opts);
+  let published = 0;
+  let membershipItems = 0;
+  for (const [i, w] of windows.entries()) {
+    const events: WxEvent[] = [];
+    for (const resource of resources) for await (const e of deps.source.listEvents({ resource, from: w.from, to: w.to })) events.push(e);
+    // The API lists newest first; archive in the order things happened.
+    events.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+    let pending: Output<'raw'>[] = [];
+    const flush = async () => {
+      await deps.publisher.publish(pending);
+      for (const o of pending) if (o.value.kind === 'membership') membershipItems++; else published++;
+      pending = [];
+    };
+    for (const e of events) {
+      const raw = e.resource === 'memberships' ? await membershipItemFromEvent(deps, e) : await rawFromEvent(deps, e);
+      if (raw) pending.push({ topic: 'raw', key: raw.message.roomId, value: raw });
+      if (pending.length >= BATCH) await flush();
+    }
+    await flush();
+    await deps.checkpoints.put({ name: EVENTS_CHECKPOINT, cursor: w.to, complete: i === windows.length - 1, runStartedAt, updatedAt: new Date().toISOString(), published });
+    deps.progress?.({ phase: 'events', done: i + 1, total: windows.length, published, detail: `events up to ${w.to}` });
+  }
+  return { published, windows: windows.length, membershipChanges, membershipItems };
+}
+
+async function membershipItemFromEvent(deps: CrawlerDeps, e: WxEvent): Promise<RawMessage | null> {
+  const change = changeFromEvent(e, 'crawler', new Date());
+  if (!change) return null;
+  const since = typeof e.data.created === 'string' ? new Date(e.data.created).toISOString() : change.at;
+  return captureMembershipItem(deps, { change, since, actorId: e.actorId ?? null, source: 'crawler' });
+}
+
+export interface CrawlOptions { now: Date; overlapMinutes: number; windowMinutes?: number; firstRunLookbackHours?: number }
+
+async function windowsFrom(deps: CrawlerDeps, checkpoint: string, opts: CrawlOptions): Promise<CrawlWindow[]> {
+  const cp = await deps.checkpoints.get(checkpoint);
+  return planWindows(cp?.cursor ?? null, opts.now, {
     overlapMinutes: opts.overlapMinutes,
     windowMinutes: opts.windowMinutes ?? 60,
     firstRunLookbackHours: opts.firstRunLookbackHours ?? 24 * 90,
   });
-  let published = 0;
+}
+
+/**
+ * The membership timeline from the memberships compliance events, window by window from its own
+ * checkpoint. The first window ever crawled sets the coverage (COVERAGE_CHECKPOINT): since then
+ * the timeline holds every change; before it, items say they used the current membership.
+ */
+export async function crawlMemberships(deps: CrawlerDeps, store: MembershipStore, opts: CrawlOptions): Promise<number> {
+  const runStartedAt = new Date().toISOString();
+  const timeline = await store.reload();
+  const windows = await windowsFrom(deps, MEMBERSHIPS_CHECKPOINT, opts);
+  let recorded = 0;
   for (const [i, w] of windows.entries()) {
-    const events: WxEvent[] = [];
-    for await (const e of deps.source.listEvents({ resource: 'messages', from: w.from, to: w.to })) events.push(e);
-    // The API lists newest first; archive in the order things happened.
-    events.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
-    let pending: Output<'raw'>[] = [];
-    for (const e of events) {
-      const raw = await rawFromEvent(deps, e);
-      if (raw) pending.push({ topic: 'raw', key: raw.message.roomId, value: raw });
-      if (pending.length >= BATCH) { await deps.publisher.publish(pending); published += pending.length; pending = []; }
+    const changes: MembershipChange[] = [];
+    for await (const e of deps.source.listEvents({ resource: 'memberships', from: w.from, to: w.to })) {
+      const c = changeFromEvent(e, 'crawler', new Date());
+      if (c) changes.push(c);
     }
-    await deps.publisher.publish(pending);
-    published += pending.length;
-    await deps.checkpoints.put({ name: EVENTS_CHECKPOINT, cursor: w.to, complete: i === windows.length - 1, runStartedAt, updatedAt: new Date().toISOString(), published });
-    deps.progress?.({ phase: 'events', done: i + 1, total: windows.length, published, detail: `events up to ${w.to}` });
+    await store.record(changes);
+    recorded += changes.length;
+    const coverage = await deps.checkpoints.get(COVERAGE_CHECKPOINT);
+    if (!coverage || w.from < coverage.cursor) {
+      await deps.checkpoints.put({ name: COVERAGE_CHECKPOINT, cursor: w.from, complete: true, runStartedAt, updatedAt: new Date().toISOString(), published: 0 });
+    }
+    timeline.coverFrom(coverage && coverage.cursor < w.from ? coverage.cursor : w.from);
+    await deps.checkpoints.put({ name: MEMBERSHIPS_CHECKPOINT, cursor: w.to, complete: i === windows.length - 1, runStartedAt, updatedAt: new Date().toISOString(), published: recorded });
+    deps.progress?.({ phase: 'memberships', done: i + 1, total: windows.length, published: recorded, detail: `membership events up to ${w.to}` });
   }
-  return { published, windows: windows.length };
+  return recorded;
 }
 
 /**

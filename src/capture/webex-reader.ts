@@ -23,4 +23,6 @@ export interface WebexReader {
   getPerson(id: string): Promise<WxPerson>;
   /** Streams a file; throws ArchiverError GONE (410 infected), NOT_FOUND, or FORBIDDEN with reason 'unscannable' (428). */
   openFile(url: string): Promise<WxFile>;
+  /** The file's real name from a HEAD (no bytes move), for recording a file we could not fetch. */
+  fileName?(url: string): Promise<string | undefined>;
 }

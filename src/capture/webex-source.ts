@@ -11,7 +11,9 @@ export function createWebexFromConfig(config: Config, logger: Logger, observer?:
   const token = config.webexRefreshToken
     ? refreshingToken({ baseUrl: config.webexBaseUrl, clientId: config.webexClientId, clientSecret: config.webexClientSecret, refreshToken: config.webexRefreshToken, accessToken: config.webexToken || undefined, log })
     : config.webexToken;
-  return createWebexClient({ baseUrl: config.webexBaseUrl, token, maxInFlight: config.webexMaxInFlight, observer, log });
+  // A file Webex cannot scan (428) is still the record: fetched with allow=unscannable unless the
+  // operator said no, in which case capture records it on the item (docs/failure-answers.md, Webex).
+  return createWebexClient({ baseUrl: config.webexBaseUrl, token, maxInFlight: config.webexMaxInFlight, allowUnscannable: config.webexAllowUnscannable, observer, log });
 }
 
 /** Adapts the REST client to what capture reads (hydrate's WebexReader and the crawler's CrawlSource). */
@@ -30,6 +32,10 @@ export function webexSource(client: WebexClient): CrawlSource {
       const { info, body } = await client.contents.open(url);
       const name = info.filename ?? url.slice(url.lastIndexOf('/') + 1);
       return { name, contentType: info.contentType ?? 'application/octet-stream', body };
+    },
+    async fileName(url) {
+      // HEAD moves no bytes, so asking with allow=unscannable only reveals the name (Content-Disposition).
+      return (await client.contents.head(url, { allowUnscannable: true })).filename;
     },
     listEvents: (q) => client.events.list({ resource: q.resource, from: q.from, to: q.to, max: 1000 }),
     listRooms: () => client.rooms.list({ max: 1000 }),

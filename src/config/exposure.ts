@@ -92,3 +92,17 @@ export function developmentSecretsExposed(c: Config): ConfigProblem[] {
   }
   return problems;
 }
+
+/**
+ * URLs that carry a bearer token (Webex's, Graph's and its token request) must be https once they
+ * leave loopback: over http anyone on the path reads the token (RFC 6750 §5.3).
+ */
+export function tokensInClear(c: Config): ConfigProblem[] {
+  const urls: Key[] = ['webexBaseUrl', ...(c.sink === 'graph' ? (['graphBaseUrl', 'graphAuthority'] as const) : [])];
+  return urls.flatMap((key) => {
+    const u = new URL(c[key] as string);
+    return u.protocol === 'http:' && !isLoopbackHost(u.hostname)
+      ? [{ env: CONFIG_SPEC[key].env, reason: `would send its access token in clear to ${u.hostname}; use https` }]
+      : [];
+  });
+}

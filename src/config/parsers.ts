@@ -102,6 +102,26 @@ export const parsers = {
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(raw)) throw new Error(`expected HH:MM, got "${raw}"`);
     return raw;
   },
+  /**
+   * fastify's `trustProxy` (https://fastify.dev/docs/latest/Reference/Server/#trustproxy): false,
+   * true (every hop), a hop count, or the proxies' addresses and CIDR ranges, comma-separated.
+   */
+  trustProxy: (raw: string): boolean | number | string => {
+    const v = raw.trim();
+    if (v === '' || /^(false|0|no)$/i.test(v)) return false;
+    if (/^(true|yes)$/i.test(v)) return true;
+    if (/^\d+$/.test(v)) return Number(v);
+    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const item of items) {
+      const [address = '', bits, extra] = item.split('/');
+      const family = isIP(address);
+      const max = family === 4 ? 32 : 128;
+      if (family === 0 || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))) {
+        throw new Error(`expected false, true, a hop count or proxy addresses/CIDRs, got "${item}"`);
+      }
+    }
+    return items.join(',');
+  },
   /** Exactly `count` comma-separated whole seconds, each in 1..max, not decreasing (retry delays). */
   secondsList: (count: number, max: number) => (raw: string): number[] => {
     const items = raw.split(',').map((s) => s.trim());

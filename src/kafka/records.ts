@@ -62,6 +62,48 @@ export interface RawMessage {
   room: { id: string; title: string; type: string; teamId: string | null; teamName: string | null; created: string };
   sender: Person;
   participants: Person[];
+  /**
+   * Where `participants` came from: the membership timeline at versionAt, or (older than the
+   * timeline reaches) the current membership. Null on records written before it existed.
+   */
+  participantsSource?: ParticipantsSource | null;
+  /** What the record is: a message version (default, and on older records) or a conversation change. */
+  kind?: RawKind;
+  /** For `membership` records: the join or leave; `message` then describes it (see membership-item.ts). */
+  change?: ConversationChange | null;
+}
+
+export type RawKind = 'message' | 'membership';
+
+/** A change to a conversation that is archived as an item of its own: a join or a leave. */
+export interface ConversationChange {
+  type: 'joined' | 'left';
+  /** The Webex membership id. */
+  id: string;
+  /** When the membership began (its `created`): a leave's identity, since the two paths date a leave differently. */
+  since: string;
+  at: string;
+  person: Person;
+  actor: Person | null;
+}
+
+export type ParticipantsSource = 'timeline' | 'current-membership';
+
+/**
+ * One join or leave of one person in one room (webex.memberships.v1, compacted, key
+ * membershipChangeKey): the membership timeline that gives every item its participants at the time.
+ */
+export interface MembershipChange {
+  roomId: string;
+  personId: string;
+  personEmail: string;
+  personDisplayName: string;
+  membershipId: string;
+  change: 'joined' | 'left';
+  /** When it happened (ISO-8601 UTC). */
+  at: string;
+  source: CaptureSource;
+  observedAt: string;
 }
 
 export interface Address { name: string; address: string }
@@ -139,8 +181,8 @@ export interface ImportTask extends StagedRef {
  */
 export const INLINE_MAX_BYTES = 64 * 1024;
 
-/** `failed`: dead-lettered (redrive brings it back); `parked`: on a retry topic, comes back by itself when due. */
-export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed' | 'parked';
+/** `failed`: dead-lettered (redrive brings it back); `parked`: on a retry topic, comes back by itself when due; `rebuilt`: a late version of a closed transcript day, whose room-day was built again; `noted`: archived, with something an auditor should know (e.g. participants from current membership). */
+export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed' | 'parked' | 'rebuilt' | 'noted';
 
 export interface Outcome {
   at: string;

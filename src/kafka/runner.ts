@@ -116,6 +116,8 @@ export interface RunnerObserver {
   parked?(processor: string, code: string): void;
   /** A record retried in place past WXA_MAX_ATTEMPTS (`since` set), or no longer (`since` null). */
   stalled?(processor: string, record: string, since: number | null): void;
+  /** A processor waits on a credential or configuration fault (disposition `pause`), or goes on again. */
+  paused?(processor: string, code: string, paused: boolean): void;
 }
 
 export interface RunningProcessor {
@@ -222,6 +224,8 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
     const stallId = `${meta.topic}[${meta.partition}]@${meta.offset}`;
     let stalledSince: number | undefined;
     const unstall = () => { if (stalledSince !== undefined) observer?.stalled?.(spec.name, stallId, null); };
+    let pausedOn: string | undefined;
+    try {
     for (let attempt = 1; ; attempt++) {
       let value: RecordOf<In> | undefined;
       try {
@@ -232,6 +236,7 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         }
         // Output<Out> is one of Output's members for every Out; TypeScript cannot see that of a generic.
         const out = await spec.transform(value, { meta, logger: logger.child({ partition: meta.partition, offset: meta.offset }) }) as Output[];
+        if (pausedOn) logger.info({ partition: meta.partition, code: pausedOn }, 'credentials accepted again; no longer paused');
         if (meta.key !== null) parkedKeys.delete(meta.key);
         unstall();
         return out;
@@ -239,13 +244,21 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         const e = toArchiverError(err);
         observer?.failed?.(spec.name, e.code);
         const now = new Date();
+        // A refused credential or configuration fails every record alike: the partition waits
+        // (never dead-letters, never parks) and says so, once, as an error and on the paused gauge.
+        if (e.disposition === 'pause' && pausedOn !== e.code) {
+          if (pausedOn) observer?.paused?.(spec.name, pausedOn, false);
+          pausedOn = e.code;
+          observer?.paused?.(spec.name, e.code, true);
+          logger.error({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message }, 'paused: credentials or configuration refused; retrying until an operator fixes them');
+        }
         if (!e.retriable) {
           unstall();
           logger.error({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message }, 'record can never succeed; sending it to the dead-letter topic');
           observer?.deadLettered?.(spec.name, e.code);
           return [deadLetterOutput(failedInput, e, attempt, now), failureOutcome('failed', failedInput, value, failureReason(e), now), ...(spec.onDeadLetter?.(value, e) ?? [])];
         }
-        if (spec.park && value !== undefined && (attempt >= spec.park.quickAttempts || e.disposition === 'park')) {
+        if (spec.park && value !== undefined && e.disposition !== 'pause' && (attempt >= spec.park.quickAttempts || e.disposition === 'park')) {
           const tier = spec.park.tiers[Math.min(parks, spec.park.tiers.length - 1)]!;
           const due = new Date(now.getTime() + tier.delayMs);
           if (meta.key !== null) parkedKeys.set(meta.key, now.getTime() + Math.min(tier.delayMs, 60_000));
@@ -267,6 +280,9 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         await sleepWithHeartbeat(wait, heartbeat, () => stopping);
         if (stopping) { unstall(); throw e; }
       }
+    }
+    } finally {
+      if (pausedOn) observer?.paused?.(spec.name, pausedOn, false);
     }
   }
 

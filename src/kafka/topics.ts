@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Config } from '../config/schema.js';
 import { withRetriableKafka } from './admin-offsets.js';
-import type { CrawlerCheckpoint, DeadLetter, DedupeEntry, EmailPlan, ImportTask, Outcome, ParkedRecord, RawMessage, RedriveEntry, StagedItem, WebhookDelivery } from './records.js';
+import type { CrawlerCheckpoint, DeadLetter, DedupeEntry, EmailPlan, ImportTask, MembershipChange, Outcome, ParkedRecord, RawMessage, RedriveEntry, StagedItem, WebhookDelivery } from './records.js';
 import { durabilityConfigEntries } from './topic-durability.js';
 
 /**
@@ -57,6 +57,8 @@ export const TOPICS = {
   importsRetry3: topic<ParkedRecord>()({ base: 'webex.imports.retry-3.v1', compacted: false, key: 'mailbox', schema: 'webex.parked.v1' }),
   // What `redrive` already sent back, so a second run does not send it again.
   redriveLedger: topic<RedriveEntry>()({ base: 'webex.redrive.ledger.v1', compacted: true, key: 'dead letter topic:partition:offset', role: 'state' }),
+  // The membership timeline: one record per join or leave, keyed by room and person (src/capture/membership-store.ts).
+  memberships: topic<MembershipChange>()({ base: 'webex.memberships.v1', compacted: true, key: 'room id, person id and membership start' }),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

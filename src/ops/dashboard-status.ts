@@ -2,6 +2,7 @@ import type { CrawlerStatus } from './crawler-status.js';
 import type { DeadLetterView } from './dead-letter-tail.js';
 import type { LagSnapshot } from './lag-source.js';
 import type { OutcomeTailView } from './outcome-tail.js';
+import { toRecoveryView, type RecoveryView } from './recovery.js';
 
 /**
  * The JSON the dashboard polls (/ops/api/status): per stage its lag, members and rate, the
@@ -29,10 +30,12 @@ export interface DashboardStatus {
   importsPerMinute: number[];
   recentIssues: OutcomeTailView['recentIssues'];
   deadLetters: DeadLetterView | null;
+  /** Dead letters and parked tasks: today's counts, how many wait now, the latest of each with the command that redrives it. */
+  recovery: RecoveryView;
 }
 
 
-export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date, deadLetters: DeadLetterView | null = null): DashboardStatus {
+export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date, deadLetters: DeadLetterView | null = null, waiting: RecoveryView['waiting'] = null): DashboardStatus {
   return {
     generatedAt: now.toISOString(),
     lagAt: snap.at,
@@ -54,5 +57,6 @@ export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | nul
     importsPerMinute: tail?.importsPerMinute ?? [],
     recentIssues: tail?.recentIssues.slice(0, 50) ?? [],
     deadLetters,
+    recovery: toRecoveryView(tail?.today ?? null, tail?.recentIssues ?? [], waiting),
   };
 }

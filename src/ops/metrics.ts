@@ -46,6 +46,7 @@ export function createMetrics(registry: Registry): ArchiverMetrics {
       for (const [processor, m] of stalls) this.set({ processor }, m.size ? (Date.now() - Math.min(...m.values())) / 1000 : 0);
     },
   });
+  const paused = new Gauge({ name: 'webex_archiver_paused', help: 'Partitions of a processor waiting on a refused credential or configuration (error code), 0 once it goes on', labelNames: ['processor', 'code'], registers });
   const requests = new Counter({ name: 'webex_archiver_webex_requests_total', help: 'Webex REST requests by resource and HTTP status', labelNames: ['resource', 'status'], registers });
   const retries = new Counter({ name: 'webex_archiver_webex_retries_total', help: 'Webex requests tried again, by resource and reason', labelNames: ['resource', 'reason'], registers });
   const rateLimited = new Counter({ name: 'webex_archiver_webex_rate_limited_total', help: 'Webex 429 answers by resource', labelNames: ['resource'], registers });
@@ -67,6 +68,7 @@ export function createMetrics(registry: Registry): ArchiverMetrics {
         if (since === null) m.delete(record); else m.set(record, since);
         stalls.set(processor, m);
       },
+      paused: (processor, code, on) => (on ? paused.inc({ processor, code }) : paused.dec({ processor, code })),
     },
     webexObserver: {
       onRequest: (resource, status) => requests.inc({ resource, status: String(status) }),

@@ -3,7 +3,7 @@ import type { Outcome, OutcomeKind } from '../kafka/records.js';
 /** Outcome kinds an operator must look at: the item (or a participant's copy) did not arrive (parked: not yet). */
 export const ISSUE_KINDS: ReadonlySet<OutcomeKind> = new Set<OutcomeKind>(['failed', 'parked', 'rejected', 'unmapped']);
 
-export const OUTCOME_KINDS: readonly OutcomeKind[] = ['imported', 'partial', 'duplicate', 'rejected', 'unmapped', 'failed', 'parked'];
+export const OUTCOME_KINDS: readonly OutcomeKind[] = ['imported', 'partial', 'duplicate', 'rejected', 'unmapped', 'failed', 'parked', 'rebuilt', 'noted'];
 
 /**
  * One failed, rejected or unmapped item as shown on the dashboard and in the status log: ids,
@@ -55,7 +55,7 @@ export function cleanReason(reason: string | null): string {
 export type OutcomeCounts = Record<OutcomeKind, number>;
 
 export function emptyCounts(): OutcomeCounts {
-  return { imported: 0, partial: 0, duplicate: 0, rejected: 0, unmapped: 0, failed: 0, parked: 0 };
+  return { imported: 0, partial: 0, duplicate: 0, rejected: 0, unmapped: 0, failed: 0, parked: 0, rebuilt: 0, noted: 0 };
 }
 
 /** Counts outcomes by kind, keeping only those whose `at` falls in [fromMs, toMs). */

@@ -7,6 +7,7 @@ import type { DeadLetter, Outcome, OutcomeKind, ParkedRecord, RedriveEntry } fro
 import type { Serde } from '../kafka/serde.js';
 import { groupName, topicKeyOf, topicName, type TopicKey } from '../kafka/topics.js';
 import { readTopic } from '../kafka/read-topic.js';
+import { RETRY_CONSUMERS } from '../processors/import/retry.js';
 import { selectForRedrive, type RedriveCandidate, type RedriveFilter, type RedriveSelection } from './redrive-plan.js';
 
 export interface RedriveDeps { kafka: Kafka; serde: Serde; publisher: Publisher; config: Pick<Config, 'topicPrefix'> }
@@ -14,7 +15,6 @@ export interface RedriveDeps { kafka: Kafka; serde: Serde; publisher: Publisher;
 /** Header on a redriven record: which dead letter or parked record it was, for logs and traces. */
 export const REDRIVEN_FROM_HEADER = 'wxa-redriven-from';
 
-const RETRY_TOPICS: readonly { topic: TopicKey; group: string }[] = [1, 2, 3].map((n) => ({ topic: `importsRetry${n}` as TopicKey, group: `import-retry-${n}` }));
 
 /**
  * Every dead letter, or with `parked` every parked record its retry consumer has not yet sent
@@ -43,9 +43,9 @@ export async function collectCandidates(deps: RedriveDeps, opts: { parked?: bool
   const admin = deps.kafka.admin();
   await admin.connect();
   try {
-    for (const t of RETRY_TOPICS) {
+    for (const t of RETRY_CONSUMERS) {
       const topic = topicName(deps.config, t.topic);
-      const [committed] = await admin.fetchOffsets({ groupId: groupName(deps.config, t.group), topics: [topic] });
+      const [committed] = await admin.fetchOffsets({ groupId: groupName(deps.config, t.name), topics: [topic] });
       const from = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
       const records: [string, ParkedRecord][] = [];
       await readTopicToEnd<ParkedRecord>(deps.kafka, deps.serde, topic, (v, _k, p, o) => { if (v && BigInt(o) >= (from.get(p) ?? -1n)) records.push([`${topic}:${p}:${o}`, v]); });

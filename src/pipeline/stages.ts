@@ -10,8 +10,8 @@ import type { ProcessorDecl } from '../kafka/runner.js';
  */
 export const STAGES = {
   // One Webex read per delivery (message, room, memberships, files); 4 rooms at once.
-  hydrate: { input: 'webhooks', outputs: ['raw'], chunkSize: 50, keyConcurrency: 4 },
-  convert: { input: 'raw', outputs: ['converted'] },
+  hydrate: { input: 'webhooks', outputs: ['raw', 'memberships'], chunkSize: 50, keyConcurrency: 4 },
+  convert: { input: 'raw', outputs: ['converted', 'outcomes'] },
   // Stateful (the seen set): one record after another per partition.
   dedupe: { input: 'converted', outputs: ['unique', 'dedupeState'] },
   limit: { input: 'unique', outputs: ['limited', 'outcomes'] },

@@ -71,7 +71,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
     url = (await app.listen({ host: config.receiverHost, port: config.receiverPort })).replace('[::1]', '127.0.0.1');
     metricsUrl = `${url}/metrics`;
   } else if (opts.metricsListener) {
-    listener = await startMetricsListener(config, registry);
+    listener = await startMetricsListener(config, registry, rt.logger);
     metricsUrl = listener.url;
   }
   const observer = metrics.observer;

@@ -13,6 +13,11 @@ export interface TokenProvider {
   getToken(signal?: AbortSignal): Promise<string>;
 }
 
+/** True for a provider that can get a new token when the service refuses the one it has. */
+export function isRefreshable(p: TokenProvider): p is RefreshingTokenProvider {
+  return typeof (p as Partial<RefreshingTokenProvider>).invalidate === 'function';
+}
+
 export function staticToken(token: string): TokenProvider {
   if (!token) throw new ArchiverError('CONFIG', 'Webex access token is empty');
   return { getToken: async () => token };
@@ -93,7 +98,8 @@ export function refreshingToken(opts: RefreshingTokenOptions): RefreshingTokenPr
     }
     const tracking = typeof answer.trackingId === 'string' ? ` (trackingId ${answer.trackingId})` : '';
     if (!res.ok) {
-      const code = res.status >= 500 || res.status === 429 ? 'UNAVAILABLE' : 'FORBIDDEN';
+      // A refused grant is our credential: every request would fail alike, so capture pauses (never dead-letters).
+      const code = res.status >= 500 || res.status === 429 ? 'UNAVAILABLE' : 'AUTH_FAILED';
       throw new ArchiverError(code, `Webex token refresh refused: HTTP ${res.status}${tracking}`);
     }
     const expiresIn = Number(answer.expires_in);

@@ -18,7 +18,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const files = { compose: `${root}docker-compose.yml`, prometheus: `${root}deploy/prometheus/prometheus.yml`, dashboard: `${root}deploy/grafana/dashboards/webex-archiver.json` };
 const text = (file: string) => readFileSync(file, 'utf8');
 
-interface Service { build?: string; image?: string; command?: string[] | string; environment?: Record<string, string | null>; profiles?: string[]; ports?: string[]; container_name?: string }
+interface Service { build?: string; image?: string; stop_grace_period?: string; command?: string[] | string; environment?: Record<string, string | null>; profiles?: string[]; ports?: string[]; container_name?: string }
 interface ScrapeConfig {
   job_name: string;
   metrics_path?: string;
@@ -146,6 +146,14 @@ describe('docker-compose.yml', () => {
     for (const [name, s] of archiver) {
       const { WXA_OPERATOR_TOKEN: _unset, ...withoutToken } = resolvedEnv(s, OPERATOR_ENV);
       expect(() => loadConfig(withoutToken), name).toThrow(/^WXA_OPERATOR_TOKEN: is a public development or example value/);
+    }
+  });
+
+  it('gives every archiver service a stop grace period longer than the CLI\'s 30 s shutdown deadline', () => {
+    for (const [name, s] of archiver) {
+      const m = /^(\d+)s$/.exec(s.stop_grace_period ?? '');
+      expect(m, `${name}: stop_grace_period in seconds (Docker's default of 10 s would SIGKILL a clean stop)`).not.toBeNull();
+      expect(Number(m![1]), name).toBeGreaterThan(30);
     }
   });
 

@@ -115,4 +115,36 @@ describe('processor runner (real Kafka + schema registry)', () => {
       } finally { await admin.disconnect(); }
     } finally { await own.close(); }
   });
+
+  it('a credential fault (disposition pause) waits in place and says so: never a dead letter, the paused gauge goes up then down', async () => {
+    const own = await createRuntime(testConfig());
+    try {
+      const a = samplePlan();
+      await own.publisher.publish([{ topic: 'converted', key: a.roomId, value: a }]);
+      let refusals = 2;
+      const gauge: string[] = [];
+      const paused = await runProcessor({
+        name: 'paused',
+        input: 'converted',
+        outputs: ['unique'],
+        transform: (plan) => {
+          if (refusals-- > 0) throw new ArchiverError('AUTH_FAILED', 'Webex GET /v1/rooms answered 401');
+          return [{ topic: 'unique', key: plan.roomId, value: plan }];
+        },
+      }, { ...own, config: own.config, observer: { paused: (processor, code, on) => gauge.push(`${processor} ${code} ${on}`) } });
+      try {
+        const unique: EmailPlan[] = [];
+        await waitUntil(async () => {
+          unique.length = 0;
+          await readTopicToEnd<EmailPlan>(own.kafka, own.serde, topicName(own.config, 'unique'), (v) => v && unique.push(v));
+          return unique.length >= 1;
+        }, 60_000);
+        expect(unique.map((u) => u.itemId)).toEqual([a.itemId]);
+        expect(gauge).toEqual(['paused AUTH_FAILED true', 'paused AUTH_FAILED false']);
+        const dead: DeadLetter[] = [];
+        await readTopicToEnd<DeadLetter>(own.kafka, own.serde, topicName(own.config, 'deadLetter'), (v) => v && dead.push(v));
+        expect(dead).toHaveLength(0);
+      } finally { await paused.stop(); }
+    } finally { await own.close(); }
+  }, 90_000);
 });

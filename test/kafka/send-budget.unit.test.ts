@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bySendBudget, publishPhases, type Output } from '../../src/kafka/publisher.js';
+import { splitIntoRuns } from '../../src/kafka/runs.js';
 
 describe('bySendBudget (publisher sends under a broker\'s message.max.bytes)', () => {
   const rec = (n: number, key: string | null = 'k') => ({ key, value: Buffer.alloc(n) });
@@ -26,5 +27,14 @@ describe('publishPhases (a "done" record is written only after what it vouches f
     ]);
     expect(publishPhases([o('checkpoints', 'c')])).toEqual([[o('checkpoints', 'c')]]);
     expect(publishPhases([])).toEqual([]);
+  });
+});
+
+describe('splitIntoRuns (runner chunks: count and input bytes)', () => {
+  it('closes a run at maxCount or before the byte budget would pass, a large item alone', () => {
+    const sizes = [10, 10, 10, 10, 500, 10, 10];
+    const runs = splitIntoRuns(sizes, (n) => n, { maxBytes: 100, maxCount: 3 });
+    expect(runs).toEqual([[10, 10, 10], [10], [500], [10, 10]]);
+    expect(splitIntoRuns(sizes, (n) => n, { maxBytes: Infinity, maxCount: 100 })).toEqual([sizes]);
   });
 });

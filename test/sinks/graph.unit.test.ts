@@ -94,9 +94,9 @@ describe('Microsoft Graph sink', () => {
     expect(sim.mailbox('frank@example.com').folders[0]!.messages.map((m) => m.internetMessageId)).toEqual(['<f1@x>']);
   });
 
-  it('bad client credentials are FORBIDDEN, never retried; missing ones stop start-up naming the key', async () => {
+  it('bad client credentials pause the work (AUTH_FAILED), never a dead letter; missing ones stop start-up naming the key', async () => {
     const bad = createGraphSink({ ...config, graphClientSecret: 'wrong' }, logger);
-    await expect(bad.importItem(item('dave@example.com', '<d@x>'))).rejects.toMatchObject({ code: 'FORBIDDEN', retriable: false });
+    await expect(bad.importItem(item('dave@example.com', '<d@x>'))).rejects.toMatchObject({ code: 'AUTH_FAILED', disposition: 'pause', retriable: true });
     expect(() => createGraphSink({ ...config, graphClientSecret: '' }, logger)).toThrow('WXA_GRAPH_CLIENT_SECRET');
   });
 });

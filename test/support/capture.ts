@@ -23,8 +23,13 @@ import { waitUntil } from './wait.js';
 
 /** Test support for the capture side (receiver, hydrate, crawler) against real Kafka and Azurite. */
 
-/** Every record in the runtime's webex.raw.v1, oldest first per partition. */
+/** Every message version in the runtime's webex.raw.v1, oldest first per partition. */
 export async function readRaw(rt: Runtime): Promise<RawMessage[]> {
+  return (await readRawItems(rt)).filter((r) => (r.kind ?? 'message') === 'message');
+}
+
+/** Every record in the runtime's webex.raw.v1 (message versions and conversation changes). */
+export async function readRawItems(rt: Runtime): Promise<RawMessage[]> {
   const out: RawMessage[] = [];
   await readTopicToEnd<RawMessage>(rt.kafka, rt.serde, topicName(rt.config, 'raw'), (v) => v && out.push(v));
   return out;

@@ -96,12 +96,12 @@ describe('tokens', () => {
     }
   });
 
-  it('401 and 403 are FORBIDDEN and never retried; the token is not in the error or the log', async () => {
+  it('401 with a fixed token is AUTH_FAILED (pause), not retried; the token is not in the error or the log', async () => {
     const logs = capturedLogger();
     const token = 'refused-token-9876543210';
     const client = createWebexClient({ baseUrl: sim.baseUrl, token, log: logs.log });
     const err = (await client.people.me().then(() => undefined, (e: unknown) => e)) as Error & { code: string };
-    expect(err).toMatchObject({ code: 'FORBIDDEN', retriable: false, status: 401, reason: 'unauthorized' });
+    expect(err).toMatchObject({ code: 'AUTH_FAILED', disposition: 'pause', status: 401, reason: 'unauthorized' });
     expect(sim.stats.requests).toBe(1);
     expect(err.message + JSON.stringify(err) + logs.text()).not.toContain(token);
   });

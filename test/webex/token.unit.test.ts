@@ -67,14 +67,14 @@ describe('refreshingToken', () => {
     expect(await p.getToken()).toBe('fresh');
   });
 
-  it('fails with FORBIDDEN on a refused grant, without secrets in the message, and tries again next time', async () => {
+  it('fails with AUTH_FAILED (pause) on a refused grant, without secrets in the message, and tries again next time', async () => {
     const ep = fakeTokenEndpoint([
       { status: 400, body: { message: 'invalid refresh token', trackingId: 'NA_123' } },
       { body: { access_token: 'at-ok', expires_in: 600 } },
     ]);
     const p = refreshingToken({ ...base, fetch: ep.fetch, clock: fakeClock() });
     const err = (await p.getToken().then(() => undefined, (e: unknown) => e)) as Error & { code: string };
-    expect(err.code).toBe('FORBIDDEN');
+    expect(err.code).toBe('AUTH_FAILED');
     expect(err.message).toContain('NA_123');
     for (const secret of ['rt-1', 'csecret-value']) expect(err.message).not.toContain(secret);
     expect(await p.getToken()).toBe('at-ok');

@@ -9,11 +9,17 @@ export interface CommandEntry {
   name: string;
   summary: string;
   load: () => Promise<Command>;
+  /**
+   * Files (relative to the repository root) the command needs beyond src/. The production image
+   * leaves out the benchmark and the local servers' build (Dockerfile), so there these commands
+   * are not offered (src/cli/availability.ts).
+   */
+  needs?: string[];
 }
 
 export const COMMANDS: CommandEntry[] = [
-  { name: 'demo', summary: 'the main job (npm start): local servers, a simulated Webex org, every processor, a Maildir archive', load: async () => (await import('./demo.js')).demoCommand },
-  { name: 'infra', summary: 'start, stop or check the local Kafka, schema registry, Azurite and Dovecot', load: async () => (await import('./infra.js')).infraCommand },
+  { name: 'demo', summary: 'the main job (npm start): local servers, a simulated Webex org, every processor, a Maildir archive', load: async () => (await import('./demo.js')).demoCommand, needs: ['infra/index.ts'] },
+  { name: 'infra', summary: 'start, stop or check the local Kafka, schema registry, Azurite and Dovecot', load: async () => (await import('./infra.js')).infraCommand, needs: ['infra/index.ts'] },
   { name: 'run', summary: `run processors: ${STAGE_NAMES.join(' ')}, or all`, load: async () => (await import('./run.js')).runCommand },
   { name: 'receiver', summary: 'the webhook receiver, with health, readiness, metrics and the operator dashboard', load: async () => (await import('./receiver.js')).receiverCommand },
   {
@@ -32,7 +38,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'transcript', summary: 'transcript mode: one email per room per closed UTC day (--day DAY, or --schedule daily)', load: async () => (await import('./transcript.js')).transcriptCommand },
   { name: 'rsmf', summary: 'RSMF export for eDiscovery: one .rsmf per conversation per UTC day (--from/--to, or --schedule daily)', load: async () => (await import('./rsmf.js')).rsmfCommand },
   { name: 'webhooks', summary: 'register, list or repair (re-activate) the Webex webhooks', load: async () => (await import('./webhooks.js')).webhooksCommand },
-  { name: 'bench', summary: 'benchmark the real pipeline with ratios to raw ceilings measured in the same run', load: async () => (await import('./bench.js')).benchCommand },
-  { name: 'soak', summary: 'fault soak: live load under SIGKILLs, a broker restart, storage and IMAP outages, 429 storms; then exactly-once is checked', load: async () => (await import('./soak.js')).soakCommand },
+  { name: 'bench', summary: 'benchmark the real pipeline with ratios to raw ceilings measured in the same run', load: async () => (await import('./bench.js')).benchCommand, needs: ['bench/run-bench.ts'] },
+  { name: 'soak', summary: 'fault soak: live load under SIGKILLs, a broker restart, storage and IMAP outages, 429 storms; then exactly-once is checked', load: async () => (await import('./soak.js')).soakCommand, needs: ['bench/soak.ts'] },
   { name: 'config', summary: 'print the effective configuration (secrets redacted), or --docs', load: async () => (await import('./config.js')).configCommand },
 ];

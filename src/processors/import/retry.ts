@@ -6,11 +6,12 @@ import { PARKS_HEADER, type ParkPolicy, type ParkTopic, type ProcessorSpec } fro
 import type { Serde } from '../../kafka/serde.js';
 import { topicName } from '../../kafka/topics.js';
 
-const RETRY_TOPICS: readonly ParkTopic[] = ['importsRetry1', 'importsRetry2', 'importsRetry3'];
+/** The retry topics, shortest delay first, and the consumer (group) that sends each one's tasks back. */
+export const RETRY_CONSUMERS: readonly { topic: ParkTopic; name: string }[] = (['importsRetry1', 'importsRetry2', 'importsRetry3'] as const).map((topic, i) => ({ topic, name: `import-retry-${i + 1}` }));
 
 /** Import's non-blocking retries (docs/operations.md): park after the quick attempts, on delays of 1 min, 10 min, 1 h (then hourly) by default. */
 export function importParkPolicy(config: Pick<Config, 'importQuickAttempts' | 'importRetryDelays'>): ParkPolicy {
-  return { quickAttempts: config.importQuickAttempts, tiers: RETRY_TOPICS.map((topic, i) => ({ topic, delayMs: config.importRetryDelays[i]! * 1000 })) };
+  return { quickAttempts: config.importQuickAttempts, tiers: RETRY_CONSUMERS.map(({ topic }, i) => ({ topic, delayMs: config.importRetryDelays[i]! * 1000 })) };
 }
 
 /**
@@ -20,7 +21,7 @@ export function importParkPolicy(config: Pick<Config, 'importQuickAttempts' | 'i
  */
 export function importRetryProcessors(deps: { config: Pick<Config, 'importQuickAttempts' | 'importRetryDelays' | 'topicPrefix'>; serde: Serde }): ProcessorSpec<ParkTopic, 'imports'>[] {
   return importParkPolicy(deps.config).tiers.map((tier, i): ProcessorSpec<ParkTopic, 'imports'> => ({
-    name: `import-retry-${i + 1}`,
+    name: RETRY_CONSUMERS[i]!.name,
     input: tier.topic,
     outputs: ['imports'],
     holdMs: tier.delayMs,

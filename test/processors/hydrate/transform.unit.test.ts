@@ -3,7 +3,7 @@ import type { BlobStore } from '../../../src/blob/store.js';
 import { createRoomCache } from '../../../src/capture/room-cache.js';
 import type { WebexReader, WxMessage } from '../../../src/capture/webex-reader.js';
 import { ArchiverError } from '../../../src/errors.js';
-import type { WebhookDelivery } from '../../../src/kafka/records.js';
+import type { RawMessage, WebhookDelivery } from '../../../src/kafka/records.js';
 import { createLogger } from '../../../src/log.js';
 import { hydrateDelivery } from '../../../src/processors/hydrate/transform.js';
 
@@ -37,7 +37,7 @@ describe('hydrate core', () => {
     const [out] = await hydrateDelivery(delivery({}), deps);
     expect(out).toMatchObject({ topic: 'raw', key: 'r1' });
     expect(out!.value).toMatchObject({ source: 'webhook', event: 'created', message: { id: 'm1', text: 'hello' }, room: { title: 'Deal room' } });
-    expect(out!.value.participants.map((p) => p.email)).toEqual(['alice@example.com', 'bob@example.com']);
+    expect((out!.value as RawMessage).participants.map((p) => p.email)).toEqual(['alice@example.com', 'bob@example.com']);
   });
 
   it('a deletion whose message is gone is archived from the notice (ids, no text)', async () => {

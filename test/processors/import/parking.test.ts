@@ -5,6 +5,10 @@ import type { ImportTask, Outcome, ParkedRecord } from '../../../src/kafka/recor
 import { readTopicToEnd } from '../../../src/kafka/read-topic.js';
 import { topicName } from '../../../src/kafka/topics.js';
 import { readDailyLog } from '../../../src/ops/status-log-read.js';
+import { formatStatus } from '../../../src/ops/status.js';
+import { collectStatus } from '../../../src/ops/status-report.js';
+import { startProcessor } from '../../../src/pipeline/processors.js';
+import { createSink } from '../../../src/sinks/create-sink.js';
 import { maildirFolderPath } from '../../../src/sinks/maildir.js';
 import { testConfig, uniqueId } from '../../support/config.js';
 import { startPipeline, type TestPipeline } from '../../support/pipeline.js';
@@ -15,7 +19,7 @@ import { waitUntil } from '../../support/wait.js';
  * cannot be created (its name is taken by a file, as a misconfigured mount would leave it): his
  * tasks are parked on the retry topics while alice's keep flowing on the same partitions, and
  * once an operator removes the file they come back when due and arrive exactly once.
- * Delays are 2, 3 and 4 s here (WXA_IMPORT_RETRY_DELAYS) instead of 1 min, 10 min, 1 h.
+ * Delays are 4, 5 and 6 s here (WXA_IMPORT_RETRY_DELAYS) instead of 1 min, 10 min, 1 h.
  */
 describe('import parks a refused mailbox\'s tasks and brings them back when due (real Kafka + Maildir)', () => {
   const id = uniqueId();
@@ -23,7 +27,7 @@ describe('import parks a refused mailbox\'s tasks and brings them back when due 
   const bob = `bob-${id}@example.com`;
   let pipe: TestPipeline;
   beforeAll(async () => {
-    pipe = await startPipeline(testConfig({ WXA_SINK: 'maildir', WXA_IMPORT_RETRY_DELAYS: '2,3,4', WXA_IMPORT_QUICK_ATTEMPTS: '2', WXA_TOPIC_PARTITIONS: '1' }), ['import']);
+    pipe = await startPipeline(testConfig({ WXA_SINK: 'maildir', WXA_IMPORT_RETRY_DELAYS: '4,5,6', WXA_IMPORT_QUICK_ATTEMPTS: '2', WXA_TOPIC_PARTITIONS: '1' }), ['import']);
   });
   afterAll(async () => { await pipe?.stop(); });
 
@@ -60,9 +64,21 @@ describe('import parks a refused mailbox\'s tasks and brings them back when due 
     await readTopicToEnd<ParkedRecord>(rt.kafka, rt.serde, topicName(rt.config, 'importsRetry1'), (v) => v && parked.push(v));
     expect(parked.length).toBeGreaterThanOrEqual(N);
     expect(parked[0]).toMatchObject({ processor: 'import', topic: topicName(rt.config, 'imports'), errorCode: 'MAILBOX_UNAVAILABLE', parks: 1 });
-    expect(Date.parse(parked[0]!.dueAt) - Date.parse(parked[0]!.parkedAt)).toBe(2000);
+    expect(Date.parse(parked[0]!.dueAt) - Date.parse(parked[0]!.parkedAt)).toBe(4000);
     const log = await readDailyLog(rt);
     expect(log.days.at(-1)!.summary.parked).toBe(N);
+
+    // What `status` (and its JSON, the dashboard's recovery block) shows meanwhile. Import and its
+    // retry consumers are stopped first, so nothing moves while we look; then started again.
+    await pipe.running.shift()!.stop();
+    const report = await collectStatus(rt);
+    expect(report.recovery.parkedToday).toBe(N);
+    expect(report.recovery.waiting!.reduce((sum, w) => sum + w.records, 0)).toBe(N);
+    expect(report.recovery.latestParked[0]).toMatchObject({ kind: 'parked', processor: 'import', mailbox: bob, code: 'MAILBOX_UNAVAILABLE' });
+    expect(report.recovery.latestParked[0]!.redrive).toMatch(/^webex-archiver redrive --parked --item 'M\d-/);
+    expect(formatStatus(report)).toContain(`waiting on the retry topics now: ${N}`);
+    const sink = createSink(rt.config, rt.logger);
+    pipe.running.push(await startProcessor('import', { ...rt, sink: async () => sink }));
 
     rmSync(blocked); // the operator's fix
     await waitUntil(async () => { outcomes = await pipe.outcomes(); return of(bob, 'imported').length >= N; }, 60_000, 'bob\'s parked tasks imported');

@@ -58,6 +58,14 @@ describe('no development secret off loopback', () => {
     expect(namedKeys(refusal({ ...OWN_SECRETS, WXA_RECEIVER_HOST: '0.0.0.0', WXA_BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true' }))).toEqual(['WXA_BLOB_CONNECTION_STRING']);
   });
 
+  it('a URL that carries an access token must be https off loopback', () => {
+    expect(namedKeys(refusal({ ...OWN_SECRETS, WXA_WEBEX_BASE_URL: 'http://webexapis.com/v1' }))).toEqual(['WXA_WEBEX_BASE_URL']);
+    expect(refusal({ ...OWN_SECRETS, ...GRAPH_CREDENTIALS, WXA_SINK: 'graph', WXA_GRAPH_BASE_URL: 'http://graph.internal/beta' })).toBe('WXA_GRAPH_BASE_URL: would send its access token in clear to graph.internal; use https');
+    // Graph's URLs matter only with its sink; the local simulator is http on loopback.
+    expect(() => loadConfig({ WXA_GRAPH_BASE_URL: 'http://graph.internal/beta' })).not.toThrow();
+    expect(() => loadConfig({ WXA_WEBEX_BASE_URL: 'http://127.0.0.1:18090/v1' })).not.toThrow();
+  });
+
   it('a secret only one sink reads is required only with that sink', () => {
     expect(() => loadConfig({ ...OWN_WITHOUT_IMAP, WXA_RECEIVER_HOST: '0.0.0.0', WXA_SINK: 'maildir' })).not.toThrow();
     expect(namedKeys(refusal({ ...OWN_WITHOUT_IMAP, WXA_RECEIVER_HOST: '0.0.0.0', WXA_SINK: 'imap' }))).toEqual(['WXA_IMAP_PASSWORD']);
