@@ -36,7 +36,8 @@ async function query(expr: string): Promise<{ metric: Record<string, string>; va
 // Debian's Prometheus (started by the project's infra code) scrapes a running pipeline, which is
 // made to do everything the panels and the alerts chart: records through every stage into a
 // Maildir, a mailbox refusing (parked), undecodable records (dead letters), Webex 429s, and
-// webhook deliveries waiting for a hydrate that is not running (lag growing, capture paused).
+// webhook deliveries waiting for a hydrate that is not running (lag growing, capture paused), and
+// in a second deployment a hydrate paused on a refused Webex token.
 // Then every PromQL expression of deploy/grafana/dashboards/*.json and every alert rule of
 // deploy/prometheus/alerts.yml must return series from it; promtool checks the rule file.
 describe('Grafana panels and alert rules against a real Prometheus', () => {
@@ -45,7 +46,9 @@ describe('Grafana panels and alert rules against a real Prometheus', () => {
   const targetFile = path.join(PROMETHEUS_TARGETS_DIR, `wxa-${id}.json`);
   let started: ServerName[] = [];
   let sim: WebexSimulator;
+  let refusing: WebexSimulator;
   let service: ArchiverService;
+  let capture: ArchiverService;
   let prefix = '';
 
   beforeAll(async () => {
@@ -61,12 +64,22 @@ describe('Grafana panels and alert rules against a real Prometheus', () => {
     writeFileSync(blocked, 'not a folder');
     // Every processor but hydrate: webhook deliveries wait for it.
     service = await startService(config, { processors: STAGE_NAMES.filter((n) => n !== 'hydrate') });
+    // A second deployment whose only hydrate meets a Webex that refuses its token: it pauses
+    // (AUTH_FAILED) and says so on its own /metrics.
+    refusing = await startWebexSimulator({ seed: { seed: 4, users: 2, rooms: 1, messages: 1 }, acceptToken: () => false });
+    capture = await startService(loadConfig({}, testEnv({ WXA_WEBEX_BASE_URL: refusing.baseUrl, WXA_METRICS_PORT: '0' })), { processors: ['hydrate'], receiver: false, metricsListener: true });
+    await capture.rt.publisher.publish([{ topic: 'webhooks', key: 'room1', value: delivery(1) }]);
     mkdirSync(PROMETHEUS_TARGETS_DIR, { recursive: true });
-    writeFileSync(targetFile, JSON.stringify([{ targets: [new URL(service.url!).host], labels: { component: 'receiver', wxa_test: id } }]));
+    writeFileSync(targetFile, JSON.stringify([
+      { targets: [new URL(service.url!).host], labels: { component: 'receiver', wxa_test: id } },
+      { targets: [new URL(capture.metricsUrl!).host], labels: { component: 'hydrate', wxa_test: id } },
+    ]));
   }, 240_000);
   afterAll(async () => {
     rmSync(targetFile, { force: true });
+    await capture?.stop();
     await service?.stop();
+    await refusing?.close();
     await sim?.close();
     if (started.length) await infraDown({ only: started });
   });
@@ -79,7 +92,7 @@ describe('Grafana panels and alert rules against a real Prometheus', () => {
 
   it('every dashboard expression and every alert expression returns series', async () => {
     const { rt } = service;
-    const scraped = async () => (await query(`up{job="webex-archiver",wxa_test="${id}"} == 1`)).length === 1;
+    const scraped = async () => (await query(`up{job="webex-archiver",wxa_test="${id}"} == 1`)).length === 2;
     await waitUntil(scraped, 60_000, 'Prometheus to scrape the pipeline');
     const hydrateLag = `kafka_consumergroup_lag_sum{consumergroup="${prefix}webex-archiver.hydrate"}`;
     await waitUntil(async () => (await query(`${hydrateLag} == 0`)).length === 1, 60_000, 'hydrate lag scraped at 0');
@@ -129,8 +142,12 @@ describe('Grafana panels and alert rules against a real Prometheus', () => {
     // The series are this pipeline's: its consumer groups, its processors.
     const lagGrowing = await query(RULES.find((r) => r.alert === 'WebexArchiverLagGrowing')!.expr);
     expect(lagGrowing.map((s) => s.metric.consumergroup)).toContain(`${prefix}webex-archiver.hydrate`);
-    const paused = await query(RULES.find((r) => r.alert === 'WebexArchiverCapturePaused')!.expr);
-    expect(paused.map((s) => s.metric.consumergroup)).toEqual([`${prefix}webex-archiver.hydrate`]);
+    // Both ways capture pauses: this deployment's hydrate is not running, the other's waits on a refused token.
+    const capturePaused = RULES.find((r) => r.alert === 'WebexArchiverCapturePaused')!.expr;
+    await waitUntil(async () => (await query(capturePaused)).some((s) => s.metric.code === 'AUTH_FAILED'), 60_000, 'the refused token to pause hydrate');
+    const paused = await query(capturePaused);
+    expect(paused.filter((s) => s.metric.consumergroup).map((s) => s.metric.consumergroup)).toEqual([`${prefix}webex-archiver.hydrate`]);
+    expect(paused.filter((s) => s.metric.code).map((s) => [s.metric.processor, s.metric.code])).toEqual([['hydrate', 'AUTH_FAILED']]);
     expect((await query(RULES.find((r) => r.alert === 'WebexArchiverDeadLetters')!.expr)).map((s) => s.metric.processor)).toContain('convert');
     expect((await query(RULES.find((r) => r.alert === 'WebexArchiverItemsParked')!.expr)).map((s) => s.metric.processor)).toContain('import');
   });
