@@ -1,4 +1,5 @@
 import type { DeadLetter, EmailPlan, ImportTask, Outcome, ParkedRecord, RawMessage, StagedItem, WebhookDelivery } from '../kafka/records.js';
+import type { ParkTopic } from '../kafka/runner.js';
 import type { TopicKey } from '../kafka/topics.js';
 import { itemIdOf } from '../mail/message-id.js';
 import { toDeadLetterRow, type DeadLetterRow } from './dead-letter-rows.js';
@@ -25,8 +26,7 @@ export type Summary =
   | (At & { topic: ParkTopic; webexMessageId: string; itemId: string; mailbox: string; parks: number; dueAt: string; errorCode: string });
 
 /** The retry topics import parks a copy on (docs/operations.md); their consumers send it back when due. */
-export const PARK_TOPICS = ['importsRetry1', 'importsRetry2', 'importsRetry3'] as const satisfies readonly TopicKey[];
-type ParkTopic = (typeof PARK_TOPICS)[number];
+const PARK_TOPICS = ['importsRetry1', 'importsRetry2', 'importsRetry3'] as const satisfies readonly ParkTopic[];
 
 /** The topics `trace` reads, in pipeline order. */
 export const TRACED_TOPICS = ['webhooks', 'raw', 'converted', 'unique', 'limited', 'staged', 'imports', ...PARK_TOPICS, 'outcomes', 'deadLetter'] as const satisfies readonly TopicKey[];

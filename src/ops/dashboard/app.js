@@ -173,6 +173,18 @@ function renderTrace(r) {
   box.replaceChildren(head, ...versions);
 }
 
+function renderRecovery(r) {
+  const p = document.getElementById('recovery');
+  if (!r) { p.replaceChildren(); return; }
+  const waiting = r.waiting
+    ? r.waiting.map((w) => el('span', { class: 'waiting', 'data-topic': w.topic }, `${fmtInt(w.records)} on ${w.topic}`))
+    : [el('span', {}, 'retry topics not readable')];
+  p.replaceChildren(
+    el('span', {}, `Today: ${fmtInt(r.failedToday)} failed, ${fmtInt(r.parkedToday)} parked. Parked now: `), ...waiting.flatMap((w, i) => (i ? [', ', w] : [w])),
+    el('br', {}), 'List them: ', el('code', { class: 'cmd' }, r.commands.listDeadLetters), ' · ', el('code', { class: 'cmd' }, r.commands.listParked),
+  );
+}
+
 async function trace(id) {
   const state = document.getElementById('trace-state');
   state.textContent = 'reading every topic…';
@@ -206,6 +218,7 @@ async function poll() {
     renderCrawler(s.crawler);
     renderIssues(s.recentIssues);
     renderDeadLetters(s.deadLetters);
+    renderRecovery(s.recovery);
     document.getElementById('updated').textContent = `updated ${fmtTime(s.generatedAt)} UTC`;
     document.body.dataset.polls = String(Number(document.body.dataset.polls || 0) + 1);
     err.hidden = true;
