@@ -4,7 +4,7 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { HOST, PORTS, RUN_DIR } from './paths.js';
-import { commandExists, isAlive, isPortOpen, logFile, pidFile, readPid, runToCompletion, sleep, stopPid, waitFor } from './process.js';
+import { aptInstall, commandExists, isAlive, isPortOpen, logFile, pidFile, readPid, runToCompletion, sleep, stopPid, waitFor } from './process.js';
 import type { LocalServer } from './server.js';
 
 /**
@@ -161,10 +161,7 @@ export const dovecotServer: LocalServer = {
     if (commandExists('dovecot')) return;
     if (!isRoot) throw new Error('dovecot: not installed; run `sudo apt-get install -y dovecot-imapd`');
     progress('dovecot: installing Debian package dovecot-imapd (first run only)');
-    runToCompletion('dovecot-apt', 'apt-get', ['update', '-qq']);
-    runToCompletion('dovecot-apt', 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'dovecot-imapd'], {
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
+    aptInstall('dovecot', 'dovecot-imapd');
   },
 
   async start(progress) {

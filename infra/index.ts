@@ -3,6 +3,7 @@ import path from 'node:path';
 import { azuriteServer } from './azurite.js';
 import { dovecotServer } from './dovecot.js';
 import { kafkaServer } from './kafka.js';
+import { prometheusServer } from './prometheus.js';
 import { HOST, PORTS, RUN_DIR } from './paths.js';
 import { clearPid, isAlive, isPortOpen, pidFile, readPid, sleep, stopPid, waitFor } from './process.js';
 import { registryServer } from './registry.js';
@@ -14,6 +15,8 @@ import type { LocalServer } from './server.js';
  * servers whose pid files we wrote, so it never kills someone else's process.
  */
 export const SERVERS: readonly LocalServer[] = [kafkaServer, registryServer, azuriteServer, dovecotServer];
+/** Started only when named (`--only prometheus`): what the tests and `npm start` need is above. */
+export const OPTIONAL_SERVERS: readonly LocalServer[] = [prometheusServer];
 export type ServerName = LocalServer['name'];
 
 /** Every port each server listens on: after we stop a server, none of them may accept connections. */
@@ -22,6 +25,7 @@ export const SERVER_PORTS: Readonly<Record<ServerName, readonly number[]>> = {
   registry: [PORTS.registry],
   azurite: [PORTS.azurite],
   dovecot: [PORTS.dovecot],
+  prometheus: [PORTS.prometheus],
 };
 
 /**
@@ -50,8 +54,10 @@ export interface ServerStatus {
   ownedPid: number | null;
 }
 
-function select(only?: readonly ServerName[]): LocalServer[] {
-  return only && only.length ? SERVERS.filter((s) => only.includes(s.name)) : [...SERVERS];
+/** The named servers, else the default set; `down` with no names also covers optional ones it started. */
+function select(only?: readonly ServerName[], withOptional = false): LocalServer[] {
+  if (only && only.length) return [...SERVERS, ...OPTIONAL_SERVERS].filter((s) => only.includes(s.name));
+  return withOptional ? [...SERVERS, ...OPTIONAL_SERVERS] : [...SERVERS];
 }
 
 function ownedPid(server: LocalServer): number | null {
@@ -107,7 +113,7 @@ export async function infraDown(opts: { only?: readonly ServerName[]; progress?:
   const progress = opts.progress ?? (() => undefined);
   return withLock(progress, async () => {
     const stopped: { name: ServerName; pid: number; ports: readonly number[] }[] = [];
-    await Promise.all(select(opts.only).map(async (s) => {
+    await Promise.all(select(opts.only, true).map(async (s) => {
       const pid = ownedPid(s);
       if (pid === null) { clearPid(s.name); return; }
       progress(`${s.name}: stopping pid ${pid}`);

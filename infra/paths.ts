@@ -14,6 +14,7 @@ export const PORTS = {
   registry: 18081,
   azurite: 10000,
   dovecot: 11143,
+  prometheus: 19090,
 } as const;
 
 export const HOST = '127.0.0.1';

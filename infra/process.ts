@@ -103,3 +103,11 @@ export function runToCompletion(name: string, command: string, args: string[], o
 export function commandExists(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
+
+/** Installs a Debian package with apt-get (as root, on first use), its output in `<name>-apt`'s log. */
+export function aptInstall(name: string, pkg: string): void {
+  runToCompletion(`${name}-apt`, 'apt-get', ['update', '-qq']);
+  runToCompletion(`${name}-apt`, 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}

@@ -1,4 +1,5 @@
 import type { DeadLetter } from '../kafka/records.js';
+import { identify } from '../kafka/failure-records.js';
 import { cleanReason } from './outcome-rows.js';
 import { redriveCommand } from './redrive-command.js';
 
@@ -22,15 +23,10 @@ export interface DeadLetterRow {
   redrive: string;
 }
 
-/**
- * The ids of an original record, whatever its topic: an email plan or later has `itemId` and
- * `webexMessageId`, a raw record has `message.id`, a webhook delivery has `dataId`.
- */
+/** The ids of an original record, whatever its topic (the same reading `redrive` matches by). */
 export function idsOf(value: unknown): { itemId: string | null; webexMessageId: string | null } {
-  const v = (value ?? {}) as Record<string, unknown>;
-  const str = (x: unknown) => (typeof x === 'string' && x !== '' ? x : null);
-  const message = (v.message ?? {}) as Record<string, unknown>;
-  return { itemId: str(v.itemId), webexMessageId: str(v.webexMessageId) ?? str(message.id) ?? str(v.dataId) };
+  const ids = identify(value);
+  return { itemId: ids?.itemId || null, webexMessageId: ids?.webexMessageId || null };
 }
 
 
@@ -39,6 +35,6 @@ export function toDeadLetterRow(d: DeadLetter, original: unknown): DeadLetterRow
   return {
     at: d.at, processor: d.processor, topic: d.topic, partition: d.partition, offset: d.offset,
     errorCode: d.errorCode, reason: cleanReason(d.errorMessage), attempts: d.attempts, ...ids,
-    redrive: redriveCommand({ kind: 'failed', processor: d.processor, ...ids }),
+    redrive: redriveCommand({ kind: 'failed', processor: d.processor, itemId: ids.itemId ?? ids.webexMessageId ?? `${d.topic}:${d.partition}:${d.offset}` }),
   };
 }

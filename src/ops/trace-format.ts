@@ -22,11 +22,13 @@ export function formatTrace(r: TraceReport): string {
     for (const m of v.mailboxes) {
       const last = m.outcomes.at(-1);
       const task = m.task ? `task p${m.task.partition}@${m.task.offset}` : 'no task';
+      for (const p of m.parked) lines.push(`  parked    ${TOPICS[p.topic as keyof typeof TOPICS]?.base ?? p.topic} p${p.partition}@${p.offset}  ${p.errorCode}, park ${p.parks}, due ${p.dueAt}  ${consumed(p) || ''}`.trimEnd() + `  (${m.mailbox})`);
       lines.push(`  mailbox   ${m.mailbox.padEnd(32)} ${m.state.padEnd(10)} ${last ? `${last.at}${last.reason ? `  ${last.reason}` : ''}` : ''}  (${task}${m.viaFallback ? ', via fallback' : ''}${m.outcomes.length > 1 ? `; outcomes: ${m.outcomes.map((o) => o.kind).join(' → ')}` : ''})`);
     }
     for (const o of v.otherOutcomes) lines.push(`  outcome   ${o.kind} by ${o.processor}${o.participantEmail ? ` for ${o.participantEmail}` : ''}  ${o.at}  ${o.reason}`);
     for (const d of v.deadLetters) lines.push(`  dead letter from ${d.processor} (${d.errorCode}: ${d.reason}) at ${d.at}; once fixed: ${d.redrive}`);
   }
+  for (const o of r.outcomes) lines.push('', `outcome ${o.kind} by ${o.processor} for ${o.itemId} at ${o.at}: ${o.reason}`);
   for (const d of r.deadLetters) lines.push('', `dead letter from ${d.processor} (${d.errorCode}: ${d.reason}) at ${d.at}; once fixed: ${d.redrive}`);
   lines.push('', scannedLine(r));
   return lines.join('\n') + '\n';

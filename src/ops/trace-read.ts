@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { BlobStore } from '../blob/store.js';
 import type { Config } from '../config/schema.js';
-import type { DeadLetter } from '../kafka/records.js';
+import type { DeadLetter, ParkedRecord } from '../kafka/records.js';
 import { readTopicToEnd } from '../kafka/read-topic.js';
 import type { Serde } from '../kafka/serde.js';
-import { topicName } from '../kafka/topics.js';
+import { groupName, topicName } from '../kafka/topics.js';
 import { fetchPipelineLag } from './offsets.js';
-import { STAGES } from '../pipeline/stages.js';
-import { buildTrace, matches, summarize, TRACED_TOPICS, type BlobCheck, type Committed, type Summary, type TraceReport, type TracedTopic } from './trace.js';
+import { STAGES, type StageName } from '../pipeline/stages.js';
+import { retryConsumers } from '../processors/import/retry.js';
+import { buildTrace, matches, summarize, TRACED_TOPICS, WRAPPING_TOPICS, type BlobCheck, type Committed, type Summary, type TraceReport, type TracedTopic } from './trace.js';
 
 export interface TraceDeps { kafka: Kafka; serde: Serde; blob: BlobStore; config: Pick<Config, 'topicPrefix'> }
 
@@ -40,8 +41,8 @@ async function scan(deps: TraceDeps, ...ids: string[]): Promise<{ summaries: Sum
     const records = await readTopicToEnd<unknown>(deps.kafka, deps.serde, topicName(deps.config, topic), (value, _key, partition, offset, timestamp) => {
       if (!value) return;
       const at = { topic, partition, offset, timestamp };
-      if (topic === 'deadLetter') {
-        const d = value as DeadLetter;
+      if (WRAPPING_TOPICS.has(topic)) {
+        const d = value as DeadLetter | ParkedRecord;
         pending.push(deps.serde.decode<unknown>(d.value ?? Buffer.alloc(0)).catch(() => null).then((original) => {
           const s = summarize(at, d, original);
           if (s && ids.some((id) => matches(s, id))) kept.push(s);
@@ -66,10 +67,15 @@ async function readCommitted(deps: TraceDeps): Promise<Committed> {
   try {
     const committed: Committed = {};
     for (const g of await fetchPipelineLag(admin, deps.config)) {
-      const topic = STAGES[g.processor as keyof typeof STAGES].input as TracedTopic;
+      const topic = STAGES[g.processor as StageName].input as TracedTopic;
       const offsets = new Map<number, bigint>();
       for (const p of g.partitions) if (p.committed !== null) offsets.set(p.partition, BigInt(p.committed));
       committed[topic] = { processor: g.processor, offsets };
+    }
+    // Each retry topic's consumer (import-retry-N) commits past a parked copy once it sent it back.
+    for (const { topic, name: processor } of retryConsumers(STAGES.import.retryTopics)) {
+      const [fetched] = await admin.fetchOffsets({ groupId: groupName(deps.config, processor), topics: [topicName(deps.config, topic)] });
+      committed[topic] = { processor, offsets: new Map((fetched?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n).map((p) => [p.partition, BigInt(p.offset)])) };
     }
     return committed;
   } finally {

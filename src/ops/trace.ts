@@ -1,4 +1,6 @@
-import type { DeadLetter, EmailPlan, ImportTask, Outcome, RawMessage, StagedItem, WebhookDelivery } from '../kafka/records.js';
+import type { DeadLetter, EmailPlan, ImportTask, Outcome, ParkedRecord, RawMessage, StagedItem, WebhookDelivery } from '../kafka/records.js';
+import type { ParkTopic } from '../kafka/park-policy.js';
+import { STAGES } from '../pipeline/stages.js';
 import type { TopicKey } from '../kafka/topics.js';
 import { itemIdOf } from '../mail/message-id.js';
 import { toDeadLetterRow, type DeadLetterRow } from './dead-letter-rows.js';
@@ -21,14 +23,20 @@ export type Summary =
   | (At & { topic: 'staged'; webexMessageId: string; itemId: string; roomId: string; container: string; blobName: string; size: number; sha256: string; partial: boolean; strippedCount: number; participants: number })
   | (At & { topic: 'imports'; webexMessageId: string; itemId: string; mailbox: string; participantEmail: string; viaFallback: boolean })
   | (At & { topic: 'outcomes'; webexMessageId: string; itemId: string; kind: string; processor: string; mailbox: string | null; participantEmail: string | null; reason: string; outcomeAt: string })
-  | (At & { topic: 'deadLetter'; webexMessageId: string | null; itemId: string | null; row: DeadLetterRow });
+  | (At & { topic: 'deadLetter'; webexMessageId: string | null; itemId: string | null; row: DeadLetterRow })
+  | (At & { topic: ParkTopic; webexMessageId: string; itemId: string; mailbox: string; parks: number; dueAt: string; errorCode: string });
+
+/** The retry topics import parks a copy on (declared in STAGES); their consumers send it back when due. */
+const PARK_TOPICS = STAGES.import.retryTopics;
 
 /** The topics `trace` reads, in pipeline order. */
-export const TRACED_TOPICS = ['webhooks', 'raw', 'converted', 'unique', 'limited', 'staged', 'imports', 'outcomes', 'deadLetter'] as const satisfies readonly TopicKey[];
+export const TRACED_TOPICS = ['webhooks', 'raw', 'converted', 'unique', 'limited', 'staged', 'imports', ...PARK_TOPICS, 'outcomes', 'deadLetter'] as const satisfies readonly TopicKey[];
+/** Topics whose records hold another record's bytes (`value`), decoded for their ids only. */
+export const WRAPPING_TOPICS: ReadonlySet<TopicKey> = new Set<TopicKey>(['deadLetter', ...PARK_TOPICS]);
 export type TracedTopic = (typeof TRACED_TOPICS)[number];
 
 /** Cuts a decoded record down to its ids; null when it is not about a message (e.g. a membership webhook). */
-export function summarize(at: At, value: unknown, deadLetterOriginal?: unknown): Summary | null {
+export function summarize(at: At, value: unknown, original?: unknown): Summary | null {
   switch (at.topic) {
     case 'webhooks': {
       const d = value as WebhookDelivery;
@@ -64,8 +72,13 @@ export function summarize(at: At, value: unknown, deadLetterOriginal?: unknown):
       };
     }
     case 'deadLetter': {
-      const row = toDeadLetterRow(value as DeadLetter, deadLetterOriginal);
+      const row = toDeadLetterRow(value as DeadLetter, original);
       return { ...at, topic: 'deadLetter', webexMessageId: row.webexMessageId, itemId: row.itemId, row };
+    }
+    case 'importsRetry1': case 'importsRetry2': case 'importsRetry3': {
+      const r = value as ParkedRecord;
+      const t = original as ImportTask | null;
+      return t?.itemId ? { ...at, topic: at.topic, webexMessageId: t.webexMessageId, itemId: t.itemId, mailbox: t.mailbox, parks: r.parks, dueAt: r.dueAt, errorCode: r.errorCode } : null;
     }
     default:
       return null;
@@ -86,6 +99,8 @@ export interface MailboxStory {
   participantEmail: string | null;
   viaFallback: boolean | null;
   task: StagePosition | null;
+  /** Each time the copy was parked: on which retry topic, due when, and whether it was sent back. */
+  parked: (StagePosition & { topic: string; parks: number; dueAt: string; errorCode: string })[];
   /** Every outcome for this copy, oldest first; the last one is where it stands. */
   outcomes: { kind: string; processor: string; reason: string; at: string }[];
   state: string;
@@ -114,8 +129,9 @@ export interface TraceReport {
   found: boolean;
   deliveries: { deliveryId: string; event: string; partition: number; offset: string; writtenAt: string; consumed: boolean | null }[];
   versions: VersionStory[];
-  /** Dead letters that carry the message id but no item id (a webhook or raw record). */
+  /** Dead letters and outcomes of the message that no version's stage record holds (a webhook delivery hydrate gave up on). */
   deadLetters: DeadLetterRow[];
+  outcomes: { kind: string; processor: string; itemId: string; reason: string; at: string }[];
   scanned: { topic: string; records: number }[];
 }
 
@@ -143,18 +159,23 @@ export function buildTrace(query: string, summaries: readonly Summary[], committ
   const messageId = summaries.find((s) => s.webexMessageId === query)?.webexMessageId ?? summaries.find((s) => s.webexMessageId)?.webexMessageId ?? null;
   const mine = summaries.filter((s) => (messageId ? s.webexMessageId === messageId : false) || s.itemId === query);
   const roomId = mine.map((s) => ('roomId' in s ? s.roomId : null)).find((r) => r) ?? null;
+  // A version is an item id some stage record holds; an outcome or dead letter of an id no stage
+  // holds (a webhook delivery hydrate gave up on) belongs to the message as a whole.
+  const versionIds = new Set(mine.flatMap((s) => (s.itemId && s.topic !== 'outcomes' && s.topic !== 'deadLetter' ? [s.itemId] : [])));
   const byItem = new Map<string, Summary[]>();
   for (const s of mine) {
-    if (!s.itemId) continue;
+    if (!s.itemId || !versionIds.has(s.itemId)) continue;
     byItem.set(s.itemId, [...(byItem.get(s.itemId) ?? []), s]);
   }
+  const unplaced = mine.filter((s) => !s.itemId || !versionIds.has(s.itemId));
   const versions = [...byItem.entries()].map(([itemId, rs]) => versionStory(itemId, rs, committed, blobs));
   versions.sort((a, b) => (a.versionAt ?? '').localeCompare(b.versionAt ?? '') || (EVENT_ORDER[a.event] ?? 9) - (EVENT_ORDER[b.event] ?? 9));
   return {
     query, webexMessageId: messageId, roomId, found: mine.length > 0,
     deliveries: mine.flatMap((s) => (s.topic === 'webhooks' ? [{ deliveryId: s.deliveryId, event: s.event, ...pick(position(s, committed)) }] : [])),
     versions,
-    deadLetters: mine.flatMap((s) => (s.topic === 'deadLetter' && !s.itemId ? [s.row] : [])),
+    deadLetters: unplaced.flatMap((s) => (s.topic === 'deadLetter' ? [s.row] : [])),
+    outcomes: unplaced.flatMap((s) => (s.topic === 'outcomes' ? [{ kind: s.kind, processor: s.processor, itemId: s.itemId, reason: s.reason, at: s.outcomeAt }] : [])),
     scanned,
   };
 }
@@ -172,7 +193,7 @@ function versionStory(itemId: string, rs: Summary[], committed: Committed, blobs
   const mailboxes = new Map<string, MailboxStory>();
   const story = (mailbox: string): MailboxStory => {
     let m = mailboxes.get(mailbox);
-    if (!m) mailboxes.set(mailbox, (m = { mailbox, participantEmail: null, viaFallback: null, task: null, outcomes: [], state: 'pending' }));
+    if (!m) mailboxes.set(mailbox, (m = { mailbox, participantEmail: null, viaFallback: null, task: null, parked: [], outcomes: [], state: 'pending' }));
     return m;
   };
   for (const t of rs) {
@@ -181,6 +202,10 @@ function versionStory(itemId: string, rs: Summary[], committed: Committed, blobs
     m.participantEmail = t.participantEmail;
     m.viaFallback = t.viaFallback;
     m.task ??= position(t, committed);
+  }
+  for (const p of rs) {
+    if (p.topic !== 'importsRetry1' && p.topic !== 'importsRetry2' && p.topic !== 'importsRetry3') continue;
+    story(p.mailbox).parked.push({ ...position(p, committed), topic: p.topic, parks: p.parks, dueAt: p.dueAt, errorCode: p.errorCode });
   }
   const otherOutcomes: VersionStory['otherOutcomes'] = [];
   for (const o of outcomes) {
@@ -192,7 +217,7 @@ function versionStory(itemId: string, rs: Summary[], committed: Committed, blobs
     const kinds = m.outcomes.map((o) => o.kind);
     m.state = kinds.includes('partial') ? 'partial' : kinds.includes('imported') ? 'imported' : kinds.at(-1) ?? (m.task?.consumed ? 'consumed, no outcome yet' : 'waiting for import');
   }
-  const reached = [...TRACED_TOPICS].reverse().find((t) => t !== 'outcomes' && t !== 'deadLetter' && rs.some((s) => s.topic === t)) ?? null;
+  const reached = [...STAGE_TOPICS].reverse().find((t) => rs.some((s) => s.topic === t)) ?? null;
   return {
     itemId,
     event: plan?.event ?? 'unknown',

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRegistration } from '../../src/capture/webhook-registration.js';
@@ -11,6 +11,7 @@ import { formatTrace } from '../../src/ops/trace-format.js';
 import { readTrace } from '../../src/ops/trace-read.js';
 import type { TraceReport } from '../../src/ops/trace.js';
 import { startService, type ArchiverService } from '../../src/service/service.js';
+import { maildirFolderPath } from '../../src/sinks/maildir.js';
 import { startWebexSimulator, type OrgFixture, type WebexSimulator } from '../../src/simulator/index.js';
 import { crawlEvents } from '../../src/capture/crawler.js';
 import { testCrawlerDeps } from '../support/capture.js';
@@ -41,13 +42,16 @@ function fixture(id: string): OrgFixture {
   };
 }
 
-// One message edited, deleted and fanned out to four mailboxes (and an external participant with
-// no mailbox), through the real receiver, Kafka, Azurite and Dovecot; then `trace` tells its story
+// One message edited, deleted and fanned out to four mailboxes, one of them refusing (parked), and
+// an external participant with no mailbox, through the real receiver, Kafka, Azurite and a Maildir; then `trace` tells its story
 // from Kafka and blob storage alone.
 describe('trace: one Webex message through the whole pipeline', () => {
   const id = uniqueId();
   const mailboxes = ['alice', 'bob', 'carol', 'dave'].map((k) => `${k}-${id}@example.com`);
-  const env = testEnv({ WXA_WEBHOOK_SECRET: SECRET, WXA_SINK: 'imap', WXA_RECEIVER_PORT: '0', WXA_ORG_DOMAINS: 'example.com', WXA_UNMAPPED_POLICY: 'record' });
+  // Maildir, so one mailbox can be made to refuse (its folder's name taken by a file): its copies
+  // are parked on the retry topics, due back in an hour, while the others are imported.
+  const env = testEnv({ WXA_WEBHOOK_SECRET: SECRET, WXA_SINK: 'maildir', WXA_RECEIVER_PORT: '0', WXA_ORG_DOMAINS: 'example.com', WXA_UNMAPPED_POLICY: 'record', WXA_IMPORT_RETRY_DELAYS: '3600,3600,3600' });
+  const refused = mailboxes[3]!;
   let sim: WebexSimulator;
   let service: ArchiverService;
   let messageId: string;
@@ -61,14 +65,18 @@ describe('trace: one Webex message through the whole pipeline', () => {
     sim = await startWebexSimulator({ fixture: fixture(id), holdMessages: true });
     env.WXA_WEBEX_BASE_URL = sim.baseUrl;
     const config = loadConfig({}, env);
+    const blocked = maildirFolderPath(config.maildirRoot, refused, config.mailFolder);
+    mkdirSync(path.dirname(blocked), { recursive: true });
+    writeFileSync(blocked, 'not a folder');
     service = await startService(config);
     await applyRegistration(createWebexFromConfig(config, service.rt.logger), `${service.url}/webhooks/webex`, SECRET);
     await sim.playLive();
-    await waitUntil(async () => (await outcomes()).filter((o) => o.kind === 'imported').length >= 2 * 4 + 4, 90_000, 'the webhooks imported');
+    const count = async (kind: Outcome['kind']) => (await outcomes()).filter((o) => o.kind === kind).length;
+    await waitUntil(async () => (await count('imported')) >= 2 * 3 + 3 && (await count('parked')) >= 2 + 1, 90_000, 'the webhooks imported and parked');
     // Played at once, the created webhook is hydrated after the edit, so webhooks alone hold the
     // edited version only; the reconciliation crawl (the Events API) brings the created one.
     await crawlEvents(testCrawlerDeps(service.rt), { now: new Date(), overlapMinutes: 0, windowMinutes: 60, firstRunLookbackHours: 1 });
-    await waitUntil(async () => (await outcomes()).filter((o) => o.kind === 'imported').length >= 3 * 4 + 4, 90_000, 'three versions of m1 and m2 imported into four mailboxes');
+    await waitUntil(async () => (await count('imported')) >= 3 * 3 + 3 && (await count('parked')) >= 3 + 1, 90_000, 'three versions of m1 and m2 imported into three mailboxes and parked for the fourth');
     messageId = (await outcomes()).find((o) => o.kind === 'imported' && o.webexCreated === '2026-01-05T09:01:00.000Z')!.webexMessageId;
     // A redelivered import task: the import stage finds the Message-ID and writes a duplicate.
     const tasks: ImportTask[] = [];
@@ -98,10 +106,17 @@ describe('trace: one Webex message through the whole pipeline', () => {
       expect(v.staged!.blob).toEqual({ present: true, size: v.staged!.size, sha256: v.staged!.sha256, matches: true });
       expect(v.staged!.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(v.mailboxes.map((m) => m.mailbox)).toEqual(mailboxes);
-      expect(v.mailboxes.every((m) => m.task !== null && m.outcomes[0]?.kind === 'imported' && m.state === 'imported')).toBe(true);
-      // The fixture's dates are older than the Events API's reach, so convert also notes that the
-      // participants came from the current membership (a `noted` outcome).
-      expect(v.otherOutcomes.filter((o) => o.kind !== 'noted')).toEqual([expect.objectContaining({ kind: 'unmapped', processor: 'route', participantEmail: `ext-${id}@partner.test` })]);
+      expect(v.mailboxes.every((m) => m.task !== null)).toBe(true);
+      expect(v.mailboxes.filter((m) => m.mailbox !== refused).every((m) => m.outcomes[0]?.kind === 'imported' && m.state === 'imported')).toBe(true);
+      const parked = v.mailboxes.find((m) => m.mailbox === refused)!;
+      expect(parked.state).toBe('parked');
+      expect(parked.outcomes[0]!.reason).toMatch(/^MAILBOX_UNAVAILABLE: /);
+      // Where the copy is now: on the first retry topic, due in an hour, not yet sent back.
+      expect(parked.parked).toEqual([expect.objectContaining({ topic: 'importsRetry1', parks: 1, errorCode: 'MAILBOX_UNAVAILABLE', consumedBy: 'import-retry-1', consumed: false })]);
+      expect(Date.parse(parked.parked[0]!.dueAt) - Date.now()).toBeGreaterThan(50 * 60_000);
+      expect(v.otherOutcomes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'unmapped', processor: 'route', participantEmail: `ext-${id}@partner.test` })]));
+      // Besides it only convert's notes (participants from the current membership, as no join was played).
+      expect(v.otherOutcomes.filter((o) => o.kind !== 'noted').map((o) => o.kind)).toEqual(['unmapped']);
     }
     const created = r.versions[0]!;
     expect(created.mailboxes[2]!.outcomes.map((o) => o.kind)).toEqual(['imported', 'duplicate']);
@@ -120,6 +135,8 @@ describe('trace: one Webex message through the whole pipeline', () => {
     expect(text).toContain(`message ${messageId}`);
     expect(text).toContain('present, size and SHA-256 match');
     expect(text).toContain('imported → duplicate');
+    expect(text).toContain('webex.imports.retry-1.v1');
+    expect(text).toMatch(new RegExp(`mailbox +${refused.replace(/[.]/g, '\\.')} +parked +\\S+ +MAILBOX_UNAVAILABLE`));
     expect(text).not.toContain('Rates at');
   });
 
@@ -156,6 +173,7 @@ describe('trace: one Webex message through the whole pipeline', () => {
       for (const v of api.versions) {
         const version = page.locator(`#trace .version[data-item="${v.itemId}"]`);
         expect(await version.locator('tr[data-mailbox] td.state').allTextContents()).toEqual(v.mailboxes.map((m) => m.state));
+        expect(await version.locator(`tr[data-parked="${refused}"] td.state`).allTextContents()).toEqual(['waiting']);
         expect(await version.locator('tr[data-topic=blob]').textContent()).toContain(v.staged!.sha256);
         expect(await version.locator('tr[data-topic]:not([data-topic=blob])').count()).toBe(v.stages.reduce((n, s) => n + s.positions.length, 0));
       }

@@ -137,7 +137,7 @@ describe('operator dashboard in a real browser', () => {
     await rt.publisher.publish([{ topic: 'deadLetter', key: 'room1', value: dead }]);
     await page.waitForFunction(() => document.querySelectorAll('#dead-letters tbody tr[data-offset]').length === 1, undefined, { timeout: 30_000 });
 
-    type Drawn = { chartHeight: number; bars: { count: number; height: number }[]; today: Record<string, string>; lag: Record<string, string>; dead: string[]; issues: string[] };
+    type Drawn = { chartHeight: number; bars: { count: number; height: number }[]; today: Record<string, string>; lag: Record<string, string>; dead: string[]; issues: string[]; waiting: Record<string, string>; recovery: string };
     const read = () => page.evaluate(() => {
       const all = (sel: string) => Array.from(document.querySelectorAll(sel));
       return {
@@ -147,6 +147,8 @@ describe('operator dashboard in a real browser', () => {
         lag: Object.fromEntries(all('#stages tbody tr').map((r) => [r.getAttribute('data-stage')!, document.querySelector(`#lag-${r.getAttribute('data-stage')}`)!.textContent!])),
         dead: all('#dead-letters tbody tr').map((r) => r.textContent!),
         issues: all('#issues tbody tr code.cmd').map((c) => c.textContent!),
+        waiting: Object.fromEntries(all('#recovery span.waiting').map((w) => [w.getAttribute('data-topic')!, w.textContent!])),
+        recovery: document.querySelector('#recovery')!.textContent!,
       };
     }) as Promise<Drawn>;
     const api = () => page.evaluate(async () => (await fetch('/ops/api/status')).json()) as Promise<DashboardStatus>;
@@ -183,7 +185,11 @@ describe('operator dashboard in a real browser', () => {
     expect(drawn!.dead[0]).toContain("webex-archiver redrive --processor route --item 'item-dead'");
     expect(drawn!.dead[0]).toContain('BAD_INPUT: no participant could be mapped');
     expect(drawn!.issues).toEqual(json!.recentIssues.filter((i) => i.redrive).map((i) => i.redrive));
-    expect(drawn!.issues.some((c) => /^webex-archiver redrive --processor \w+ --item 'item-x'$/.test(c)), drawn!.issues.join(' | ')).toBe(true);
+    expect(drawn!.issues).toContain("webex-archiver redrive --processor import --item 'item-x'");
+    expect(drawn!.waiting).toEqual(Object.fromEntries(json!.recovery.waiting!.map((w) => [w.topic, `${fmt(w.records)} on ${w.topic}`])));
+    expect(Object.keys(drawn!.waiting)).toHaveLength(3);
+    expect(drawn!.recovery).toContain(`Today: ${fmt(json!.recovery.failedToday)} failed, ${fmt(json!.recovery.parkedToday)} parked.`);
+    expect(drawn!.recovery).toContain(json!.recovery.commands.listParked);
 
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-throughput.png'), fullPage: true });

@@ -1,15 +1,16 @@
-import { infraDown, infraStatus, infraUp, type ServerName, SERVERS } from '../../../infra/index.js';
+import { infraDown, infraStatus, infraUp, OPTIONAL_SERVERS, type ServerName, SERVERS } from '../../../infra/index.js';
 import { ArchiverError } from '../../errors.js';
 import { parseFlags, type Command } from '../command.js';
 
-const NAMES = SERVERS.map((s) => s.name) as string[];
+const NAMES = [...SERVERS, ...OPTIONAL_SERVERS].map((s) => s.name) as string[];
 
 export const infraCommand: Command = {
   name: 'infra',
-  usage: `webex-archiver infra up|down|status [--only kafka,registry,azurite,dovecot] [--json]
+  usage: `webex-archiver infra up|down|status [--only kafka,registry,azurite,dovecot,prometheus] [--json]
 
-  up       start every server that is not already healthy (downloads jars on first run); idempotent
-  down     stop the servers this project started (never someone else's)
+  up       start every server that is not already healthy (downloads jars on first run); idempotent;
+           prometheus (Debian's, for checking the Grafana panels and alert rules) only when named
+  down     stop the servers this project started (never someone else's), prometheus included
   status   one line per server: name, endpoint, health, and whether we own its process`,
 
   async run(argv) {

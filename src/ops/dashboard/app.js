@@ -156,6 +156,10 @@ function renderTrace(r) {
         stateCell(!b ? 'not checked' : !b.present ? 'missing' : b.matches ? 'present, matches' : 'different')));
     }
     for (const m of v.mailboxes) {
+      for (const p of m.parked) {
+        rows.push(el('tr', { 'data-parked': m.mailbox }, el('td', {}, 'parked'), el('td', { class: 'id' }, `${p.topic} p${p.partition} @${p.offset}`),
+          el('td', {}, `${p.errorCode} · park ${p.parks} · due ${fmtTime(p.dueAt)}`), stateCell(p.consumed == null ? '' : p.consumed ? 'sent back' : 'waiting')));
+      }
       const last = m.outcomes[m.outcomes.length - 1];
       rows.push(el('tr', { 'data-mailbox': m.mailbox }, el('td', {}, 'mailbox'), el('td', {}, m.mailbox),
         el('td', {}, last ? `${fmtTime(last.at)}${last.reason ? ` · ${last.reason}` : ''}${m.outcomes.length > 1 ? ` · ${m.outcomes.map((o) => o.kind).join(' → ')}` : ''}` : ''),
@@ -168,6 +172,18 @@ function renderTrace(r) {
       el('table', {}, el('tbody', {}, ...rows)));
   });
   box.replaceChildren(head, ...versions);
+}
+
+function renderRecovery(r) {
+  const p = document.getElementById('recovery');
+  if (!r) { p.replaceChildren(); return; }
+  const waiting = r.waiting
+    ? r.waiting.map((w) => el('span', { class: 'waiting', 'data-topic': w.topic }, `${fmtInt(w.records)} on ${w.topic}`))
+    : [el('span', {}, 'retry topics not readable')];
+  p.replaceChildren(
+    el('span', {}, `Today: ${fmtInt(r.failedToday)} failed, ${fmtInt(r.parkedToday)} parked. Parked now: `), ...waiting.flatMap((w, i) => (i ? [', ', w] : [w])),
+    el('br', {}), 'List them: ', el('code', { class: 'cmd' }, r.commands.listDeadLetters), ' · ', el('code', { class: 'cmd' }, r.commands.listParked),
+  );
 }
 
 async function trace(id) {
@@ -203,6 +219,7 @@ async function poll() {
     renderCrawler(s.crawler);
     renderIssues(s.recentIssues);
     renderDeadLetters(s.deadLetters);
+    renderRecovery(s.recovery);
     document.getElementById('updated').textContent = `updated ${fmtTime(s.generatedAt)} UTC`;
     document.body.dataset.polls = String(Number(document.body.dataset.polls || 0) + 1);
     err.hidden = true;

@@ -15,7 +15,8 @@ describe('buildTrace', () => {
     summarize(at('imports', 2, 3), task(item, 'b@example.com')),
     summarize(at('outcomes', 0, 1), outcomeOf('failed', 'item-1', 'a@example.com', { reason: 'FORBIDDEN:\nrefused', at: '2026-01-05T09:02:00.000Z' })),
     summarize(at('outcomes', 0, 2), outcomeOf('unmapped', 'item-1', null, { participantEmail: 'x@partner.test' })),
-    summarize(at('deadLetter', 0, 0), { processor: 'hydrate', topic: 'webhooks', partition: 0, offset: '5', key: null, value: null, errorCode: 'BAD_INPUT', errorMessage: 'no such message', attempts: 1, at: '2026-01-05T09:03:00.000Z' } satisfies DeadLetter, { dataId: 'm-item-1' }),
+    summarize(at('deadLetter', 0, 0), { processor: 'hydrate', topic: 'webhooks', partition: 0, offset: '5', key: null, value: null, errorCode: 'BAD_INPUT', errorMessage: 'no such message', attempts: 1, at: '2026-01-05T09:03:00.000Z' } satisfies DeadLetter, { deliveryId: 'd9', dataId: 'm-item-1' }),
+    summarize(at('outcomes', 1, 0), outcomeOf('failed', 'webhook:d9', null, { webexMessageId: 'm-item-1', reason: 'BAD_INPUT: no such message' })),
     summarize(at('webhooks', 0, 0), { deliveryId: 'd1', receivedAt: '', webhookId: 'w', resource: 'memberships', event: 'created', orgId: null, actorId: null, dataId: 'm-item-1', roomId: null, body: '{}' }),
   ].filter((s): s is Summary => s !== null);
   const committed: Committed = { staged: { processor: 'route', offsets: new Map([[0, 5n]]) }, imports: { processor: 'import', offsets: new Map([[1, 10n], [2, 3n]]) } };
@@ -30,7 +31,9 @@ describe('buildTrace', () => {
     expect(v!.mailboxes[0]!.outcomes[0]!.reason).toBe('FORBIDDEN: refused');
     expect(v!.otherOutcomes).toEqual([expect.objectContaining({ kind: 'unmapped', participantEmail: 'x@partner.test' })]);
     expect(v!.reached).toBe('imports');
-    expect(r.deadLetters).toEqual([expect.objectContaining({ processor: 'hydrate', webexMessageId: 'm-item-1', redrive: "webex-archiver redrive --processor hydrate --item 'm-item-1'" })]);
+    expect(r.deadLetters).toEqual([expect.objectContaining({ processor: 'hydrate', webexMessageId: 'm-item-1', redrive: "webex-archiver redrive --processor hydrate --item 'webhook:d9'" })]);
+    expect(r.outcomes).toEqual([expect.objectContaining({ kind: 'failed', itemId: 'webhook:d9' })]);
+    expect(r.versions).toHaveLength(1);
   });
 
   it('an item id finds the same story; an unknown id finds nothing', () => {
