@@ -237,6 +237,12 @@ export interface CrawlerCheckpoint {
   runStartedAt: string;
   updatedAt: string;
   published: number;
+  /** Events: the end of a range being read; set while it is unfinished (`cursor` is then its start). */
+  rangeTo?: string | null;
+  /** Events: the resource whose list was being read in that range. */
+  resource?: string | null;
+  /** Events: that list's next page (its Link rel="next"); null when the list was finished. */
+  nextPage?: string | null;
 }
 
 export interface DedupeEntry {
