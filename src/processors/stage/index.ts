@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { BlobStore } from '../../blob/store.js';
 import type { Config } from '../../config/schema.js';
@@ -17,12 +16,14 @@ export function stageProcessor(deps: { config: Config; blob: BlobStore }): Proce
       stagingContainer: config.stagingContainer,
       render: (p) => renderMime(p, (ref) => blob.openRead(ref.container, ref.blobName)),
       write: (container, name, body) => exclusive(`${container}/${name}`, async () => {
-        const expectedSize = encodedSize(plan);
+        // Limit sized the plan as it comes here (stripped or whole); a record from before it kept that is sized now.
+        const expectedSize = plan.limit?.renderedBytes ?? encodedSize(plan);
         const headers = { contentType: 'message/rfc822', metadata: { itemid: encodeURIComponent(plan.itemId) }, expectedSize };
         if (expectedSize > INLINE_MAX_BYTES) return blob.putStream(container, name, body, headers);
-        // Small: keep the bytes, so they can ride along to import (INLINE_MAX_BYTES).
+        // Small: keep the bytes, so they can ride along to import (INLINE_MAX_BYTES), and send
+        // that same buffer in one Put Blob.
         const bytes = await buffer(body);
-        return { ...(await blob.putStream(container, name, Readable.from([bytes]), headers)), inline: bytes };
+        return { ...(await blob.putBytes(container, name, bytes, headers)), inline: bytes };
       }),
     }),
   };
