@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { infraUp } from '../infra/index.js';
 import { startProcessor } from '../src/pipeline/processors.js';
+import { stageWriteSlots } from '../src/processors/stage/index.js';
 import { STAGES, STAGE_NAMES } from '../src/pipeline/stages.js';
 import { kafkaCheckpoints } from '../src/capture/checkpoints.js';
 import { crawlEvents } from '../src/capture/crawler.js';
@@ -144,8 +145,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const mailboxes = new Set(outcomes.map((x) => x.mailbox)).size;
     const importConnections = Math.max(1, Math.min(mailboxes, config.processorConcurrency * STAGES.import.keyConcurrency));
     const imapCeiling = await imapAppend(config, emls, importConnections, id);
-    // As many uploads at once as stage can have: processorConcurrency partitions x its keyConcurrency.
-    const blobCeiling = await blobUpload(rt.blob, config.stagingContainer, emls, config.processorConcurrency * STAGES.stage.keyConcurrency);
+    // As many uploads at once as a stage process can have (stageWriteSlots).
+    const blobCeiling = await blobUpload(rt.blob, config.stagingContainer, emls, stageWriteSlots(config));
 
     const sustainable = rate(versions, endMs);
     const offered = Math.max(1, Math.min(50, sustainable / 2));
@@ -215,7 +216,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       machine,
       bigItem,
       crawl,
-      settings: { topology: o.inProcess ? 'in-process' : 'process per processor', imapCeilingConnections: importConnections, blobCeilingConcurrency: config.processorConcurrency * STAGES.stage.keyConcurrency, processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
+      settings: { topology: o.inProcess ? 'in-process' : 'process per processor', imapCeilingConnections: importConnections, blobCeilingConcurrency: stageWriteSlots(config), processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
     };
   } finally {
     for (const r of running.reverse()) await r.stop().catch(() => undefined);
