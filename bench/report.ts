@@ -1,6 +1,7 @@
 import type { BigItemResult } from './big-item.js';
 import type { Hop } from './hop-latency.js';
 import type { Ceiling } from './ceilings.js';
+import type { PageUse } from './page-capacity.js';
 import type { StageSample } from './stage-sampler.js';
 import { rate, round } from './stats.js';
 import { writeReportFiles } from './report-files.js';
@@ -19,7 +20,46 @@ export interface BenchReport {
   processes: { name: string; cpuPercent: number; peakRssMb: number; rssGrowthMb: number; steadyGrowthMb: number }[];
   /** The pipeline phase: the machine's busy share and the servers' CPU. */
   machine: { machineBusyPercent: number; cores: number; servers: { name: string; cpuPercent: number }[] };
+  /** The capture crawl against its plain Webex pass, and how full its list pages were. */
+  crawl?: CrawlReport;
   settings: Record<string, unknown>;
+}
+
+export interface CrawlReport {
+  ms: number;
+  /** Raw records (message versions) the crawl published. */
+  published: number;
+  perSecond: number;
+  /** Requests the simulator served during the crawl: all, and to GET /v1/events. */
+  requests: number;
+  eventsRequests: number;
+  plainPass: Ceiling;
+  /** The crawl's rate over the plain pass's. */
+  ratio: number;
+  pages: PageUse[];
+}
+
+/** The crawl's figures from what was counted and timed around it. */
+export function crawlReport(c: { ms: number; published: number; requests: number; eventsRequests: number; plainPass: Ceiling; pages: PageUse[] }): CrawlReport {
+  const perSecond = rate(c.published, c.ms);
+  return { ...c, perSecond, ratio: c.plainPass.perSecond > 0 ? perSecond / c.plainPass.perSecond : 0 };
+}
+
+export function crawlSection(c: CrawlReport): string[] {
+  const pct = (x: number | null) => (x === null ? '–' : `${round(x * 100)}%`);
+  return [
+    '## Crawl (capture from Webex into webex.raw.v1)',
+    '',
+    `- ${c.published} message versions in ${round(c.ms / 1000, 2)} s, ${round(c.perSecond)}/s: **${round(c.ratio * 100)}% of the plain Webex pass** (${round(c.plainPass.perSecond)}/s: ${c.plainPass.detail})`,
+    `- ${c.requests} Webex requests, ${c.eventsRequests} of them to the Events API`,
+    '',
+    'Page capacity per list: the share of the `max` asked for that the items filled, over every call and over the calls that had a next page after them (a list\'s last page holds what remains).',
+    '',
+    '| list | calls | items | lists | filled, every call | filled, before the last page |',
+    '|---|---|---|---|---|---|',
+    ...c.pages.map((p) => `| ${p.path} | ${p.calls} | ${p.items} | ${p.lists} | ${pct(p.fill)} | ${pct(p.fillBeforeLast)} |`),
+    '',
+  ];
 }
 
 export function stageRate(s: StageSample): number {
@@ -42,6 +82,7 @@ export function toMarkdown(r: BenchReport): string {
     ...(r.bigItem ? [`- one ${round(r.bigItem.attachmentBytes / 1048576)} MB attachment to 2 mailboxes: **at most +${round(r.bigItem.worst.sizeCostMb, 1)} MB of peak RSS in any process** over a 1 MB control item (${r.bigItem.worst.process}, ${r.bigItem.worst.scenario}); per process below`] : []),
     '',
     ...(r.latency.hops.length ? ['## Capture latency by hop (live load)', '', 'From each topic to the next (record produce times), for the live messages: the work and the waiting of the step that wrote it.', '', '| hop | p50 s | p95 s | p99 s |', '|---|---|---|---|', ...r.latency.hops.map((h) => `| ${h.hop} | ${round(h.p50 / 1000, 3)} | ${round(h.p95 / 1000, 3)} | ${round(h.p99 / 1000, 3)} |`), ''] : []),
+    ...(r.crawl ? crawlSection(r.crawl) : []),
     '## Ratios to raw ceilings measured in this run',
     '',
     '| what | rate /s | ceiling | ceiling /s | ratio | target |',

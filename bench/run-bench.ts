@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { infraUp } from '../infra/index.js';
 import { startProcessor } from '../src/pipeline/processors.js';
+import { stageWriteSlots } from '../src/processors/stage/index.js';
 import { STAGES, STAGE_NAMES } from '../src/pipeline/stages.js';
 import { kafkaCheckpoints } from '../src/capture/checkpoints.js';
 import { crawlEvents } from '../src/capture/crawler.js';
 import { createRoomCache } from '../src/capture/room-cache.js';
 import { applyRegistration } from '../src/capture/webhook-registration.js';
-import { createWebexFromConfig } from '../src/capture/webex-source.js';
+import { createWebexFromConfig, webexSource } from '../src/capture/webex-source.js';
 import { loadConfig } from '../src/config/load.js';
 import type { Outcome, RawMessage, StagedItem } from '../src/kafka/records.js';
 import { readTopicToEnd } from '../src/kafka/read-topic.js';
@@ -23,7 +24,9 @@ import { cleanUpRun } from './run-data.js';
 import { blobUpload, imapAppend, kafkaPassThrough } from './ceilings.js';
 import { latencyPercentiles, offerLiveLoad } from './latency.js';
 import type { BenchReport } from './report.js';
-import { stageRate } from './report.js';
+import { crawlReport, stageRate } from './report.js';
+import { pageTally } from './page-capacity.js';
+import { webexPass } from './webex-pass.js';
 import { startResourceSampler } from './resources.js';
 import { startStageSampler } from './stage-sampler.js';
 import { growthMb, startSupervisor } from './supervisor.js';
@@ -81,8 +84,18 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       await children.ready();
     }
     say(`capture: crawling ${o.messages} messages from the simulator into webex.raw.v1`);
-    const crawlDeps = { source: service.source, reader: service.source, blob: rt.blob, rooms: createRoomCache(service.source), attachmentsContainer: config.attachmentsContainer, logger: rt.logger, publisher: rt.publisher, checkpoints: kafkaCheckpoints(rt) };
-    const captured = await crawlEvents(crawlDeps, { now: new Date(), overlapMinutes: 0, windowMinutes: 60 * 24 * 30, firstRunLookbackHours: 24 * 400 });
+    // The crawl's own client, so its list pages are counted (page capacity) apart from the service's.
+    const pages = pageTally();
+    const crawlSource = webexSource(createWebexFromConfig(config, rt.logger, pages.observer));
+    const crawlDeps = { source: crawlSource, reader: crawlSource, blob: rt.blob, rooms: createRoomCache(crawlSource), attachmentsContainer: config.attachmentsContainer, logger: rt.logger, publisher: rt.publisher, checkpoints: kafkaCheckpoints(rt) };
+    const crawlNow = new Date();
+    const lookbackHours = 24 * 400;
+    sim.resetStats();
+    const crawlT0 = Date.now();
+    const captured = await crawlEvents(crawlDeps, { now: crawlNow, overlapMinutes: 0, firstRunLookbackHours: lookbackHours, pageSize: config.crawlPageSize });
+    const crawlMs = Date.now() - crawlT0;
+    const crawlStats = sim.stats;
+    const crawlPages = pages.summary();
 
     say(`pipeline: ${captured.published} raw records through ${BENCH_STAGES.join(' → ')} into Dovecot`);
     const sink = createSink(config, rt.logger);
@@ -123,14 +136,17 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     await readTopicToEnd<StagedItem>(rt.kafka, rt.serde, topicName(config, 'staged'), (v) => v && staged.push(v));
     const sample = staged.slice(0, Math.min(staged.length, 1000));
     const emls = await Promise.all(sample.map(async (s) => buffer(await rt.blob.openRead(s.container, s.blobName))));
+    // The crawl's ceiling: the same reads over the same range with the same kind of client, no Kafka, no blob.
+    const plainPass = await webexPass(webexSource(createWebexFromConfig(config, rt.logger)), { from: new Date(crawlNow.getTime() - lookbackHours * 3600_000).toISOString(), to: crawlNow.toISOString() }, config.crawlPageSize);
+    const crawl = crawlReport({ ms: crawlMs, published: captured.published, requests: crawlStats.requests, eventsRequests: crawlStats.byRoute['GET /v1/events'] ?? 0, plainPass, pages: crawlPages });
     const kafkaCeiling = await kafkaPassThrough(rt.kafka, config, Math.max(20_000, captured.published * 2), rawBytes);
     // As many connections as import can hold at once: one per mailbox, for up to
     // processorConcurrency partitions x the import's keyConcurrency mailboxes.
     const mailboxes = new Set(outcomes.map((x) => x.mailbox)).size;
     const importConnections = Math.max(1, Math.min(mailboxes, config.processorConcurrency * STAGES.import.keyConcurrency));
     const imapCeiling = await imapAppend(config, emls, importConnections, id);
-    // As many uploads at once as stage can have: processorConcurrency partitions x its keyConcurrency.
-    const blobCeiling = await blobUpload(rt.blob, config.stagingContainer, emls, config.processorConcurrency * STAGES.stage.keyConcurrency);
+    // As many uploads at once as a stage process can have (stageWriteSlots).
+    const blobCeiling = await blobUpload(rt.blob, config.stagingContainer, emls, stageWriteSlots(config));
 
     const sustainable = rate(versions, endMs);
     const offered = Math.max(1, Math.min(50, sustainable / 2));
@@ -185,11 +201,12 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       org: { messages: o.messages, versions, users: o.users, rooms: o.rooms },
       endToEnd: { ms: endMs, versions, mailboxItems: items, messagesPerSecond: rate(versions, endMs), itemsPerSecond: e2eItems },
       stages,
-      ceilings: [kafkaCeiling, imapCeiling, blobCeiling],
+      ceilings: [kafkaCeiling, imapCeiling, blobCeiling, plainPass],
       ratios: [
         { name: 'end-to-end mailbox items', rate: e2eItems, ceiling: imapCeiling.name, ceilingRate: imapCeiling.perSecond, ratio: e2eItems / imapCeiling.perSecond, target: 0.7 },
         { name: 'import stage (items)', rate: byName('import'), ceiling: imapCeiling.name, ceilingRate: imapCeiling.perSecond, ratio: byName('import') / imapCeiling.perSecond },
         { name: 'import stage, best 2 s (items)', rate: peakOf('import'), ceiling: imapCeiling.name, ceilingRate: imapCeiling.perSecond, ratio: peakOf('import') / imapCeiling.perSecond },
+        { name: 'crawl (message versions to webex.raw.v1)', rate: crawl.perSecond, ceiling: plainPass.name, ceilingRate: plainPass.perSecond, ratio: crawl.ratio, target: 0.7 },
         { name: 'stage stage (.eml to blob)', rate: byName('stage'), ceiling: blobCeiling.name, ceilingRate: blobCeiling.perSecond, ratio: byName('stage') / blobCeiling.perSecond },
         ...(['convert', 'dedupe', 'limit', 'route'] as const).map((s) => ({ name: `${s} stage (records)`, rate: byName(s), ceiling: kafkaCeiling.name, ceilingRate: kafkaCeiling.perSecond, ratio: byName(s) / kafkaCeiling.perSecond })),
       ],
@@ -198,7 +215,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       processes,
       machine,
       bigItem,
-      settings: { topology: o.inProcess ? 'in-process' : 'process per processor', imapCeilingConnections: importConnections, blobCeilingConcurrency: config.processorConcurrency * STAGES.stage.keyConcurrency, processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
+      crawl,
+      settings: { topology: o.inProcess ? 'in-process' : 'process per processor', imapCeilingConnections: importConnections, blobCeilingConcurrency: stageWriteSlots(config), processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
     };
   } finally {
     for (const r of running.reverse()) await r.stop().catch(() => undefined);

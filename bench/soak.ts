@@ -88,7 +88,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const source = webexSource(client);
     const crawled = await crawlEvents(
       { source, reader: source, blob: rt.blob, rooms: createRoomCache(source), attachmentsContainer: config.attachmentsContainer, logger: rt.logger, publisher: rt.publisher, checkpoints: kafkaCheckpoints(rt) },
-      { now: new Date(), overlapMinutes: 0, windowMinutes: 60, firstRunLookbackHours: (Date.now() - t0) / 3_600_000 + 0.5 },
+      { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: (Date.now() - t0) / 3_600_000 + 0.5 },
     );
     say(`reconciliation: ${repaired.reactivate.length} webhooks re-activated, crawl published ${crawled.published} raw records`);
 

@@ -19,6 +19,8 @@ export interface BlobStore {
   /** Streams `body` to container/blobName, hashing as it goes. */
   /** `expectedSize` (when known and small) lets the store use a single Put Blob. */
   putStream(container: string, blobName: string, body: Readable, opts?: { contentType?: string; metadata?: Record<string, string>; expectedSize?: number }): Promise<StoredBlob>;
+  /** Bytes already in memory (a small rendered item): one Put Blob, the buffer sent as it is. */
+  putBytes(container: string, blobName: string, data: Buffer, opts?: { contentType?: string; metadata?: Record<string, string> }): Promise<StoredBlob>;
   /** Streams `body` to a temporary blob, then names it by its SHA-256 (content addressing). */
   putContentAddressed(container: string, body: Readable, opts?: { contentType?: string; metadata?: Record<string, string> }): Promise<StoredBlob>;
   openRead(container: string, blobName: string): Promise<Readable>;
@@ -51,22 +53,26 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
     return c;
   };
 
-  async function upload(containerName: string, blobName: string, body: Readable, opts: { contentType?: string; metadata?: Record<string, string>; expectedSize?: number } = {}): Promise<StoredBlob> {
+  /** One Put Blob of bytes in hand, sent as they are (no copy). */
+  async function putBytes(containerName: string, blobName: string, data: Buffer, opts: { contentType?: string; metadata?: Record<string, string> } = {}): Promise<StoredBlob> {
     const headers = { blobHTTPHeaders: { blobContentType: opts.contentType ?? 'application/octet-stream' }, metadata: opts.metadata };
+    const put = () => container(containerName).getBlockBlobClient(blobName).upload(data, data.length, { ...headers, ...deadline() });
+    // The bytes are in hand, so a missing container is created and the Put Blob sent again.
+    await wrap(`upload ${containerName}/${blobName}`, () => put().catch(async (err: unknown) => {
+      if (!isContainerMissing(err)) throw err;
+      await createContainer(containerName);
+      return put();
+    }));
+    return { container: containerName, blobName, size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+  }
+
+  async function upload(containerName: string, blobName: string, body: Readable, opts: { contentType?: string; metadata?: Record<string, string>; expectedSize?: number } = {}): Promise<StoredBlob> {
     if (opts.expectedSize !== undefined && opts.expectedSize <= SINGLE_PUT_MAX) {
       // Small bodies (most chat items): one Put Blob instead of staged blocks. uploadStream would
       // allocate block buffers of 4 MB x concurrency for a few kilobytes.
       const chunks: Buffer[] = [];
       for await (const c of body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-      const data = Buffer.concat(chunks);
-      const put = () => container(containerName).getBlockBlobClient(blobName).upload(data, data.length, { ...headers, ...deadline() });
-      // The bytes are in hand, so a missing container is created and the Put Blob sent again.
-      await wrap(`upload ${containerName}/${blobName}`, () => put().catch(async (err: unknown) => {
-        if (!isContainerMissing(err)) throw err;
-        await createContainer(containerName);
-        return put();
-      }));
-      return { container: containerName, blobName, size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+      return putBytes(containerName, blobName, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), opts);
     }
     const hash = createHash('sha256');
     let size = 0;
@@ -100,6 +106,7 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
       for (const name of [config.attachmentsContainer, config.stagingContainer, ...extra]) await createContainer(name);
     },
     putStream: upload,
+    putBytes,
     async putContentAddressed(containerName, body, opts) {
       const tmpName = `tmp/${Date.now()}-${Math.random().toString(36).slice(2)}`;
       const stored = await upload(containerName, tmpName, body, opts);

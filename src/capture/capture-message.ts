@@ -38,8 +38,8 @@ export async function captureMessage(
   const { members: memberships, source: participantsSource } = deps.participants ? await deps.participants(message.roomId, at, current) : { members: current, source: null };
   const member = [...memberships, ...current].find((m) => m.personId === message.personId || m.personEmail.toLowerCase() === message.personEmail.toLowerCase());
   const senderName = member?.personDisplayName ?? (await deps.rooms.person(message.personId))?.displayName ?? message.personEmail;
-  const files: FileRef[] = [];
-  for (const url of message.files ?? []) files.push(await captureFile(deps, url));
+  // A message's files download at once; the Webex client's in-flight limit (src/webex/limiter.ts) bounds them.
+  const files: FileRef[] = await Promise.all((message.files ?? []).map((url) => captureFile(deps, url)));
   return buildRawMessage({
     source: req.source,
     event,

@@ -1,21 +1,40 @@
-/**
- * Pure planning for the incremental crawl: from the checkpoint (minus an overlap, because the
- * Events API can show an event a little after its time) up to now, in windows small enough that
- * a crash repeats at most one window.
- */
-export interface CrawlWindow { from: string; to: string }
+import type { CrawlerCheckpoint } from '../kafka/records.js';
 
-export function planWindows(checkpoint: string | null, now: Date, opts: { overlapMinutes: number; windowMinutes: number; firstRunLookbackHours: number }): CrawlWindow[] {
+/**
+ * Pure planning for the incremental crawl. One range from the checkpoint (minus an overlap,
+ * because the Events API can show an event a little after its time) up to now, read at page
+ * capacity; no fixed windows, so an empty quarter costs one request per resource, not one per
+ * window. How a range is read and checkpointed, and why: docs/architecture.md, "The crawl".
+ */
+export interface CrawlRange { from: string; to: string }
+
+/** Where an interrupted range stands: the resource whose list was being read, and its next page (null: that list was finished). */
+export interface RangeResume { resource: string; nextPage: string | null }
+
+export interface RangePlan { range: CrawlRange; resume?: RangeResume }
+
+/**
+ * The range to read next. A checkpoint with `rangeTo` was interrupted inside [cursor, rangeTo):
+ * that range is finished first, from where it stood (the caller plans again afterwards, from
+ * `rangeTo`). Otherwise everything before `cursor` is read, and the range runs from an overlap
+ * before it (or the first run's look-back) to now; undefined when that is empty.
+ */
+export function planRange(cp: Pick<CrawlerCheckpoint, 'cursor' | 'rangeTo' | 'resource' | 'nextPage'> | undefined, now: Date, opts: { overlapMinutes: number; firstRunLookbackHours: number }): RangePlan | undefined {
+  if (cp?.rangeTo) return { range: { from: cp.cursor, to: cp.rangeTo }, resume: { resource: cp.resource ?? '', nextPage: cp.nextPage ?? null } };
   const end = now.getTime();
-  const start = checkpoint
-    ? Date.parse(checkpoint) - opts.overlapMinutes * 60_000
-    : end - opts.firstRunLookbackHours * 3600_000;
-  const windows: CrawlWindow[] = [];
-  const step = opts.windowMinutes * 60_000;
-  for (let t = start; t < end; t += step) {
-    windows.push({ from: new Date(t).toISOString(), to: new Date(Math.min(t + step, end)).toISOString() });
-  }
-  return windows;
+  const start = cp ? Date.parse(cp.cursor) - opts.overlapMinutes * 60_000 : end - opts.firstRunLookbackHours * 3600_000;
+  if (start >= end) return undefined;
+  return { range: { from: new Date(start).toISOString(), to: now.toISOString() } };
+}
+
+/** The resources still to read of `resources`, in order, and the page to start the first at. */
+export function remainingLists(resources: readonly string[], resume: RangeResume | undefined): { resource: string; startAt?: string }[] {
+  if (!resume) return resources.map((resource) => ({ resource }));
+  const at = resources.indexOf(resume.resource);
+  // A resource this crawl does not read (the set changed between runs): read them all again.
+  if (at < 0) return resources.map((resource) => ({ resource }));
+  const rest = resources.slice(at + 1).map((resource) => ({ resource }));
+  return resume.nextPage ? [{ resource: resume.resource, startAt: resume.nextPage }, ...rest] : rest;
 }
 
 /** Next daily run at HH:MM UTC strictly after `now`. */

@@ -6,9 +6,10 @@ import type { CheckpointStore } from './checkpoints.js';
 import { changeFromEvent } from './membership-change.js';
 import { captureMembershipItem } from './membership-item.js';
 import { COVERAGE_CHECKPOINT, type MembershipStore } from './membership-store.js';
-import { planWindows, type CrawlWindow } from './crawl-window.js';
+import { walkEvents } from './event-walk.js';
+import { mapByKey } from '../kafka/keyed-concurrency.js';
 import { deletedMessageStub } from './deleted-stub.js';
-import type { CrawlSource, WxEvent } from './crawl-source.js';
+import { LIST_MAX, type CrawlSource, type WxEvent } from './crawl-source.js';
 import type { WxMessage } from './webex-reader.js';
 
 export interface CrawlerDeps extends CaptureDeps {
@@ -20,49 +21,49 @@ export interface CrawlerDeps extends CaptureDeps {
   memberships?: MembershipStore;
 }
 
+/** `done` of `total` rooms for backfill; for events, `done` pages read so far (`total` 0: a list's length is not known ahead). */
 export interface CrawlProgress { phase: 'memberships' | 'events' | 'backfill'; done: number; total: number; published: number; detail: string }
 
 const EVENTS_CHECKPOINT = 'events';
 const MEMBERSHIPS_CHECKPOINT = 'events:memberships';
 const BATCH = 100;
+/** Items captured at once: their Webex reads and file downloads share the client's in-flight limit (src/webex/limiter.ts), which is what bounds them. */
+export const CAPTURE_CONCURRENCY = 8;
+
+export interface CrawlOptions { now: Date; overlapMinutes: number; firstRunLookbackHours?: number; /** Events per page, 1–1000 (default 1000, the API's largest). */ pageSize?: number }
+
+const walkOptions = (opts: CrawlOptions) => ({ now: opts.now, overlapMinutes: opts.overlapMinutes, firstRunLookbackHours: opts.firstRunLookbackHours ?? 24 * 90, pageSize: opts.pageSize ?? LIST_MAX });
 
 /**
  * The reconciliation crawl: reads message events (created, updated, deleted) from the events
- * checkpoint, window by window, oldest first, and publishes the same raw records hydrate would.
- * The checkpoint moves only after a window's records are durably in Kafka, so a crawler killed
- * mid-run resumes with that window and misses nothing (dedupe drops what it repeats).
+ * checkpoint to now at page capacity (event-walk.ts) and publishes the same raw records hydrate
+ * would. The checkpoint moves only after a page's records are durably in Kafka, so a crawler
+ * killed mid-run resumes at that page and misses nothing (dedupe drops what it repeats).
  */
-export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promise<{ published: number; windows: number; membershipChanges: number; membershipItems: number }> {
-  // Every join and leave up to now first, so each message version, whatever its window, meets
+export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promise<{ published: number; pages: number; membershipChanges: number; membershipItems: number }> {
+  // Every join and leave up to now first, so each message version, whatever its page, meets
   // the people who were there at its time, those who left after it included.
   const membershipChanges = deps.memberships ? await crawlMemberships(deps, deps.memberships, opts) : 0;
-  // With the timeline, each join and leave is also an item, published with the messages of its window.
+  // With the timeline, each join and leave is also an item, published with the messages.
   const resources = deps.memberships ? ['messages', 'memberships'] : ['messages'];
-  const runStartedAt = new Date().toISOString();
-  const windows = await windowsFrom(deps, EVENTS_CHECKPOINT, opts);
-  let published = 0;
   let membershipItems = 0;
-  for (const [i, w] of windows.entries()) {
-    const events: WxEvent[] = [];
-    for (const resource of resources) for await (const e of deps.source.listEvents({ resource, from: w.from, to: w.to })) events.push(e);
-    // The API lists newest first; archive in the order things happened.
-    events.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
-    let pending: Output<'raw'>[] = [];
-    const flush = async () => {
-      await deps.publisher.publish(pending);
-      for (const o of pending) if (o.value.kind === 'membership') membershipItems++; else published++;
-      pending = [];
-    };
-    for (const e of events) {
-      const raw = e.resource === 'memberships' ? await membershipItemFromEvent(deps, e) : await rawFromEvent(deps, e);
-      if (raw) pending.push({ topic: 'raw', key: raw.message.roomId, value: raw });
-      if (pending.length >= BATCH) await flush();
-    }
-    await flush();
-    await deps.checkpoints.put({ name: EVENTS_CHECKPOINT, cursor: w.to, complete: i === windows.length - 1, runStartedAt, updatedAt: new Date().toISOString(), published });
-    deps.progress?.({ phase: 'events', done: i + 1, total: windows.length, published, detail: `events up to ${w.to}` });
-  }
-  return { published, windows: windows.length, membershipChanges, membershipItems };
+  const walked = await walkEvents(deps, EVENTS_CHECKPOINT, resources, walkOptions(opts), {
+    page: async (resource, events) => {
+      // Archive a page in the order things happened (Webex documents no order for /events).
+      const sorted = [...events].sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+      let published = 0;
+      for (let i = 0; i < sorted.length; i += BATCH) {
+        const slice = sorted.slice(i, i + BATCH);
+        const raws = await mapByKey(slice, () => null, CAPTURE_CONCURRENCY, (e) => (resource === 'memberships' ? membershipItemFromEvent(deps, e) : rawFromEvent(deps, e)));
+        const out: Output<'raw'>[] = raws.filter((r): r is RawMessage => r !== null).map((raw) => ({ topic: 'raw', key: raw.message.roomId, value: raw }));
+        await deps.publisher.publish(out);
+        for (const o of out) if (o.value.kind === 'membership') membershipItems++; else published++;
+      }
+      return published;
+    },
+    progress: (p) => deps.progress?.({ phase: 'events', done: p.pages, total: 0, published: p.published, detail: p.detail }),
+  });
+  return { published: walked.published, pages: walked.pages, membershipChanges, membershipItems };
 }
 
 async function membershipItemFromEvent(deps: CrawlerDeps, e: WxEvent): Promise<RawMessage | null> {
@@ -72,43 +73,32 @@ async function membershipItemFromEvent(deps: CrawlerDeps, e: WxEvent): Promise<R
   return captureMembershipItem(deps, { change, since, actorId: e.actorId ?? null, source: 'crawler' });
 }
 
-export interface CrawlOptions { now: Date; overlapMinutes: number; windowMinutes?: number; firstRunLookbackHours?: number }
-
-async function windowsFrom(deps: CrawlerDeps, checkpoint: string, opts: CrawlOptions): Promise<CrawlWindow[]> {
-  const cp = await deps.checkpoints.get(checkpoint);
-  return planWindows(cp?.cursor ?? null, opts.now, {
-    overlapMinutes: opts.overlapMinutes,
-    windowMinutes: opts.windowMinutes ?? 60,
-    firstRunLookbackHours: opts.firstRunLookbackHours ?? 24 * 90,
-  });
-}
-
 /**
- * The membership timeline from the memberships compliance events, window by window from its own
- * checkpoint. The first window ever crawled sets the coverage (COVERAGE_CHECKPOINT): since then
- * the timeline holds every change; before it, items say they used the current membership.
+ * The membership timeline from the memberships compliance events, page by page from its own
+ * checkpoint. A range read to its end sets the coverage (COVERAGE_CHECKPOINT) to its start if
+ * that is earlier: since then the timeline holds every change; before it, items say they used
+ * the current membership.
  */
 export async function crawlMemberships(deps: CrawlerDeps, store: MembershipStore, opts: CrawlOptions): Promise<number> {
-  const runStartedAt = new Date().toISOString();
   const timeline = await store.reload();
-  const windows = await windowsFrom(deps, MEMBERSHIPS_CHECKPOINT, opts);
   let recorded = 0;
-  for (const [i, w] of windows.entries()) {
-    const changes: MembershipChange[] = [];
-    for await (const e of deps.source.listEvents({ resource: 'memberships', from: w.from, to: w.to })) {
-      const c = changeFromEvent(e, 'crawler', new Date());
-      if (c) changes.push(c);
-    }
-    await store.record(changes);
-    recorded += changes.length;
-    const coverage = await deps.checkpoints.get(COVERAGE_CHECKPOINT);
-    if (!coverage || w.from < coverage.cursor) {
-      await deps.checkpoints.put({ name: COVERAGE_CHECKPOINT, cursor: w.from, complete: true, runStartedAt, updatedAt: new Date().toISOString(), published: 0 });
-    }
-    timeline.coverFrom(coverage && coverage.cursor < w.from ? coverage.cursor : w.from);
-    await deps.checkpoints.put({ name: MEMBERSHIPS_CHECKPOINT, cursor: w.to, complete: i === windows.length - 1, runStartedAt, updatedAt: new Date().toISOString(), published: recorded });
-    deps.progress?.({ phase: 'memberships', done: i + 1, total: windows.length, published: recorded, detail: `membership events up to ${w.to}` });
-  }
+  await walkEvents(deps, MEMBERSHIPS_CHECKPOINT, ['memberships'], walkOptions(opts), {
+    page: async (_resource, events) => {
+      const changes = events.map((e) => changeFromEvent(e, 'crawler', new Date())).filter((c): c is MembershipChange => c !== null);
+      await store.record(changes);
+      recorded += changes.length;
+      return changes.length;
+    },
+    rangeDone: async (range) => {
+      const coverage = await deps.checkpoints.get(COVERAGE_CHECKPOINT);
+      if (!coverage || range.from < coverage.cursor) {
+        const at = new Date().toISOString();
+        await deps.checkpoints.put({ name: COVERAGE_CHECKPOINT, cursor: range.from, complete: true, runStartedAt: at, updatedAt: at, published: 0 });
+      }
+      timeline.coverFrom(coverage && coverage.cursor < range.from ? coverage.cursor : range.from);
+    },
+    progress: (p) => deps.progress?.({ phase: 'memberships', done: p.pages, total: 0, published: p.published, detail: p.detail }),
+  });
   return recorded;
 }
 
@@ -124,16 +114,19 @@ export async function backfill(deps: CrawlerDeps, opts: { since: Date; runId: st
   for (const [i, roomId] of rooms.entries()) {
     const name = `backfill:${opts.runId}:${roomId}`;
     if ((await deps.checkpoints.get(name))?.complete) continue;
-    let pending: Output<'raw'>[] = [];
+    let listed: WxMessage[] = [];
+    const flush = async () => {
+      const raws = await mapByKey(listed, () => null, CAPTURE_CONCURRENCY, (m) => captureMessage(deps, { messageId: m.id, event: m.updated ? 'updated' : 'created', source: 'crawler', message: m }));
+      await deps.publisher.publish(raws.map((raw) => ({ topic: 'raw', key: roomId, value: raw })));
+      published += raws.length;
+      listed = [];
+    };
     for await (const m of deps.source.listMessages(roomId)) {
       if (Date.parse(m.created) < opts.since.getTime()) break;
-      const event: MessageEvent = m.updated ? 'updated' : 'created';
-      const raw = await captureMessage(deps, { messageId: m.id, event, source: 'crawler', message: m });
-      pending.push({ topic: 'raw', key: roomId, value: raw });
-      if (pending.length >= BATCH) { await deps.publisher.publish(pending); published += pending.length; pending = []; }
+      listed.push(m);
+      if (listed.length >= BATCH) await flush();
     }
-    await deps.publisher.publish(pending);
-    published += pending.length;
+    await flush();
     await deps.checkpoints.put({ name, cursor: roomId, complete: true, runStartedAt, updatedAt: new Date().toISOString(), published });
     deps.progress?.({ phase: 'backfill', done: i + 1, total: rooms.length, published, detail: `room ${i + 1}/${rooms.length}` });
   }

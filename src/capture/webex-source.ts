@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { createWebexClient, type WebexClient } from '../webex/client.js';
 import type { WebexObserver } from '../webex/http.js';
 import { refreshingToken } from '../webex/token.js';
-import type { CrawlSource } from './crawl-source.js';
+import { LIST_MAX, type CrawlSource } from './crawl-source.js';
 
 /** The Webex client from the configuration: a refreshing token when a refresh token is configured. */
 export function createWebexFromConfig(config: Config, logger: Logger, observer?: WebexObserver): WebexClient {
@@ -24,7 +24,7 @@ export function webexSource(client: WebexClient): CrawlSource {
     getTeam: (id) => client.teams.get(id),
     async listMemberships(roomId) {
       const out = [];
-      for await (const m of client.memberships.list({ roomId, max: 1000 })) out.push(m);
+      for await (const m of client.memberships.list({ roomId, max: LIST_MAX })) out.push(m);
       return out;
     },
     getPerson: (id) => client.people.get(id),
@@ -37,8 +37,11 @@ export function webexSource(client: WebexClient): CrawlSource {
       // HEAD moves no bytes, so asking with allow=unscannable only reveals the name (Content-Disposition).
       return (await client.contents.head(url, { allowUnscannable: true })).filename;
     },
-    listEvents: (q) => client.events.list({ resource: q.resource, from: q.from, to: q.to, max: 1000 }),
-    listRooms: () => client.rooms.list({ max: 1000 }),
-    listMessages: (roomId) => client.messages.list({ roomId, max: 100 }),
+    // Every list at the largest page it accepts (docs/webex-api.md §2): events and rooms 1–1000;
+    // messages documents no upper bound and Webex caps a larger max silently, so ask for 1000.
+    listEvents: (q) => client.events.list({ resource: q.resource, from: q.from, to: q.to, max: LIST_MAX }),
+    eventPages: (q) => client.events.list({ resource: q.resource, from: q.from, to: q.to, max: q.max, startAt: q.startAt }).pages(),
+    listRooms: () => client.rooms.list({ max: LIST_MAX }),
+    listMessages: (roomId) => client.messages.list({ roomId, max: LIST_MAX }),
   };
 }

@@ -31,7 +31,15 @@ export function toWebhookDelivery(rawBody: Buffer, receivedAt: Date): WebhookDel
     dataId: typeof data.id === 'string' ? data.id : null,
     roomId: typeof data.roomId === 'string' ? data.roomId : null,
     body: rawBody.toString('utf8'),
+    dataFields: stringFields(data),
   };
+}
+
+/** What hydrate reads of `data` is strings (deleted-stub.ts, membership-change.ts); the rest stays in `body`. */
+function stringFields(data: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data)) if (typeof v === 'string') out[k] = v;
+  return out;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -8,6 +8,10 @@ import { CONFIG_SPEC, type Config } from './schema.js';
 
 /** Read by the loader itself, not a key of the schema. */
 const LOADER_KEYS = ['WXA_CONFIG_FILE'];
+/** Keys that were removed: what replaced them says more than the nearest key would. */
+const RETIRED: Record<string, string> = {
+  WXA_CRAWL_WINDOW_MINUTES: 'no longer used: the crawler reads events page by page over the whole range (WXA_CRAWL_PAGE_SIZE); remove it',
+};
 /** Every variable a WXA_ name may be: the schema's keys (one source, so a key added there is known). */
 const knownNames = (): Set<string> => new Set([...Object.values(CONFIG_SPEC).map((s) => s.env), ...LOADER_KEYS]);
 
@@ -63,7 +67,7 @@ function refuseUnknownNames(names: { name: string; where: string; always: boolea
   const known = knownNames();
   refuse(names
     .filter(({ name, always }) => (always || name.startsWith('WXA_')) && !known.has(name))
-    .map(({ name, where }) => ({ env: name, reason: `unknown configuration key in ${where}; did you mean ${nearestKey(name, known)}? (every key: docs/configuration.md)` })));
+    .map(({ name, where }) => ({ env: name, reason: RETIRED[name] ?? `unknown configuration key in ${where}; did you mean ${nearestKey(name, known)}? (every key: docs/configuration.md)` })));
 }
 
 function readEnvFile(file: string): Record<string, string> {

@@ -73,7 +73,7 @@ export const CONFIG_SPEC = {
   rsmfDailyAt: { env: 'WXA_RSMF_DAILY_AT', default: '03:30', parse: p.timeOfDay, doc: 'UTC time (HH:MM) at which `rsmf --schedule` exports the previous day; after the daily crawl, so the export holds what the crawl found' },
   // --- Crawler ---
   crawlDailyAt: { env: 'WXA_CRAWL_DAILY_AT', default: '02:00', parse: p.timeOfDay, doc: 'UTC time of the daily reconciliation crawl (HH:MM)' },
-  crawlWindowMinutes: { env: 'WXA_CRAWL_WINDOW_MINUTES', default: '360', parse: p.intRange(1, 7 * 24 * 60), doc: 'Events are read in windows of this size; the checkpoint moves after each' },
+  crawlPageSize: { env: 'WXA_CRAWL_PAGE_SIZE', default: '1000', parse: p.intRange(1, 1000), doc: 'Events per page the crawler asks for (`max`; 1000 is the largest the Events API accepts). The whole range from the checkpoint to now is read as one list, page by page, and the checkpoint moves after each page; lower it only if Webex answers 504, as its docs advise for large `max`' },
   crawlFirstLookbackDays: { env: 'WXA_CRAWL_FIRST_LOOKBACK_DAYS', default: '90', parse: p.intRange(1, 3650), doc: 'How far back the first crawl (no checkpoint yet) reads events (the Events API keeps 90 days without Pro Pack)' },
   crawlOverlapMinutes: { env: 'WXA_CRAWL_OVERLAP_MINUTES', default: '60', parse: p.intRange(0, 24 * 60), doc: 'How far before its checkpoint each crawl starts again' },
   // --- Processing ---

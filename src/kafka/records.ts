@@ -16,6 +16,12 @@ export interface WebhookDelivery {
   dataId: string | null;
   roomId: string | null;
   body: string;
+  /**
+   * The string fields of the envelope's `data` (ids, emails, names, times), taken when the
+   * receiver parsed the body, so hydrate need not parse it again; null in records written
+   * before the receiver kept them, for which hydrate parses `body`.
+   */
+  dataFields?: Record<string, string> | null;
 }
 
 export type CaptureSource = 'webhook' | 'crawler' | 'test';
@@ -120,7 +126,11 @@ export interface AttachmentRef {
   status: AttachmentStatus;
 }
 
-export interface LimitDecision { decision: 'pass' | 'strip'; encodedBytes: number; limitBytes: number; strippedCount: number }
+export interface LimitDecision {
+  decision: 'pass' | 'strip'; encodedBytes: number; limitBytes: number; strippedCount: number;
+  /** Encoded size of the plan as it goes on (after stripping), what stage renders; null in records from before limit kept it. */
+  renderedBytes?: number | null;
+}
 
 export interface EmailPlan {
   itemId: string;
@@ -237,6 +247,12 @@ export interface CrawlerCheckpoint {
   runStartedAt: string;
   updatedAt: string;
   published: number;
+  /** Events: the end of a range being read; set while it is unfinished (`cursor` is then its start). */
+  rangeTo?: string | null;
+  /** Events: the resource whose list was being read in that range. */
+  resource?: string | null;
+  /** Events: that list's next page (its Link rel="next"); null when the list was finished. */
+  nextPage?: string | null;
 }
 
 export interface DedupeEntry {

@@ -97,31 +97,52 @@ function segmentsOf(plan: EmailPlan): Segment[] {
     text: headerBlock(plan, `Content-Type: multipart/mixed;\r\n boundary="${mixed}"\r\n\r\n`) +
       `--${mixed}\r\nContent-Type: multipart/alternative;\r\n boundary="${alt}"\r\n\r\n${alternative}`,
   }];
-  for (const ref of plan.attachments) {
-    if (ref.status === 'stored') {
-      segs.push({
-        kind: 'text',
-        text: `--${mixed}\r\nContent-Type: ${safeContentType(ref.contentType)}${quotedParam('name', ref.name)}\r\n` +
-          `Content-Disposition: attachment${rfc2231Param('filename', ref.name)}\r\nContent-Transfer-Encoding: base64\r\n\r\n`,
-      });
-      segs.push({ kind: 'attachment', ref });
-    } else {
-      const name = `${ref.name} (not attached).txt`;
-      segs.push({
-        kind: 'text',
-        text: `--${mixed}\r\nContent-Type: text/plain; charset=utf-8${quotedParam('name', name)}\r\n` +
-          `Content-Disposition: attachment${rfc2231Param('filename', name)}\r\nContent-Transfer-Encoding: base64\r\n\r\n` +
-          base64Buffer(Buffer.from(canonicalLineBreaks(placeholderText(ref)), 'utf8')),
-      });
-    }
-  }
+  for (const ref of plan.attachments) segs.push(...attachmentSegments(mixed, ref));
   segs.push({ kind: 'text', text: `--${mixed}--\r\n` });
   return segs;
 }
 
+/** One attachment's body part: the file itself, or the placeholder that stands in for it. */
+function attachmentSegments(mixed: string, ref: AttachmentRef): Segment[] {
+  if (ref.status === 'stored') {
+    return [{
+      kind: 'text',
+      text: `--${mixed}\r\nContent-Type: ${safeContentType(ref.contentType)}${quotedParam('name', ref.name)}\r\n` +
+        `Content-Disposition: attachment${rfc2231Param('filename', ref.name)}\r\nContent-Transfer-Encoding: base64\r\n\r\n`,
+    }, { kind: 'attachment', ref }];
+  }
+  const name = `${ref.name} (not attached).txt`;
+  return [{
+    kind: 'text',
+    text: `--${mixed}\r\nContent-Type: text/plain; charset=utf-8${quotedParam('name', name)}\r\n` +
+      `Content-Disposition: attachment${rfc2231Param('filename', name)}\r\nContent-Transfer-Encoding: base64\r\n\r\n` +
+      base64Buffer(Buffer.from(canonicalLineBreaks(placeholderText(ref)), 'utf8')),
+  }];
+}
+
+const sizeOfSegments = (segs: readonly Segment[]): number =>
+  segs.reduce((n, s) => n + (s.kind === 'text' ? Buffer.byteLength(s.text, 'utf8') : base64EncodedLength(s.ref.size)), 0);
+
 /** The exact size in bytes of `renderMime(plan)`, computed without reading attachments. */
 export function encodedSize(plan: EmailPlan): number {
-  return segmentsOf(plan).reduce((n, s) => n + (s.kind === 'text' ? Buffer.byteLength(s.text, 'utf8') : base64EncodedLength(s.ref.size)), 0);
+  return sizeOfSegments(segmentsOf(plan));
+}
+
+/**
+ * `encodedSize(plan)`, and for each attachment what its body part adds as it is and what it
+ * would add stripped (a placeholder). The parts add up and stripping one changes only its own
+ * (the boundaries derive from the item id, not from the content), so limit tries strip after
+ * strip by subtraction instead of sizing the whole message again for each.
+ */
+export function encodedSizeParts(plan: EmailPlan): { total: number; attachments: { asIs: number; stripped: number }[] } {
+  const mixed = boundaryFor(plan.itemId, 'mix');
+  return {
+    total: encodedSize(plan),
+    attachments: plan.attachments.map((ref) => ({
+      asIs: sizeOfSegments(attachmentSegments(mixed, ref)),
+      stripped: sizeOfSegments(attachmentSegments(mixed, { ...ref, status: 'stripped' })),
+    })),
+  };
 }
 
 /** Streams the message; attachments are read from `open` one at a time and never held whole. */

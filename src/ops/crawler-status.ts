@@ -3,7 +3,7 @@ import { latest } from './lag.js';
 
 /**
  * The crawler's progress as read from its compacted checkpoint topic: where the events crawl
- * stands (its cursor is the end of the last window safely in Kafka), how many backfill rooms are
+ * stands (its cursor is the time before which everything is safely in Kafka; docs/architecture.md, "The crawl"), how many backfill rooms are
  * done, and when the latest run started and last wrote a checkpoint. Pure.
  */
 export interface CrawlerStatus {

@@ -62,6 +62,8 @@ export interface EventListQuery extends Call {
   to?: string;
   /** 1–1000, default 100. */
   max?: number;
+  /** A next link from an earlier page of this same list: the list resumes there (the other fields are then in the link). */
+  startAt?: string;
 }
 
 export interface GetOptions extends Call {
@@ -164,7 +166,7 @@ export function createWebexClient(opts: WebexClientOptions): WebexClient {
       get: (id, o) => get<WebexEvent>(`/events/${need('event id', id)}`, o),
       list: (q = {}) => {
         checkMax('events.list', q.max, 1000);
-        return pagedList<WebexEvent>(http, '/events', { resource: q.resource, type: q.type, actorId: q.actorId, from: q.from, to: q.to, max: q.max }, q.signal);
+        return pagedList<WebexEvent>(http, '/events', { resource: q.resource, type: q.type, actorId: q.actorId, from: q.from, to: q.to, max: q.max }, q.signal, q.startAt);
       },
     },
     webhooks: {

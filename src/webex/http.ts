@@ -31,6 +31,12 @@ export interface WebexObserver {
   onResponse?(info: RequestInfo & { status: number | undefined; failure?: 'timeout' | 'network' }): void;
   onRetry?(reason: RetryReason, info: RequestInfo & { status?: number; delayMs: number }): void;
   onRateLimited?(seconds: number, info: RequestInfo): void;
+  /**
+   * A list page arrived: how many items it held, the page size asked for (`max`, undefined when
+   * left to the service's default) and whether a next link followed. For the share of page
+   * capacity a crawl uses (README, Benchmark).
+   */
+  onPage?(info: { path: string; items: number; max: number | undefined; more: boolean }): void;
 }
 
 export interface WebexHttpOptions {
@@ -125,6 +131,11 @@ export class WebexHttp {
     this.log = (opts.log ?? createLogger({ level: 'warn' })).child({ component: 'webex-client' });
     this.random = opts.random ?? Math.random;
     this.doFetch = opts.fetch ?? fetch;
+  }
+
+  /** Tells the observer about a list page (paged-list.ts); never throws. */
+  notePage(info: { path: string; items: number; max: number | undefined; more: boolean }): void {
+    safe(() => this.observer.onPage?.(info));
   }
 
   /** Requests in flight and waiting, for status pages. */

@@ -8,6 +8,10 @@ describe('toWebhookDelivery', () => {
     expect(d).toMatchObject({ webhookId: 'WH1', resource: 'messages', event: 'created', dataId: 'M1', roomId: 'R1', orgId: 'ORG', body: body.toString() });
     expect(d.deliveryId).toMatch(/^[0-9a-f]{64}$/);
   });
+  it('keeps the string fields of data structured, so hydrate does not parse the body again', () => {
+    const withMembership = Buffer.from(JSON.stringify({ id: 'WH1', resource: 'memberships', event: 'created', data: { id: 'MB1', roomId: 'R1', personEmail: 'a@example.com', isModerator: false, created: '2026-01-01T00:00:00.000Z' } }));
+    expect(toWebhookDelivery(withMembership, new Date()).dataFields).toEqual({ id: 'MB1', roomId: 'R1', personEmail: 'a@example.com', created: '2026-01-01T00:00:00.000Z' });
+  });
   it.each([
     ['{not json', 'not valid JSON'],
     ['[1,2]', 'not a JSON object'],

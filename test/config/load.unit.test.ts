@@ -60,6 +60,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('a removed key stops start-up naming what replaced it', () => {
+    expect(() => loadConfig({ WXA_CRAWL_WINDOW_MINUTES: '360' })).toThrow(/^WXA_CRAWL_WINDOW_MINUTES: no longer used: the crawler reads events page by page .*WXA_CRAWL_PAGE_SIZE/);
+    expect(loadConfig({ WXA_CRAWL_PAGE_SIZE: '10' }).crawlPageSize).toBe(10);
+    expect(() => loadConfig({ WXA_CRAWL_PAGE_SIZE: '1001' })).toThrow(/WXA_CRAWL_PAGE_SIZE/);
+  });
+
   it('never shows secrets in its printable form', () => {
     const c = loadConfig({ WXA_WEBEX_TOKEN: 'tok-super-secret-value', WXA_OPERATOR_TOKEN: 'operator-secret-123456' });
     const printed = JSON.stringify(redactedConfig(c));

@@ -117,7 +117,7 @@ describe('Grafana panels and alert rules against a real Prometheus', () => {
         await rt.publisher.publish([{ topic: 'imports', key: refused, value: parked }]);
         // Webex answers 429 to the crawl's first requests: retries and rate limits counted.
         sim.faults.set({ storm: { count: 2, retryAfter: 1 } });
-        await crawlEvents(testCrawlerDeps(rt, service.source), { now: new Date(), overlapMinutes: 0, windowMinutes: 60, firstRunLookbackHours: 1 });
+        await crawlEvents(testCrawlerDeps(rt, service.source), { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: 1 });
         if (round === 1) {
           await waitUntil(async () => (await query(`webex_archiver_records_dead_lettered_total{wxa_test="${id}"}`)).length > 0, 30_000, 'the first dead letter scraped');
           await new Promise((r) => setTimeout(r, 3000)); // a few more scrapes before the second round

@@ -45,7 +45,7 @@ describe('capture: every message reaches webex.raw.v1 (simulator → real Kafka,
     const rt = await createRuntime(testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl }));
     cleanup.push(() => rt.close());
     const expected = sim.expected();
-    const result = await crawlEvents(testCrawlerDeps(rt), { now: new Date(), overlapMinutes: 0, windowMinutes: 60 * 24 * 30, firstRunLookbackHours: lookbackHoursFor(expected) });
+    const result = await crawlEvents(testCrawlerDeps(rt), { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: lookbackHoursFor(expected) });
     const raws = await readRaw(rt);
     expect(result.published).toBe(raws.length);
     expect(raws.every((r) => r.source === 'crawler')).toBe(true);

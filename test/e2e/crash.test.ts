@@ -44,7 +44,7 @@ describe('crash safety: exactly one copy per mailbox under SIGKILL', () => {
     // Capture through the crawler, then deliver every raw record a second time.
     const source = webexSource(createWebexFromConfig(rt.config, rt.logger));
     await crawlEvents({ source, reader: source, blob: rt.blob, rooms: createRoomCache(source), attachmentsContainer: rt.config.attachmentsContainer, logger: rt.logger, publisher: rt.publisher, checkpoints: kafkaCheckpoints(rt) },
-      { now: new Date(), overlapMinutes: 0, windowMinutes: 60 * 24 * 30, firstRunLookbackHours: 24 * 400 });
+      { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: 24 * 400 });
     const raws: RawMessage[] = [];
     await readTopicToEnd<RawMessage>(rt.kafka, rt.serde, topicName(rt.config, 'raw'), (v) => v && raws.push(v));
     expect(raws.length).toBeGreaterThan(60);

@@ -18,7 +18,8 @@ describe('crawler resilience', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     sim = await startWebexSimulator({ seed: { seed: 21, users: 5, rooms: 4, messages: 40 } });
-    env = testEnv({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_CRAWL_FIRST_LOOKBACK_DAYS: '400', WXA_CRAWL_WINDOW_MINUTES: '1440', WXA_CRAWL_OVERLAP_MINUTES: '0' });
+    // Pages of 10 events, so the list of about 50 takes several pages and a kill lands between two.
+    env = testEnv({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_CRAWL_FIRST_LOOKBACK_DAYS: '400', WXA_CRAWL_PAGE_SIZE: '10', WXA_CRAWL_OVERLAP_MINUTES: '0' });
     rt = await createRuntime(loadConfig({}, env));
   });
   afterAll(async () => { await rt?.close(); await sim?.close(); });
@@ -29,6 +30,9 @@ describe('crawler resilience', () => {
     return seen;
   };
   const wanted = () => new Set(sim.expected().map((v) => `${v.messageId}/${v.kind}/${v.kind === 'deleted' ? '' : v.at}`));
+
+  const publishedBy = (output: string) => Number(/crawl events: \d+ pages, \d+ membership changes, (\d+) raw records published/.exec(output)?.[1]);
+  let resumedPublished = 0;
 
   it('a crawler killed with SIGKILL mid-run resumes from its checkpoint and completes with nothing missing', async () => {
     sim.faults.set({ delayMs: 25 });
@@ -41,11 +45,15 @@ describe('crawler resilience', () => {
     expect(await first.exited).toBeNull();
     const partial = await kafkaCheckpoints(rt).get('events');
     expect(partial?.complete).toBe(false);
+    // Killed inside the range: the checkpoint holds the range and the next page of its list.
+    expect(partial?.rangeTo).toBeTruthy();
+    expect(partial?.nextPage).toMatch(/\/events\?/);
 
     sim.faults.clear();
     const second = spawnCli(['crawl'], env);
     expect(await second.exited).toBe(0);
-    expect(second.output()).toMatch(/crawl events: \d+ windows/);
+    expect(second.output()).toMatch(/crawl events: \d+ pages/);
+    resumedPublished = publishedBy(second.output());
     const got = await versionsIn();
     const missing = [...wanted()].filter((k) => !got.has(k));
     expect(missing).toEqual([]);
@@ -57,7 +65,7 @@ describe('crawler resilience', () => {
     sim.faults.set({ storm: { count: 6, retryAfter: 1 } });
     const started = Date.now();
     // A fresh topic prefix: no checkpoint, so the whole history is read again.
-    const fresh = testEnv({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_CRAWL_FIRST_LOOKBACK_DAYS: '400', WXA_CRAWL_WINDOW_MINUTES: '1440' });
+    const fresh = testEnv({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_CRAWL_FIRST_LOOKBACK_DAYS: '400', WXA_CRAWL_PAGE_SIZE: '10' });
     const run = spawnCli(['crawl'], fresh);
     expect(await run.exited, run.output()).toBe(0);
     await rt.close();
@@ -68,5 +76,8 @@ describe('crawler resilience', () => {
     expect(Date.now() - started).toBeGreaterThan(1000);
     const got = await versionsIn();
     expect([...wanted()].filter((k) => !got.has(k))).toEqual([]);
+    // The resumed crawl above went on from its kept page: it published less than a whole crawl does.
+    expect(resumedPublished).toBeGreaterThan(0);
+    expect(resumedPublished).toBeLessThan(publishedBy(run.output()));
   });
 });

@@ -41,7 +41,7 @@ describe('crawler: an unscannable file never stops the window', () => {
   async function crawl(allow: 'true' | 'false') {
     const rt = await createRuntime(testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_WEBEX_ALLOW_UNSCANNABLE: allow }));
     runtimes.push(rt);
-    await crawlEvents(testCrawlerDeps(rt), { now: new Date(), overlapMinutes: 0, windowMinutes: 60 * 24 * 365, firstRunLookbackHours: lookbackHoursFor(sim.expected()) });
+    await crawlEvents(testCrawlerDeps(rt), { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: lookbackHoursFor(sim.expected()) });
     return { raws: await readRaw(rt), checkpoint: await kafkaCheckpoints(rt).get('events') };
   }
 
@@ -70,7 +70,7 @@ describe('crawler: a refused Webex token pauses the crawl', () => {
     const config = testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_WEBEX_TOKEN: 'revoked-token' });
     const rt = await createRuntime(config);
     try {
-      const opts = { now: new Date(), overlapMinutes: 0, windowMinutes: 60 * 24 * 365, firstRunLookbackHours: lookbackHoursFor(sim.expected()) };
+      const opts = { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: lookbackHoursFor(sim.expected()) };
       await expect(crawlEvents(testCrawlerDeps(rt), opts)).rejects.toMatchObject({ code: 'AUTH_FAILED', disposition: 'pause', retriable: true });
       expect(await readRaw(rt)).toEqual([]);
       expect(await kafkaCheckpoints(rt).get('events')).toBeFalsy();

@@ -127,7 +127,7 @@ describe('participants at the time: a member who joined for a day and left (simu
     // The reconciliation crawl over the same history adds nothing: every message version and
     // every join and leave it publishes meets its webhook twin in dedupe.
     const lookbackHours = (Date.now() - day) / HOUR + 25;
-    const r = await crawlEvents(testCrawlerDeps(service.rt, service.source), { now: new Date(), overlapMinutes: 0, windowMinutes: 24 * 60, firstRunLookbackHours: lookbackHours });
+    const r = await crawlEvents(testCrawlerDeps(service.rt, service.source), { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: lookbackHours });
     expect(r.published).toBe(5);
     expect(r.membershipItems).toBeGreaterThanOrEqual(4);
     await expectArchive(id, service);
@@ -143,7 +143,7 @@ describe('participants at the time: a member who joined for a day and left (simu
     const service = await startService(config);
     cleanup.push(() => service.stop());
     const lookbackHours = (Date.now() - day) / HOUR + 25;
-    const r = await crawlEvents(testCrawlerDeps(service.rt, service.source), { now: new Date(), overlapMinutes: 0, windowMinutes: 24 * 60, firstRunLookbackHours: lookbackHours });
+    const r = await crawlEvents(testCrawlerDeps(service.rt, service.source), { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: lookbackHours });
     expect(r.membershipChanges).toBe(4);
     expect(r.published).toBe(5);
     expect(r.membershipItems).toBe(4);
@@ -165,7 +165,7 @@ describe('participants older than the membership timeline reaches', () => {
     const deps = testCrawlerDeps(rt);
     // The first crawl reaches back to 13:00 on Dana's day: her join (09:00) is older, her leave (17:00) is not.
     const coverage = day + 13 * HOUR;
-    await crawlEvents(deps, { now: new Date(), overlapMinutes: 0, windowMinutes: 24 * 60, firstRunLookbackHours: (Date.now() - coverage) / HOUR });
+    await crawlEvents(deps, { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: (Date.now() - coverage) / HOUR });
     await backfill(deps, { since: new Date(day), runId: uniqueId('run-') });
     const raws = await readRaw(rt);
     const byText = new Map<string, RawMessage[]>();

@@ -45,7 +45,7 @@ describe('replay re-imports only what is missing', () => {
     sink = createSink(cfg, service.rt.logger);
     const rt = service.rt;
     await crawlEvents({ source: service.source, reader: service.source, blob: rt.blob, rooms: createRoomCache(service.source), attachmentsContainer: cfg.attachmentsContainer, logger: rt.logger, publisher: rt.publisher, checkpoints: kafkaCheckpoints(rt) },
-      { now: new Date(), overlapMinutes: 0, windowMinutes: 60 * 24 * 30, firstRunLookbackHours: 24 * 400 });
+      { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: 24 * 400 });
   });
   afterAll(async () => { await importer?.stop(); await sink?.close(); await service?.stop(); await sim?.close(); });
 

@@ -75,7 +75,7 @@ describe('trace: one Webex message through the whole pipeline', () => {
     await waitUntil(async () => (await count('imported')) >= 2 * 3 + 3 && (await count('parked')) >= 2 + 1, 90_000, 'the webhooks imported and parked');
     // Played at once, the created webhook is hydrated after the edit, so webhooks alone hold the
     // edited version only; the reconciliation crawl (the Events API) brings the created one.
-    await crawlEvents(testCrawlerDeps(service.rt), { now: new Date(), overlapMinutes: 0, windowMinutes: 60, firstRunLookbackHours: 1 });
+    await crawlEvents(testCrawlerDeps(service.rt), { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: 1 });
     await waitUntil(async () => (await count('imported')) >= 3 * 3 + 3 && (await count('parked')) >= 3 + 1, 90_000, 'three versions of m1 and m2 imported into three mailboxes and parked for the fourth');
     messageId = (await outcomes()).find((o) => o.kind === 'imported' && o.webexCreated === '2026-01-05T09:01:00.000Z')!.webexMessageId;
     // A redelivered import task: the import stage finds the Message-ID and writes a duplicate.

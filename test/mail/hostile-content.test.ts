@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { FileRef, RawMessage } from '../../src/kafka/records.js';
 import { foldHeader, unstructuredTokens } from '../../src/mail/header-encoding.js';
 import { rfc2231Param } from '../../src/mail/mime-params.js';
-import { encodedSize, renderMime, renderMimeToBuffer } from '../../src/mail/render.js';
+import { encodedSize, encodedSizeParts, renderMime, renderMimeToBuffer } from '../../src/mail/render.js';
 import { sanitizeHtml } from '../../src/mail/safe-html.js';
 import { toEmailPlans } from '../../src/processors/convert/transform.js';
 import { limitPlan } from '../../src/processors/limit/transform.js';
@@ -70,7 +70,7 @@ describe('hostile content goes through convert, limit and stage', () => {
     expect(records.length).toBeGreaterThan(200);
     for (const raw of records) {
       const [plan] = toEmailPlans(raw, { orgDomains: ['example.com'] });
-      const limited = limitPlan(plan!, { maxItemBytes: 10 * 1024 * 1024, oversizePolicy: 'strip-attachments' }, encodedSize, new Date('2026-01-05T10:00:00Z'));
+      const limited = limitPlan(plan!, { maxItemBytes: 10 * 1024 * 1024, oversizePolicy: 'strip-attachments' }, encodedSizeParts, new Date('2026-01-05T10:00:00Z'));
       expect(limited[0]!.topic).toBe('limited');
       const chunks: Buffer[] = [];
       const planned = plan!;

@@ -45,7 +45,7 @@ describe('metrics-only listeners of run and crawl --schedule (real processes, re
 
   it('crawl --schedule serves the Webex requests, 429s and retries of its first crawl, by HTTP status', async () => {
     sim.faults.set({ storm: { count: 2, retryAfter: 1, only: '/events' } });
-    const { c, url } = await start(['crawl', '--schedule'], { WXA_CRAWL_FIRST_LOOKBACK_DAYS: '3650', WXA_CRAWL_WINDOW_MINUTES: String(7 * 24 * 60) });
+    const { c, url } = await start(['crawl', '--schedule'], { WXA_CRAWL_FIRST_LOOKBACK_DAYS: '3650' });
     await waitUntil(() => /next crawl at/.test(c.output()) || c.child.exitCode !== null, 60_000, 'the first crawl');
     expect(c.child.exitCode, c.output()).toBeNull();
     const text = await (await fetch(url)).text();

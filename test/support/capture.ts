@@ -155,6 +155,6 @@ export async function captureLiveThenCrawl(rt: Runtime, sim: WebexSimulator, cle
   await sim.playLive();
   const expected = sim.expected();
   await waitUntil(async () => coversWebhookOracle(await readRaw(rt), expected), 90_000, 'every message through webhooks');
-  const crawled = await crawlEvents(testCrawlerDeps(rt), { now: new Date(), overlapMinutes: 0, windowMinutes: 60, firstRunLookbackHours: 1 });
+  const crawled = await crawlEvents(testCrawlerDeps(rt), { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: 1 });
   return { expected, published: crawled.published };
 }

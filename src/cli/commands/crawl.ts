@@ -20,7 +20,8 @@ export const crawlCommand: Command = {
   usage: `webex-archiver crawl [--since DATE] [--schedule]
 
   (no flags)      read message events from the checkpoint (minus WXA_CRAWL_OVERLAP_MINUTES) to now,
-                  publish raw records, move the checkpoint after each window; resumes after a crash
+                  WXA_CRAWL_PAGE_SIZE a page, publish raw records, move the checkpoint after each
+                  page; resumes after a crash at the page it had not finished
   --since DATE    backfill: also list every room and its messages back to DATE (ISO-8601). The run
                   is named by DATE, so rerunning the same DATE after a crash resumes it: rooms it
                   finished are skipped. To redo finished rooms, give another DATE (even a second off)
@@ -70,18 +71,18 @@ export function crawlerDeps(rt: Runtime, source = webexSource(createWebexFromCon
     publisher: rt.publisher,
     checkpoints: kafkaCheckpoints(rt),
     ...membershipCapture(rt, source, 'crawler'),
-    progress: (p) => progress.update(`crawl ${p.phase}: ${p.done}/${p.total} ${p.phase === 'backfill' ? 'rooms' : 'windows'}, ${p.published} records published (${p.detail})`),
+    progress: (p) => progress.update(`crawl ${p.phase}: ${p.phase === 'backfill' ? `${p.done}/${p.total} rooms` : `${p.done} pages`}, ${p.published} records published (${p.detail})`),
   };
 }
 
 export async function runIncremental(deps: CrawlerDeps, rt: Runtime): Promise<void> {
-  const r = await crawlEvents(deps, { now: new Date(), overlapMinutes: rt.config.crawlOverlapMinutes, windowMinutes: rt.config.crawlWindowMinutes, firstRunLookbackHours: rt.config.crawlFirstLookbackDays * 24 }).catch((err: unknown) => {
+  const r = await crawlEvents(deps, { now: new Date(), overlapMinutes: rt.config.crawlOverlapMinutes, pageSize: rt.config.crawlPageSize, firstRunLookbackHours: rt.config.crawlFirstLookbackDays * 24 }).catch((err: unknown) => {
     // Webex refused our credential (401 after a refresh, 403): nothing is lost, the checkpoint did
-    // not move past the window, and the next run resumes there once the token is fixed.
+    // not move past the page, and the next run resumes there once the token is fixed.
     if (err instanceof ArchiverError && err.disposition === 'pause') rt.logger.error({ code: err.code, err: err.message }, 'crawl paused: Webex refused the credential; the checkpoint stays where it was');
     throw err;
   });
-  process.stderr.write(`crawl events: ${r.windows} windows, ${r.membershipChanges} membership changes, ${r.published} raw records published\n`);
+  process.stderr.write(`crawl events: ${r.pages} pages, ${r.membershipChanges} membership changes, ${r.published} raw records published\n`);
 }
 
 export async function runBackfill(deps: CrawlerDeps, since: Date): Promise<void> {

@@ -70,8 +70,8 @@ export const demoCommand: Command = {
       publisher: service.rt.publisher, checkpoints: kafkaCheckpoints(service.rt), ...membershipCapture(service.rt, service.source, 'crawler'),
     };
     const crawl = async () => {
-      const r = await crawlEvents(crawlerDeps, { now: new Date(), overlapMinutes: config.crawlOverlapMinutes, windowMinutes: simulated ? 24 * 60 : config.crawlWindowMinutes, firstRunLookbackHours: config.crawlFirstLookbackDays * 24 * (simulated ? 5 : 1) });
-      say(`Reconciliation crawl: ${r.windows} windows, ${r.published} raw records (duplicates of webhook captures are dropped by dedupe)`);
+      const r = await crawlEvents(crawlerDeps, { now: new Date(), overlapMinutes: config.crawlOverlapMinutes, pageSize: config.crawlPageSize, firstRunLookbackHours: config.crawlFirstLookbackDays * 24 * (simulated ? 5 : 1) });
+      say(`Reconciliation crawl: ${r.pages} pages of events, ${r.published} raw records (duplicates of webhook captures are dropped by dedupe)`);
     };
 
     const archive = config.sink === 'maildir' ? path.resolve(config.maildirRoot) : `${config.sink} sink`;

@@ -76,7 +76,9 @@ async function membershipOutputs(delivery: WebhookDelivery, deps: HydrateDeps & 
   return [...timeline, { topic: 'raw', key: c.roomId, value: item }];
 }
 
+/** The envelope's data: as the receiver kept it, or, for a record from before it did, parsed from the body. */
 function parseData(delivery: WebhookDelivery): Record<string, unknown> {
+  if (delivery.dataFields) return delivery.dataFields;
   try {
     return (JSON.parse(delivery.body) as { data?: Record<string, unknown> }).data ?? {};
   } catch {

@@ -23,36 +23,42 @@ export interface LimitPolicy {
  * where the transcript job reads it, also when it arrives after its day's transcript was built
  * (the next run builds that room-day again: transcript/late-versions.ts).
  */
-export function limitPlan(plan: EmailPlan, policy: LimitPolicy, sizeOf: (plan: EmailPlan) => number, now: Date): Output<'limited' | 'outcomes'>[] {
+/** The encoded size of a plan and of each attachment's part, as it is and stripped (mail/render.ts encodedSizeParts). */
+export interface SizeParts { total: number; attachments: { asIs: number; stripped: number }[] }
+
+export function limitPlan(plan: EmailPlan, policy: LimitPolicy, sizeParts: (plan: EmailPlan) => SizeParts, now: Date): Output<'limited' | 'outcomes'>[] {
   if (policy.transcriptMode && !isTranscriptPlan(plan)) return [];
-  const full = sizeOf(plan);
+  const parts = sizeParts(plan);
+  const full = parts.total;
   if (full <= policy.maxItemBytes) {
-    return [{ topic: 'limited', key: plan.roomId, value: { ...plan, limit: { decision: 'pass', encodedBytes: full, limitBytes: policy.maxItemBytes, strippedCount: 0 } } }];
+    return [{ topic: 'limited', key: plan.roomId, value: { ...plan, limit: { decision: 'pass', encodedBytes: full, limitBytes: policy.maxItemBytes, strippedCount: 0, renderedBytes: full } } }];
   }
   const reject = (reason: string) => [outcome('rejected', 'limit', plan, { reason, size: full, at: now.toISOString() })];
   if (policy.oversizePolicy === 'reject') {
     return reject(`item is ${full} bytes encoded, over the ${policy.maxItemBytes}-byte limit (policy reject)`);
   }
-  const stripped = stripUntilFits(plan, policy.maxItemBytes, sizeOf);
+  const stripped = stripUntilFits(plan, policy.maxItemBytes, parts);
   if (!stripped) {
     return reject(`item is over the ${policy.maxItemBytes}-byte limit even without its attachments (${full} bytes with them)`);
   }
-  const strippedCount = stripped.attachments.filter((a) => a.status === 'stripped').length;
-  return [{ topic: 'limited', key: plan.roomId, value: { ...stripped, limit: { decision: 'strip', encodedBytes: full, limitBytes: policy.maxItemBytes, strippedCount } } }];
+  const strippedCount = stripped.plan.attachments.filter((a) => a.status === 'stripped').length;
+  // renderedBytes: the size of what stage renders, the stripped plan, so stage need not size it again.
+  return [{ topic: 'limited', key: plan.roomId, value: { ...stripped.plan, limit: { decision: 'strip', encodedBytes: full, limitBytes: policy.maxItemBytes, strippedCount, renderedBytes: stripped.size } } }];
 }
 
-function stripUntilFits(plan: EmailPlan, max: number, sizeOf: (plan: EmailPlan) => number): EmailPlan | null {
+function stripUntilFits(plan: EmailPlan, max: number, parts: SizeParts): { plan: EmailPlan; size: number } | null {
   // Largest first: the fewest placeholders for the biggest saving. Ties broken by position for determinism.
   const order = plan.attachments
     .map((a, i) => ({ a, i }))
     .filter(({ a }) => a.status === 'stored')
     .sort((x, y) => y.a.size - x.a.size || x.i - y.i);
   const attachments: AttachmentRef[] = [...plan.attachments];
-  let current: EmailPlan = plan;
+  // Each strip swaps one attachment's part for its placeholder and changes nothing else.
+  let size = parts.total;
   for (const { i } of order) {
     attachments[i] = { ...attachments[i]!, status: 'stripped' };
-    current = { ...plan, attachments: [...attachments] };
-    if (sizeOf(current) <= max) return current;
+    size += parts.attachments[i]!.stripped - parts.attachments[i]!.asIs;
+    if (size <= max) return { plan: { ...plan, attachments }, size };
   }
   return null;
 }

@@ -46,6 +46,13 @@ describe('hydrate core', () => {
     expect(out!.value).toMatchObject({ event: 'deleted', versionAt: '2026-01-05T09:00:01.000Z', message: { id: 'm1', text: null } });
   });
 
+  it('reads the notice from the fields the receiver kept, without parsing the body again', async () => {
+    const { deps } = ports(new Map());
+    // The body is unreadable on purpose: only dataFields can have named the sender.
+    const [out] = await hydrateDelivery(delivery({ event: 'deleted', body: 'not parsed again', dataFields: { id: 'm1', roomId: 'r1', personId: 'p1', personEmail: 'alice@example.com' } }), deps);
+    expect(out!.value).toMatchObject({ event: 'deleted', message: { id: 'm1', personEmail: 'alice@example.com', text: null } });
+  });
+
   it('a deletion notice without the ids fails the item (dead letter), it is not dropped', async () => {
     const { deps } = ports(new Map());
     await expect(hydrateDelivery(delivery({ event: 'deleted', body: JSON.stringify({ data: { id: 'm1' } }) }), deps)).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -6,7 +6,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageProcessor } from '../../../src/processors/stage/index.js';
 import { stagingBlobName } from '../../../src/processors/stage/transform.js';
-import type { EmailPlan, StagedItem } from '../../../src/kafka/records.js';
+import { INLINE_MAX_BYTES, type EmailPlan, type StagedItem } from '../../../src/kafka/records.js';
 import { readTopicToEnd } from '../../../src/kafka/read-topic.js';
 import { runProcessor, type RunningProcessor } from '../../../src/kafka/runner.js';
 import { topicName } from '../../../src/kafka/topics.js';
@@ -72,5 +72,23 @@ describe('stage: deterministic staging blob, recorded size and SHA-256 (real Kaf
     // The staged .eml carries the attachment bytes whole (base64).
     const eml = (await buffer(await rt.blob.openRead(rt.config.stagingContainer, stagingBlobName(big)))).toString('latin1');
     expect(eml).toContain(bytes.subarray(0, 57).toString('base64'));
+  });
+
+  it('takes the size limit recorded instead of sizing the plan again', async () => {
+    // A small item whose record says it is over the inline bound: stage goes by what limit
+    // recorded, so it is written by reference only; the bytes and their size are still exact.
+    const told = samplePlan({ webexMessageId: 'Y2lzY29zcGFyazovL3VzL01FU1NBR0UvdG9sZA', itemId: 'told:created:1', messageId: '<msg-told@webex-archiver.invalid>' });
+    const plan: EmailPlan = { ...told, limit: { decision: 'pass', encodedBytes: encodedSize(told), limitBytes: 10 * 1024 * 1024, strippedCount: 0, renderedBytes: INLINE_MAX_BYTES + 1 } };
+    await rt.publisher.publish([{ topic: 'limited', key: plan.roomId, value: plan }]);
+    let staged: StagedItem | undefined;
+    await waitUntil(async () => {
+      await readTopicToEnd<StagedItem>(rt.kafka, rt.serde, topicName(rt.config, 'staged'), (v) => { if (v?.itemId === plan.itemId) staged = v; });
+      return staged !== undefined;
+    }, 90_000, 'the item staged');
+    expect(staged!.inline ?? null).toBeNull();
+    expect(encodedSize(plan)).toBeLessThan(INLINE_MAX_BYTES);
+    const blob = await buffer(await rt.blob.openRead(staged!.container, staged!.blobName));
+    expect(staged!.size).toBe(blob.length);
+    expect(staged!.size).toBe(encodedSize(plan));
   });
 });

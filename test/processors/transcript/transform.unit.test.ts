@@ -5,7 +5,7 @@ import { toEmailPlans } from '../../../src/processors/convert/transform.js';
 import { limitPlan } from '../../../src/processors/limit/transform.js';
 import { dayRange, dueDay, isTranscriptPlan, previousDay, toTranscriptPlans } from '../../../src/processors/transcript/transform.js';
 import type { AttachmentRef, EmailPlan, FileRef, RawMessage } from '../../../src/kafka/records.js';
-import { encodedSize, renderMimeToBuffer } from '../../../src/mail/render.js';
+import { encodedSize, encodedSizeParts, renderMimeToBuffer } from '../../../src/mail/render.js';
 import { sampleRaw } from '../../support/samples.js';
 
 const DAY = '2026-01-05';
@@ -174,8 +174,8 @@ describe('limit in transcript mode', () => {
   const policy = { maxItemBytes: 10 * 1024 * 1024, oversizePolicy: 'reject' as const };
   it('filters message versions out and passes transcripts', () => {
     const [transcript] = toTranscriptPlans(day, DAY);
-    expect(limitPlan(day[0]!, { ...policy, transcriptMode: true }, encodedSize, new Date())).toEqual([]);
-    expect(limitPlan(transcript!, { ...policy, transcriptMode: true }, encodedSize, new Date()).map((o) => o.topic)).toEqual(['limited']);
-    expect(limitPlan(day[0]!, policy, encodedSize, new Date()).map((o) => o.topic)).toEqual(['limited']);
+    expect(limitPlan(day[0]!, { ...policy, transcriptMode: true }, encodedSizeParts, new Date())).toEqual([]);
+    expect(limitPlan(transcript!, { ...policy, transcriptMode: true }, encodedSizeParts, new Date()).map((o) => o.topic)).toEqual(['limited']);
+    expect(limitPlan(day[0]!, policy, encodedSizeParts, new Date()).map((o) => o.topic)).toEqual(['limited']);
   });
 });
