@@ -14,6 +14,9 @@ export const PORTS = {
   registry: 18081,
   azurite: 10000,
   dovecot: 11143,
+  dovecotLmtp: 11024,
+  postfix: 11025,
+  postfixBusy: 11026,
 } as const;
 
 export const HOST = '127.0.0.1';

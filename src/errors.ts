@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   GONE: { retriable: false, doc: 'The resource was removed for good (e.g. an infected file, 410)' },
   CONFIG: { retriable: false, doc: 'The configuration is invalid; names the key' },
   TOO_LARGE: { retriable: false, doc: 'An item exceeds a hard size limit' },
+  REJECTED: { retriable: false, doc: 'The receiving server refused this item for good (an SMTP 5xx reply, which the message quotes)' },
   INTERNAL: { retriable: false, doc: 'A programmer error; never retried' },
 } as const;
 

@@ -34,7 +34,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       throw new ArchiverError('CONFIG', `${CONFIG_SPEC.maxItemBytes.env}: ${out.maxItemBytes as number} is over ${GRAPH_MAX_MIME_BYTES}, the largest MIME item the Graph sink (WXA_SINK=graph) can import (Graph's 4 MB request cap, base64); such items would fail at import instead of being stripped or rejected by limit`);
     }
   }
+  // Cross-field: plain text or an unchecked certificate only to this machine (a local test
+  // server); anywhere else a journal stream would be readable or redirectable on the network.
+  if (out.sink === 'smtp' && !isLoopbackHost(out.smtpHost as string)) {
+    if (out.smtpTls === 'none') throw new ArchiverError('CONFIG', `${CONFIG_SPEC.smtpTls.env}: none is allowed only for a loopback WXA_SMTP_HOST, not ${out.smtpHost as string}`);
+    if (out.smtpTlsVerify === false) throw new ArchiverError('CONFIG', `${CONFIG_SPEC.smtpTlsVerify.env}: false is allowed only for a loopback WXA_SMTP_HOST, not ${out.smtpHost as string}`);
+  }
   return Object.freeze(out) as Config;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 function readEnvFile(file: string): Record<string, string> {

@@ -19,6 +19,7 @@ export const TOPICS = {
   deadLetter: { base: 'webex.dead-letter.v1', compacted: false },
   checkpoints: { base: 'webex.crawler.checkpoints.v1', compacted: true },
   dedupeState: { base: 'webex.dedupe.state.v1', compacted: true },
+  smtpLedger: { base: 'webex.smtp.ledger.v1', compacted: true },
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

@@ -19,7 +19,7 @@ export interface TestPipeline {
 export async function startPipeline(config: Config, names: readonly ProcessorName[] = PROCESSOR_NAMES): Promise<TestPipeline> {
   const rt = await createRuntime(config);
   let sink: Promise<MailboxSink> | undefined;
-  const deps = { ...rt, sink: () => (sink ??= Promise.resolve(createSink(config, rt.logger))) };
+  const deps = { ...rt, sink: () => (sink ??= Promise.resolve(createSink(config, rt.logger, rt))) };
   const running: RunningProcessor[] = [];
   for (const name of names) running.push(await runProcessor(await createProcessor(name, deps), rt));
   return {
