@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { infraUp } from '../infra/index.js';
-import { createProcessor } from '../src/processors/index.js';
-import { IMPORT_KEY_CONCURRENCY } from '../src/processors/import/index.js';
-import { STAGE_KEY_CONCURRENCY } from '../src/processors/stage/index.js';
+import { startProcessor } from '../src/pipeline/processors.js';
+import { STAGES, STAGE_NAMES } from '../src/pipeline/stages.js';
 import { kafkaCheckpoints } from '../src/capture/checkpoints.js';
 import { crawlEvents } from '../src/capture/crawler.js';
 import { createRoomCache } from '../src/capture/room-cache.js';
@@ -12,10 +11,10 @@ import { createWebexFromConfig } from '../src/capture/webex-source.js';
 import { loadConfig } from '../src/config/load.js';
 import type { Outcome, RawMessage, StagedItem } from '../src/kafka/records.js';
 import { readTopicToEnd } from '../src/kafka/read-topic.js';
-import { runProcessor, type RunningProcessor } from '../src/kafka/runner.js';
+import type { RunningProcessor } from '../src/kafka/runner.js';
 import { topicName } from '../src/kafka/topics.js';
 import { startService } from '../src/service/service.js';
-import { createSink } from '../src/sinks/sink.js';
+import { createSink } from '../src/sinks/create-sink.js';
 import { generateOrg, startWebexSimulator } from '../src/simulator/index.js';
 import { measureBigItem } from './big-item.js';
 import { hopLatencies } from './hop-latency.js';
@@ -41,7 +40,8 @@ export interface BenchOptions {
   keepData?: boolean;
   bigItemMb: number; messages: number; users: number; rooms: number; seed: number; latencySeconds: number; progress: (line: string) => void }
 
-const STAGES = ['convert', 'dedupe', 'limit', 'stage', 'route', 'import'] as const;
+/** The crawl publishes to webex.raw.v1 directly, so the bench runs every stage after hydrate. */
+const BENCH_STAGES = STAGE_NAMES.filter((n) => STAGES[n].input !== 'webhooks');
 
 
 /**
@@ -77,17 +77,17 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     if (!o.inProcess) {
       // As deployed: each processor its own process. Everything after convert starts now and
       // idles (its inputs are empty), so the timed run below pays no start-up but convert's.
-      children = startSupervisor(STAGES.slice(1).map((name) => ({ name, args: ['run', name] })), env, say);
+      children = startSupervisor(BENCH_STAGES.slice(1).map((name) => ({ name, args: ['run', name] })), env, say);
       await children.ready();
     }
     say(`capture: crawling ${o.messages} messages from the simulator into webex.raw.v1`);
     const crawlDeps = { source: service.source, reader: service.source, blob: rt.blob, rooms: createRoomCache(service.source), attachmentsContainer: config.attachmentsContainer, logger: rt.logger, publisher: rt.publisher, checkpoints: kafkaCheckpoints(rt) };
     const captured = await crawlEvents(crawlDeps, { now: new Date(), overlapMinutes: 0, windowMinutes: 60 * 24 * 30, firstRunLookbackHours: 24 * 400 });
 
-    say(`pipeline: ${captured.published} raw records through ${STAGES.join(' → ')} into Dovecot`);
+    say(`pipeline: ${captured.published} raw records through ${BENCH_STAGES.join(' → ')} into Dovecot`);
     const sink = createSink(config, rt.logger);
     if (o.inProcess) {
-      for (const name of STAGES) running.push(await runProcessor(await createProcessor(name, { ...rt, sink: async () => sink }), rt));
+      for (const name of BENCH_STAGES) running.push(await startProcessor(name, { ...rt, sink: async () => sink }));
     } else {
       head = startSupervisor([{ name: 'convert', args: ['run', 'convert'] }], env, say);
       await head.ready();
@@ -95,11 +95,11 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const cpuAtStart = new Map([...(head?.cpuNow() ?? []), ...(children?.cpuNow() ?? [])]);
     const t0 = Date.now();
     const cpu0 = cpuSnapshot();
-    const sampler = startStageSampler(rt.kafka, config, STAGES);
+    const sampler = startStageSampler(rt.kafka, config, BENCH_STAGES);
     for (;;) {
       await new Promise((r) => setTimeout(r, 1000));
       const imp = sampler.samples.get('import')!;
-      say(`  ${Math.round((Date.now() - t0) / 1000)} s: ${STAGES.map((s) => `${s} ${sampler.samples.get(s)!.records}`).join(', ')} (import lag max ${imp.maxLag})`);
+      say(`  ${Math.round((Date.now() - t0) / 1000)} s: ${BENCH_STAGES.map((s) => `${s} ${sampler.samples.get(s)!.records}`).join(', ')} (import lag max ${imp.maxLag})`);
       if (await sampler.drained()) break;
     }
     const endMs = Date.now() - t0;
@@ -113,7 +113,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     await readTopicToEnd<Outcome>(rt.kafka, rt.serde, topicName(config, 'outcomes'), (v) => v && outcomes.push(v));
     const items = outcomes.filter((x) => x.kind === 'imported' || x.kind === 'partial').length;
     const versions = sim.expected().length;
-    const stages = STAGES.map((s) => ({ ...sampler.samples.get(s)!, perSecond: stageRate(sampler.samples.get(s)!), peakPerSecond: peakRate(sampler.samples.get(s)!.points, 2000) }));
+    const stages = BENCH_STAGES.map((s) => ({ ...sampler.samples.get(s)!, perSecond: stageRate(sampler.samples.get(s)!), peakPerSecond: peakRate(sampler.samples.get(s)!.points, 2000) }));
 
     say('ceilings: Kafka pass-through, IMAP APPEND, blob upload, with the same clients and sizes');
     const raws: RawMessage[] = [];
@@ -127,10 +127,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     // As many connections as import can hold at once: one per mailbox, for up to
     // processorConcurrency partitions x the import's keyConcurrency mailboxes.
     const mailboxes = new Set(outcomes.map((x) => x.mailbox)).size;
-    const importConnections = Math.max(1, Math.min(mailboxes, config.processorConcurrency * IMPORT_KEY_CONCURRENCY));
+    const importConnections = Math.max(1, Math.min(mailboxes, config.processorConcurrency * STAGES.import.keyConcurrency));
     const imapCeiling = await imapAppend(config, emls, importConnections, id);
     // As many uploads at once as stage can have: processorConcurrency partitions x its keyConcurrency.
-    const blobCeiling = await blobUpload(rt.blob, config.stagingContainer, emls, config.processorConcurrency * STAGE_KEY_CONCURRENCY);
+    const blobCeiling = await blobUpload(rt.blob, config.stagingContainer, emls, config.processorConcurrency * STAGES.stage.keyConcurrency);
 
     const sustainable = rate(versions, endMs);
     const offered = Math.max(1, Math.min(50, sustainable / 2));
@@ -138,7 +138,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     let webhookTarget: string;
     if (o.inProcess) {
       webhookTarget = `${service.url}/webhooks/webex`;
-      running.push(await runProcessor(await createProcessor('hydrate', { ...rt, source: service.source, sink: async () => sink }), rt));
+      running.push(await startProcessor('hydrate', { ...rt, source: service.source, sink: async () => sink }));
     } else {
       // As deployed: the receiver and hydrate in processes of their own, not in the event loop
       // that also serves the simulator (which made hydrate the bottleneck of a longer live load).
@@ -198,7 +198,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       processes,
       machine,
       bigItem,
-      settings: { topology: o.inProcess ? 'in-process' : 'process per processor', imapCeilingConnections: importConnections, blobCeilingConcurrency: config.processorConcurrency * STAGE_KEY_CONCURRENCY, processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
+      settings: { topology: o.inProcess ? 'in-process' : 'process per processor', imapCeilingConnections: importConnections, blobCeilingConcurrency: config.processorConcurrency * STAGES.stage.keyConcurrency, processorConcurrency: config.processorConcurrency, topicPartitions: config.topicPartitions, sink: 'imap (Dovecot)', cores: 2 },
     };
   } finally {
     for (const r of running.reverse()) await r.stop().catch(() => undefined);

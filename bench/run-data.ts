@@ -19,7 +19,19 @@ export async function removeRunData(config: Pick<Config, 'topicPrefix' | 'kafkaB
   let topics: string[] = [];
   try {
     topics = (await admin.listTopics()).filter((t) => t.startsWith(config.topicPrefix));
-    if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 });
+    if (topics.length) {
+      await admin.deleteTopics({ topics, timeout: 30_000 });
+      // DeleteTopics returns once the controller accepted the deletion; brokers drop the topics
+      // from their metadata a moment later, so a listing right after can still name them. Wait
+      // until it does not, so that "removed" is true when this returns.
+      const deadline = Date.now() + 30_000;
+      let left = topics;
+      while (left.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        left = (await admin.listTopics()).filter((t) => t.startsWith(config.topicPrefix));
+      }
+      if (left.length) throw new Error(`removeRunData: ${left.length} topics still listed 30 s after their deletion: ${left.slice(0, 3).join(', ')}`);
+    }
   } finally {
     await admin.disconnect();
   }

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Config } from '../src/config/schema.js';
-import { STAGE_INPUTS } from '../src/ops/stages.js';
+import { STAGES } from '../src/pipeline/stages.js';
 import { groupName, topicName } from '../src/kafka/topics.js';
 import { fetchTopicOffsets } from '../src/kafka/admin-offsets.js';
 
@@ -23,7 +23,7 @@ export function startStageSampler(kafka: Kafka, config: Pick<Config, 'topicPrefi
     while (!stopped) {
       const now = Date.now();
       for (const stage of stages) {
-        const topic = topicName(config, STAGE_INPUTS[stage as keyof typeof STAGE_INPUTS]);
+        const topic = topicName(config, STAGES[stage as keyof typeof STAGES].input);
         const [ends, committed] = await Promise.all([
           fetchTopicOffsets(admin, topic),
           admin.fetchOffsets({ groupId: groupName(config, stage), topics: [topic] }),
@@ -52,7 +52,7 @@ export function startStageSampler(kafka: Kafka, config: Pick<Config, 'topicPrefi
     async drained(): Promise<boolean> {
       await connected;
       for (const stage of stages) {
-        const topic = topicName(config, STAGE_INPUTS[stage as keyof typeof STAGE_INPUTS]);
+        const topic = topicName(config, STAGES[stage as keyof typeof STAGES].input);
         const ends = await fetchTopicOffsets(admin, topic);
         const [c] = await admin.fetchOffsets({ groupId: groupName(config, stage), topics: [topic] });
         if (total(c!.partitions) < total(ends.map((e) => ({ offset: e.high })))) return false;

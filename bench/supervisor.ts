@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnCli, type CliProcess } from '../src/cli/child.js';
+import { spawnCli, type CliProcess } from './spawn-cli.js';
 
 /**
  * Keeps the bench's and the soak's processes running the way an orchestrator (systemd, Kubernetes) would: each

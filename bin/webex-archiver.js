@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript CLI through tsx so no build step is needed.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-const r = spawnSync(tsx, [path.join(root, 'src', 'cli', 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+// Launcher: runs the TypeScript CLI in this very process through tsx's loader (no build step).
+// In-process on purpose: the signals `docker stop` sends (SIGTERM, then SIGKILL after the grace
+// period) reach the CLI's own handlers (src/cli/lifecycle.ts), which leave the consumer group and
+// exit 0. A launcher that ran the CLI as a child (spawnSync) forwarded none of them, so every
+// stop ended in SIGKILL. The exit code is the CLI's own.
+// tsx's register() uses node:module's register (Node 20.6+, package.json engines).
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/cli/main.ts');

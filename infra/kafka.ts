@@ -15,6 +15,8 @@ const DIR = path.join(RUN_DIR, 'kafka');
 
 function serverProperties(): string {
   // Single-node settings: replication 1 everywhere, no initial rebalance delay (tests join fast).
+  // What this gives up: every acknowledged record is on this one disk, so acks=all is one copy
+  // and topics get no min.insync.replicas (src/kafka/topic-durability.ts needs replication >= 2).
   return [
     'process.roles=broker,controller',
     'node.id=1',

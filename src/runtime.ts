@@ -22,7 +22,7 @@ export interface Runtime {
 }
 
 export async function createRuntime(config: Config, opts: { logger?: Logger; clientSuffix?: string } = {}): Promise<Runtime> {
-  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const kafka = createKafka(config, logger, opts.clientSuffix);
   const admin = kafka.admin();
   await admin.connect();

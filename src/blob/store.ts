@@ -3,6 +3,7 @@ import { Transform, type Readable } from 'node:stream';
 import { BlobServiceClient, RestError, type ContainerClient } from '@azure/storage-blob';
 import type { Config } from '../config/schema.js';
 import { ArchiverError } from '../errors.js';
+import { classifyBlobAnswer, isAlreadyThere, isContainerMissing } from './blob-answer.js';
 import { GC_EVERY_BYTES, gcPacedPassThrough, gcPacer } from '../memory/gc-pacer.js';
 
 /**
@@ -58,7 +59,13 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
       const chunks: Buffer[] = [];
       for await (const c of body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
       const data = Buffer.concat(chunks);
-      await wrap(`upload ${containerName}/${blobName}`, () => container(containerName).getBlockBlobClient(blobName).upload(data, data.length, { ...headers, ...deadline() }));
+      const put = () => container(containerName).getBlockBlobClient(blobName).upload(data, data.length, { ...headers, ...deadline() });
+      // The bytes are in hand, so a missing container is created and the Put Blob sent again.
+      await wrap(`upload ${containerName}/${blobName}`, () => put().catch(async (err: unknown) => {
+        if (!isContainerMissing(err)) throw err;
+        await createContainer(containerName);
+        return put();
+      }));
       return { container: containerName, blobName, size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
     }
     const hash = createHash('sha256');
@@ -74,16 +81,23 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
       ...deadline(STREAM_TIMEOUT_MS),
       blobHTTPHeaders: { blobContentType: opts.contentType ?? 'application/octet-stream' },
       metadata: opts.metadata,
+    }).catch(async (err: unknown) => {
+      // A stream cannot be sent twice: create the container and let the caller retry with a fresh one.
+      if (!isContainerMissing(err)) throw err;
+      await createContainer(containerName);
+      throw new ArchiverError('UNAVAILABLE', `blob upload ${containerName}/${blobName}: the container was missing and is created now; try again`, { cause: err });
     }));
     return { container: containerName, blobName, size, sha256: hash.digest('hex') };
   }
 
+  /** No `access` option: the container is private; every read needs the account key or a SAS. */
+  async function createContainer(name: string): Promise<void> {
+    await wrap(`create container ${name}`, () => container(name).createIfNotExists(deadline()));
+  }
+
   return {
     async ensureContainers(extra = []) {
-      for (const name of [config.attachmentsContainer, config.stagingContainer, ...extra]) {
-        // No `access` option: the container is private; every read needs the account key or a SAS.
-        await wrap(`create container ${name}`, () => container(name).createIfNotExists(deadline()));
-      }
+      for (const name of [config.attachmentsContainer, config.stagingContainer, ...extra]) await createContainer(name);
     },
     putStream: upload,
     async putContentAddressed(containerName, body, opts) {
@@ -92,13 +106,20 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
       const finalName = stored.sha256;
       const target = container(containerName).getBlockBlobClient(finalName);
       if (!(await wrap('exists', () => target.exists(deadline())))) {
-        // Server-side copy within the account; then drop the temporary name.
+        // Server-side copy within the account; then drop the temporary name. Only if the name is
+        // still free (If-None-Match: *): a writer of the same bytes that got there first answers
+        // 409 BlobAlreadyExists or 412 ConditionNotMet, and for a content-addressed name that is
+        // success (the same SHA-256 is the same bytes).
         const source = container(containerName).getBlockBlobClient(tmpName);
-        await wrap(`copy to ${finalName}`, () => target.syncCopyFromURL(source.url, deadline()).catch(async (err: unknown) => {
+        const ifAbsent = { conditions: { ifNoneMatch: '*' } };
+        await wrap(`copy to ${finalName}`, () => target.syncCopyFromURL(source.url, { ...deadline(), ...ifAbsent }).catch(async (err: unknown) => {
+          if (isAlreadyThere(err)) return undefined as never;
           // Azurite and small accounts: fall back to a streamed re-upload when sync copy is refused.
-          if (err instanceof RestError && (err.statusCode === 403 || err.statusCode === 404 || err.statusCode === 400)) {
+          if (err instanceof RestError && (err.statusCode === 403 || err.statusCode === 404 || err.statusCode === 400) && !isContainerMissing(err) && classifyBlobAnswer('copy', err).code !== 'AUTH_FAILED') {
             const dl = await source.download(0, undefined, deadline(STREAM_TIMEOUT_MS));
-            await target.uploadStream(dl.readableStreamBody as Readable, BLOCK_SIZE, CONCURRENCY, { ...deadline(STREAM_TIMEOUT_MS), blobHTTPHeaders: { blobContentType: opts?.contentType ?? 'application/octet-stream' }, metadata: opts?.metadata });
+            await target.uploadStream(dl.readableStreamBody as Readable, BLOCK_SIZE, CONCURRENCY, { ...deadline(STREAM_TIMEOUT_MS), ...ifAbsent, blobHTTPHeaders: { blobContentType: opts?.contentType ?? 'application/octet-stream' }, metadata: opts?.metadata }).catch((e: unknown) => {
+              if (!isAlreadyThere(e)) throw e;
+            });
             return undefined as never;
           }
           throw err;
@@ -126,7 +147,7 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
         return { size: p.contentLength ?? 0, metadata: p.metadata ?? {} };
       } catch (err) {
         if (err instanceof RestError && err.statusCode === 404) return null;
-        throw classify(`properties ${containerName}/${blobName}`, err);
+        throw classifyBlobAnswer(`properties ${containerName}/${blobName}`, err);
       }
     },
     publicUrl(containerName, blobName) {
@@ -139,18 +160,6 @@ async function wrap<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw classify(what, err);
+    throw classifyBlobAnswer(what, err);
   }
-}
-
-function classify(what: string, err: unknown): ArchiverError {
-  if (err instanceof ArchiverError) return err;
-  if (err instanceof RestError) {
-    const s = err.statusCode ?? 0;
-    if (s === 404) return new ArchiverError('NOT_FOUND', `blob ${what}: not found`, { cause: err });
-    if (s === 401 || s === 403) return new ArchiverError('FORBIDDEN', `blob ${what}: ${err.code ?? s}`, { cause: err });
-    if (s === 429 || s === 503) return new ArchiverError('RATE_LIMITED', `blob ${what}: ${err.code ?? s}`, { cause: err });
-    if (s >= 400 && s < 500 && s !== 408 && s !== 409 && s !== 412) return new ArchiverError('BAD_INPUT', `blob ${what}: ${err.code ?? s}`, { cause: err });
-  }
-  return new ArchiverError('UNAVAILABLE', `blob ${what}: ${(err as Error).message}`, { cause: err });
 }

@@ -2,8 +2,10 @@ import type { BlobStore } from '../blob/store.js';
 import { ArchiverError } from '../errors.js';
 import type { CaptureSource, FileRef, MessageEvent, RawMessage } from '../kafka/records.js';
 import type { Logger } from '../log.js';
-import { buildRawMessage } from './raw-record.js';
+import type { ParticipantsOf } from './participants.js';
+import { buildRawMessage, versionAtOf } from './raw-record.js';
 import type { RoomCache } from './room-cache.js';
+import { isUnscannable } from '../webex/webex-error.js';
 import type { WebexReader, WxMessage } from './webex-reader.js';
 
 export interface CaptureDeps {
@@ -13,6 +15,8 @@ export interface CaptureDeps {
   attachmentsContainer: string;
   logger: Logger;
   now?: () => Date;
+  /** The participants at an item's own time (participants.ts); without it, the current members. */
+  participants?: ParticipantsOf;
 }
 
 /**
@@ -29,8 +33,10 @@ export async function captureMessage(
   // is the edit, not the original: archive it as that edit's version, never as the original.
   // The crawler's event snapshots supply the original text under the created version's id.
   const event: MessageEvent = req.event === 'created' && !req.message && message.updated ? 'updated' : req.event;
-  const { room, team, memberships } = await deps.rooms.get(message.roomId);
-  const member = memberships.find((m) => m.personId === message.personId || m.personEmail.toLowerCase() === message.personEmail.toLowerCase());
+  const { room, team, memberships: current } = await deps.rooms.get(message.roomId);
+  const at = versionAtOf(event, message, req.deletedAt);
+  const { members: memberships, source: participantsSource } = deps.participants ? await deps.participants(message.roomId, at, current) : { members: current, source: null };
+  const member = [...memberships, ...current].find((m) => m.personId === message.personId || m.personEmail.toLowerCase() === message.personEmail.toLowerCase());
   const senderName = member?.personDisplayName ?? (await deps.rooms.person(message.personId))?.displayName ?? message.personEmail;
   const files: FileRef[] = [];
   for (const url of message.files ?? []) files.push(await captureFile(deps, url));
@@ -43,6 +49,7 @@ export async function captureMessage(
     room,
     team,
     memberships,
+    participantsSource,
     sender: { personId: message.personId, email: message.personEmail, displayName: senderName },
     files,
   });
@@ -56,12 +63,14 @@ async function captureFile(deps: CaptureDeps, url: string): Promise<FileRef> {
     const stored = await deps.blob.putContentAddressed(deps.attachmentsContainer, file.body, { contentType: file.contentType, metadata: { contentid: contentId } });
     return { ...base, name: file.name, contentType: file.contentType, size: stored.size, sha256: stored.sha256, blobName: stored.blobName, status: 'stored' };
   } catch (err) {
-    // Permanent file states are recorded on the item (the email says so), not retried forever.
+    // Permanent file states are recorded on the item (the email says so), not retried forever;
+    // each is told by the status code Webex answered (410, 404, 428), never by its text.
     if (err instanceof ArchiverError && !err.retriable) {
-      const status = err.code === 'GONE' ? 'infected' : err.code === 'NOT_FOUND' ? 'missing' : /unscannable/i.test(err.message) ? 'unscannable' : null;
+      const status = isUnscannable(err) ? 'unscannable' : err.code === 'GONE' ? 'infected' : err.code === 'NOT_FOUND' ? 'missing' : null;
       if (status) {
         deps.logger.warn({ contentId, status, code: err.code }, 'file not captured; recorded on the item');
-        return { ...base, name: contentId, contentType: 'application/octet-stream', size: 0, sha256: '', blobName: '', status };
+        const name = (status === 'unscannable' ? await deps.reader.fileName?.(url).catch(() => undefined) : undefined) ?? contentId;
+        return { ...base, name, contentType: 'application/octet-stream', size: 0, sha256: '', blobName: '', status };
       }
     }
     throw err;

@@ -1,9 +1,13 @@
 import type { Output, Publisher } from '../kafka/publisher.js';
-import type { MessageEvent, RawMessage } from '../kafka/records.js';
+import type { MembershipChange, MessageEvent, RawMessage } from '../kafka/records.js';
 import { ArchiverError } from '../errors.js';
 import { captureMessage, type CaptureDeps } from './capture-message.js';
 import type { CheckpointStore } from './checkpoints.js';
-import { planWindows } from './crawl-window.js';
+import { changeFromEvent } from './membership-change.js';
+import { captureMembershipItem } from './membership-item.js';
+import { COVERAGE_CHECKPOINT, type MembershipStore } from './membership-store.js';
+import { planWindows, type CrawlWindow } from './crawl-window.js';
+import { deletedMessageStub } from './deleted-stub.js';
 import type { CrawlSource, WxEvent } from './crawl-source.js';
 import type { WxMessage } from './webex-reader.js';
 
@@ -12,11 +16,14 @@ export interface CrawlerDeps extends CaptureDeps {
   publisher: Publisher;
   checkpoints: CheckpointStore;
   progress?: (p: CrawlProgress) => void;
+  /** The membership timeline; with it, membership events are crawled first (crawlMemberships). */
+  memberships?: MembershipStore;
 }
 
-export interface CrawlProgress { phase: 'events' | 'backfill'; done: number; total: number; published: number; detail: string }
+export interface CrawlProgress { phase: 'memberships' | 'events' | 'backfill'; done: number; total: number; published: number; detail: string }
 
 const EVENTS_CHECKPOINT = 'events';
+const MEMBERSHIPS_CHECKPOINT = 'events:memberships';
 const BATCH = 100;
 
 /**
@@ -25,32 +32,84 @@ const BATCH = 100;
  * The checkpoint moves only after a window's records are durably in Kafka, so a crawler killed
  * mid-run resumes with that window and misses nothing (dedupe drops what it repeats).
  */
-export async function crawlEvents(deps: CrawlerDeps, opts: { now: Date; overlapMinutes: number; windowMinutes?: number; firstRunLookbackHours?: number }): Promise<{ published: number; windows: number }> {
+export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promise<{ published: number; windows: number; membershipChanges: number; membershipItems: number }> {
+  // Every join and leave up to now first, so each message version, whatever its window, meets
+  // the people who were there at its time, those who left after it included.
+  const membershipChanges = deps.memberships ? await crawlMemberships(deps, deps.memberships, opts) : 0;
+  // With the timeline, each join and leave is also an item, published with the messages of its window.
+  const resources = deps.memberships ? ['messages', 'memberships'] : ['messages'];
   const runStartedAt = new Date().toISOString();
-  const cp = await deps.checkpoints.get(EVENTS_CHECKPOINT);
-  const windows = planWindows(cp?.cursor ?? null, opts.now, {
+  const windows = await windowsFrom(deps, EVENTS_CHECKPOINT, opts);
+  let published = 0;
+  let membershipItems = 0;
+  for (const [i, w] of windows.entries()) {
+    const events: WxEvent[] = [];
+    for (const resource of resources) for await (const e of deps.source.listEvents({ resource, from: w.from, to: w.to })) events.push(e);
+    // The API lists newest first; archive in the order things happened.
+    events.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+    let pending: Output<'raw'>[] = [];
+    const flush = async () => {
+      await deps.publisher.publish(pending);
+      for (const o of pending) if (o.value.kind === 'membership') membershipItems++; else published++;
+      pending = [];
+    };
+    for (const e of events) {
+      const raw = e.resource === 'memberships' ? await membershipItemFromEvent(deps, e) : await rawFromEvent(deps, e);
+      if (raw) pending.push({ topic: 'raw', key: raw.message.roomId, value: raw });
+      if (pending.length >= BATCH) await flush();
+    }
+    await flush();
+    await deps.checkpoints.put({ name: EVENTS_CHECKPOINT, cursor: w.to, complete: i === windows.length - 1, runStartedAt, updatedAt: new Date().toISOString(), published });
+    deps.progress?.({ phase: 'events', done: i + 1, total: windows.length, published, detail: `events up to ${w.to}` });
+  }
+  return { published, windows: windows.length, membershipChanges, membershipItems };
+}
+
+async function membershipItemFromEvent(deps: CrawlerDeps, e: WxEvent): Promise<RawMessage | null> {
+  const change = changeFromEvent(e, 'crawler', new Date());
+  if (!change) return null;
+  const since = typeof e.data.created === 'string' ? new Date(e.data.created).toISOString() : change.at;
+  return captureMembershipItem(deps, { change, since, actorId: e.actorId ?? null, source: 'crawler' });
+}
+
+export interface CrawlOptions { now: Date; overlapMinutes: number; windowMinutes?: number; firstRunLookbackHours?: number }
+
+async function windowsFrom(deps: CrawlerDeps, checkpoint: string, opts: CrawlOptions): Promise<CrawlWindow[]> {
+  const cp = await deps.checkpoints.get(checkpoint);
+  return planWindows(cp?.cursor ?? null, opts.now, {
     overlapMinutes: opts.overlapMinutes,
     windowMinutes: opts.windowMinutes ?? 60,
     firstRunLookbackHours: opts.firstRunLookbackHours ?? 24 * 90,
   });
-  let published = 0;
+}
+
+/**
+ * The membership timeline from the memberships compliance events, window by window from its own
+ * checkpoint. The first window ever crawled sets the coverage (COVERAGE_CHECKPOINT): since then
+ * the timeline holds every change; before it, items say they used the current membership.
+ */
+export async function crawlMemberships(deps: CrawlerDeps, store: MembershipStore, opts: CrawlOptions): Promise<number> {
+  const runStartedAt = new Date().toISOString();
+  const timeline = await store.reload();
+  const windows = await windowsFrom(deps, MEMBERSHIPS_CHECKPOINT, opts);
+  let recorded = 0;
   for (const [i, w] of windows.entries()) {
-    const events: WxEvent[] = [];
-    for await (const e of deps.source.listEvents({ resource: 'messages', from: w.from, to: w.to })) events.push(e);
-    // The API lists newest first; archive in the order things happened.
-    events.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
-    let pending: Output[] = [];
-    for (const e of events) {
-      const raw = await rawFromEvent(deps, e);
-      if (raw) pending.push({ topic: 'raw', key: raw.message.roomId, value: raw });
-      if (pending.length >= BATCH) { await deps.publisher.publish(pending); published += pending.length; pending = []; }
+    const changes: MembershipChange[] = [];
+    for await (const e of deps.source.listEvents({ resource: 'memberships', from: w.from, to: w.to })) {
+      const c = changeFromEvent(e, 'crawler', new Date());
+      if (c) changes.push(c);
     }
-    await deps.publisher.publish(pending);
-    published += pending.length;
-    await deps.checkpoints.put({ name: EVENTS_CHECKPOINT, cursor: w.to, complete: i === windows.length - 1, runStartedAt, updatedAt: new Date().toISOString(), published });
-    deps.progress?.({ phase: 'events', done: i + 1, total: windows.length, published, detail: `events up to ${w.to}` });
+    await store.record(changes);
+    recorded += changes.length;
+    const coverage = await deps.checkpoints.get(COVERAGE_CHECKPOINT);
+    if (!coverage || w.from < coverage.cursor) {
+      await deps.checkpoints.put({ name: COVERAGE_CHECKPOINT, cursor: w.from, complete: true, runStartedAt, updatedAt: new Date().toISOString(), published: 0 });
+    }
+    timeline.coverFrom(coverage && coverage.cursor < w.from ? coverage.cursor : w.from);
+    await deps.checkpoints.put({ name: MEMBERSHIPS_CHECKPOINT, cursor: w.to, complete: i === windows.length - 1, runStartedAt, updatedAt: new Date().toISOString(), published: recorded });
+    deps.progress?.({ phase: 'memberships', done: i + 1, total: windows.length, published: recorded, detail: `membership events up to ${w.to}` });
   }
-  return { published, windows: windows.length };
+  return recorded;
 }
 
 /**
@@ -65,7 +124,7 @@ export async function backfill(deps: CrawlerDeps, opts: { since: Date; runId: st
   for (const [i, roomId] of rooms.entries()) {
     const name = `backfill:${opts.runId}:${roomId}`;
     if ((await deps.checkpoints.get(name))?.complete) continue;
-    let pending: Output[] = [];
+    let pending: Output<'raw'>[] = [];
     for await (const m of deps.source.listMessages(roomId)) {
       if (Date.parse(m.created) < opts.since.getTime()) break;
       const event: MessageEvent = m.updated ? 'updated' : 'created';
@@ -89,23 +148,17 @@ async function rawFromEvent(deps: CrawlerDeps, e: WxEvent): Promise<RawMessage |
   if (type === 'deleted') {
     // The snapshot of a deletion has ids only; a compliance officer can still read the message.
     const message = await deps.reader.getMessage(id).catch((err: unknown) => {
-      if (err instanceof ArchiverError && err.code === 'NOT_FOUND') return stubFromSnapshot(e);
+      if (err instanceof ArchiverError && err.code === 'NOT_FOUND') return deletedMessageStub(e.data, e.created);
       throw err;
     });
     if (!message) return null;
     return captureMessage(deps, { messageId: id, event: 'deleted', source: 'crawler', message, deletedAt: e.created });
   }
   // created/updated snapshots carry the message as it was then: that is the version to keep.
-  const snapshot = isMessageSnapshot(e.data) ? (e.data as unknown as WxMessage) : undefined;
+  const snapshot = isMessageSnapshot(e.data) ? e.data : undefined;
   return captureMessage(deps, { messageId: id, event: type, source: 'crawler', message: snapshot, retryNotFound: 1 });
 }
 
-function isMessageSnapshot(d: Record<string, unknown>): boolean {
+function isMessageSnapshot(d: Record<string, unknown>): d is Record<string, unknown> & WxMessage {
   return typeof d.id === 'string' && typeof d.roomId === 'string' && typeof d.personId === 'string' && typeof d.personEmail === 'string' && typeof d.created === 'string';
-}
-
-function stubFromSnapshot(e: WxEvent): WxMessage | null {
-  const d = e.data;
-  if (!isMessageSnapshot({ ...d, created: d.created ?? e.created })) return null;
-  return { id: d.id as string, roomId: d.roomId as string, personId: d.personId as string, personEmail: d.personEmail as string, roomType: d.roomType as string | undefined, created: (d.created as string | undefined) ?? e.created };
 }

@@ -1,4 +1,4 @@
-import type { FileRef, MessageEvent, Person, RawMessage, CaptureSource } from '../kafka/records.js';
+import type { FileRef, MessageEvent, ParticipantsSource, Person, RawMessage, CaptureSource } from '../kafka/records.js';
 import type { WxMembership, WxMessage, WxRoom, WxTeam } from './webex-reader.js';
 
 /**
@@ -15,14 +15,22 @@ export interface RawInputs {
   message: WxMessage;
   room: WxRoom;
   team: WxTeam | null;
+  /** The room's members at versionAt (see membership-timeline.ts). */
   memberships: WxMembership[];
+  /** Where `memberships` came from; null when no timeline was consulted. */
+  participantsSource?: ParticipantsSource | null;
   sender: Person;
   files: FileRef[];
 }
 
+/** When a version came to be: created, the edit, or the deletion (event time). */
+export function versionAtOf(event: MessageEvent, m: Pick<WxMessage, 'created' | 'updated'>, deletedAt?: string): string {
+  return event === 'created' ? m.created : event === 'updated' ? (m.updated ?? m.created) : (deletedAt ?? m.updated ?? m.created);
+}
+
 export function buildRawMessage(i: RawInputs): RawMessage {
   const m = i.message;
-  const versionAt = i.event === 'created' ? m.created : i.event === 'updated' ? (m.updated ?? m.created) : (i.deletedAt ?? m.updated ?? m.created);
+  const versionAt = versionAtOf(i.event, m, i.deletedAt);
   const participants = new Map<string, Person>();
   for (const ms of i.memberships) {
     participants.set(ms.personEmail.toLowerCase(), { personId: ms.personId, email: ms.personEmail.toLowerCase(), displayName: ms.personDisplayName ?? ms.personEmail });
@@ -61,5 +69,6 @@ export function buildRawMessage(i: RawInputs): RawMessage {
     },
     sender: { ...i.sender, email: i.sender.email.toLowerCase() },
     participants: [...participants.values()].sort((a, b) => a.email.localeCompare(b.email)),
+    participantsSource: i.participantsSource ?? null,
   };
 }

@@ -4,10 +4,11 @@ import { ArchiverError, toArchiverError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Publisher } from '../kafka/publisher.js';
 import { verifyWebhookSignature } from '../webex/signature.js';
+import { proxyTrust } from './proxy-trust.js';
 import { toWebhookDelivery } from './webhook-envelope.js';
 
 export interface ReceiverDeps {
-  config: Pick<Config, 'webhookSecret' | 'receiverMaxBodyBytes'>;
+  config: Pick<Config, 'webhookSecret' | 'receiverMaxBodyBytes' | 'receiverTrustProxy'>;
   publisher: Publisher;
   logger: Logger;
   /** Readiness probe of the path to Kafka (cached by the caller). */
@@ -34,6 +35,9 @@ export function buildReceiver(deps: ReceiverDeps): FastifyInstance {
     disableRequestLogging: true,
     bodyLimit: config.receiverMaxBodyBytes,
     return503OnClosing: true,
+    // Only the proxies named here may say the browser used HTTPS (X-Forwarded-Proto), which makes
+    // the operator cookie Secure, and who the client is (X-Forwarded-For), which the sign-in limit counts.
+    trustProxy: proxyTrust(config.receiverTrustProxy),
   }) as unknown as FastifyInstance;
 
   // Keep the exact bytes: the signature is over the body as sent, not over a re-serialization.

@@ -9,6 +9,11 @@ export interface RoomInfo { room: WxRoom; team: WxTeam | null; memberships: WxMe
 
 export interface RoomCache {
   get(roomId: string): Promise<RoomInfo>;
+  /**
+   * What is cached, even when invalidated (loaded when there is nothing): for membership items,
+   * whose participants come from the timeline, so that a run of joins costs no reload each.
+   */
+  peek?(roomId: string): Promise<RoomInfo>;
   invalidate(roomId: string): void;
   /**
    * A person who is not (or no longer) a member, for the sender's name; undefined if unreadable.
@@ -22,7 +27,7 @@ export function createRoomCache(reader: WebexReader, opts: { ttlMs?: number; max
   const ttl = opts.ttlMs ?? 5 * 60_000;
   const max = opts.maxRooms ?? 5000;
   const now = opts.now ?? Date.now;
-  const entries = new Map<string, { at: number; info: Promise<RoomInfo> }>();
+  const entries = new Map<string, { at: number; info: Promise<RoomInfo>; stale?: boolean }>();
   const teams = new Map<string, Promise<WxTeam | null>>();
   const people = new Map<string, Promise<WxPerson | undefined>>();
 
@@ -45,15 +50,20 @@ export function createRoomCache(reader: WebexReader, opts: { ttlMs?: number; max
   return {
     get(roomId) {
       const hit = entries.get(roomId);
-      if (hit && now() - hit.at < ttl) return hit.info;
+      if (hit && !hit.stale && now() - hit.at < ttl) return hit.info;
       const info = load(roomId);
       info.catch(() => entries.delete(roomId));
       entries.set(roomId, { at: now(), info });
       if (entries.size > max) entries.delete(entries.keys().next().value as string);
       return info;
     },
+    peek(roomId) {
+      const hit = entries.get(roomId);
+      return hit && now() - hit.at < ttl ? hit.info : this.get(roomId);
+    },
     invalidate(roomId) {
-      entries.delete(roomId);
+      const hit = entries.get(roomId);
+      if (hit) hit.stale = true;
     },
     person(personId) {
       let p = people.get(personId);

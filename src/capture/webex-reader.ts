@@ -1,30 +1,17 @@
 import type { Readable } from 'node:stream';
+import type { Membership, Message, Person, Room, Team } from '../webex/types.js';
 
 /**
- * What capture needs from Webex, and nothing more. The REST client implements it
- * (src/capture/webex-reader-client.ts); field names are Webex's own (official OpenAPI spec).
+ * What capture needs from Webex, and nothing more: the REST client's own types (src/webex/types.ts,
+ * field names from Cisco's OpenAPI spec, docs/webex-api.md §1), so the adapter in
+ * src/capture/webex-source.ts passes them through without a cast. A membership needs only what the
+ * participants list uses, so simulators and fixtures may leave out the rest.
  */
-export interface WxMessage {
-  id: string;
-  roomId: string;
-  roomType?: string;
-  parentId?: string;
-  personId: string;
-  personEmail: string;
-  text?: string;
-  markdown?: string;
-  html?: string;
-  files?: string[];
-  mentionedPeople?: string[];
-  created: string;
-  updated?: string;
-  isVoiceClip?: boolean;
-}
-
-export interface WxRoom { id: string; title?: string; type: string; teamId?: string; created: string }
-export interface WxTeam { id: string; name?: string }
-export interface WxMembership { personId: string; personEmail: string; personDisplayName?: string; created?: string }
-export interface WxPerson { id: string; emails?: string[]; displayName?: string }
+export type WxMessage = Message;
+export type WxRoom = Room;
+export type WxTeam = Team;
+export type WxMembership = Pick<Membership, 'personId' | 'personEmail'> & Partial<Omit<Membership, 'personId' | 'personEmail'>>;
+export type WxPerson = Person;
 export interface WxFile { name: string; contentType: string; body: Readable }
 
 export interface WebexReader {
@@ -36,4 +23,6 @@ export interface WebexReader {
   getPerson(id: string): Promise<WxPerson>;
   /** Streams a file; throws ArchiverError GONE (410 infected), NOT_FOUND, or FORBIDDEN with reason 'unscannable' (428). */
   openFile(url: string): Promise<WxFile>;
+  /** The file's real name from a HEAD (no bytes move), for recording a file we could not fetch. */
+  fileName?(url: string): Promise<string | undefined>;
 }

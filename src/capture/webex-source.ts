@@ -3,8 +3,7 @@ import type { Logger } from '../log.js';
 import { createWebexClient, type WebexClient } from '../webex/client.js';
 import type { WebexObserver } from '../webex/http.js';
 import { refreshingToken } from '../webex/token.js';
-import type { CrawlSource, WxEvent } from './crawl-source.js';
-import type { WxMessage, WxRoom } from './webex-reader.js';
+import type { CrawlSource } from './crawl-source.js';
 
 /** The Webex client from the configuration: a refreshing token when a refresh token is configured. */
 export function createWebexFromConfig(config: Config, logger: Logger, observer?: WebexObserver): WebexClient {
@@ -12,14 +11,16 @@ export function createWebexFromConfig(config: Config, logger: Logger, observer?:
   const token = config.webexRefreshToken
     ? refreshingToken({ baseUrl: config.webexBaseUrl, clientId: config.webexClientId, clientSecret: config.webexClientSecret, refreshToken: config.webexRefreshToken, accessToken: config.webexToken || undefined, log })
     : config.webexToken;
-  return createWebexClient({ baseUrl: config.webexBaseUrl, token, maxInFlight: config.webexMaxInFlight, observer, log });
+  // A file Webex cannot scan (428) is still the record: fetched with allow=unscannable unless the
+  // operator said no, in which case capture records it on the item (docs/failure-answers.md, Webex).
+  return createWebexClient({ baseUrl: config.webexBaseUrl, token, maxInFlight: config.webexMaxInFlight, allowUnscannable: config.webexAllowUnscannable, observer, log });
 }
 
 /** Adapts the REST client to what capture reads (hydrate's WebexReader and the crawler's CrawlSource). */
 export function webexSource(client: WebexClient): CrawlSource {
   return {
-    getMessage: (id, opts) => client.messages.get(id, { retryNotFound: opts?.retryNotFound }) as Promise<WxMessage>,
-    getRoom: (id) => client.rooms.get(id) as Promise<WxRoom>,
+    getMessage: (id, opts) => client.messages.get(id, { retryNotFound: opts?.retryNotFound }),
+    getRoom: (id) => client.rooms.get(id),
     getTeam: (id) => client.teams.get(id),
     async listMemberships(roomId) {
       const out = [];
@@ -32,8 +33,12 @@ export function webexSource(client: WebexClient): CrawlSource {
       const name = info.filename ?? url.slice(url.lastIndexOf('/') + 1);
       return { name, contentType: info.contentType ?? 'application/octet-stream', body };
     },
-    listEvents: (q) => client.events.list({ resource: q.resource, from: q.from, to: q.to, max: 1000 }) as AsyncIterable<WxEvent>,
-    listRooms: () => client.rooms.list({ max: 1000 }) as AsyncIterable<WxRoom>,
-    listMessages: (roomId) => client.messages.list({ roomId, max: 100 }) as AsyncIterable<WxMessage>,
+    async fileName(url) {
+      // HEAD moves no bytes, so asking with allow=unscannable only reveals the name (Content-Disposition).
+      return (await client.contents.head(url, { allowUnscannable: true })).filename;
+    },
+    listEvents: (q) => client.events.list({ resource: q.resource, from: q.from, to: q.to, max: 1000 }),
+    listRooms: () => client.rooms.list({ max: 1000 }),
+    listMessages: (roomId) => client.messages.list({ roomId, max: 100 }),
   };
 }

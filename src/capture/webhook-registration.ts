@@ -31,7 +31,7 @@ export function planRegistration(existing: readonly Webhook[], targetUrl: string
     const found = existing.find((w) => w.name === want.name && w.targetUrl === targetUrl && w.resource === want.resource && w.event === want.event);
     if (!found) plan.create.push({ ...want, targetUrl, secret, ownedBy: 'org' });
     else if (found.status === 'inactive') plan.reactivate.push(found);
-    // Webex shows a webhook's secret (Webhook object, webex-api.md §1 "Webhooks"); when it does not, we cannot tell.
+    // Webex shows a webhook's secret (Webhook object, docs/webex-api.md §1 "Webhooks"); when it does not, we cannot tell.
     else if (found.secret !== undefined && found.secret !== secret) plan.resecret.push(found);
     else plan.keep.push(found);
   }

@@ -1,10 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ArchiverError } from '../errors.js';
 
-/** One CLI sub-command: its help text and what it runs. Every command answers --help. */
+/**
+ * One CLI sub-command: its help text and what it runs. Every command answers --help. Its one-line
+ * summary lives in the command table (commands/index.ts), so `--help` loads no command module.
+ */
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   run(argv: string[]): Promise<number | void>;
 }

@@ -1,20 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { ArchiverError } from '../errors.js';
-import { GRAPH_MAX_MIME_BYTES } from '../sinks/graph/graph-sink.js';
+import { GRAPH_MAX_MIME_BYTES } from './sink-limits.js';
+import { unworkableCombinations } from './cross-field.js';
+import { developmentSecretsExposed, journalInClear, tokensInClear, type ConfigProblem } from './exposure.js';
+import { nearestKey } from './nearest-key.js';
 import { CONFIG_SPEC, type Config } from './schema.js';
+
+/** Read by the loader itself, not a key of the schema. */
+const LOADER_KEYS = ['WXA_CONFIG_FILE'];
+/** Every variable a WXA_ name may be: the schema's keys (one source, so a key added there is known). */
+const knownNames = (): Set<string> => new Set([...Object.values(CONFIG_SPEC).map((s) => s.env), ...LOADER_KEYS]);
 
 /**
  * Reads the configuration once: defaults, then an optional file (KEY=VALUE lines, named by
- * WXA_CONFIG_FILE), then the environment. Every key is validated; the first bad one stops
- * start-up with an error naming both the environment variable and the reason.
+ * WXA_CONFIG_FILE), then the environment. A WXA_ name that is no key (a typo) stops start-up
+ * naming the nearest key; then every key is validated, the first bad one stops start-up naming
+ * the environment variable and the reason; then the cross-field rules (cross-field.ts,
+ * exposure.ts), all of whose problems are reported at once, one key per line.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): Config {
   const fromFile = env.WXA_CONFIG_FILE ? readEnvFile(env.WXA_CONFIG_FILE) : {};
   const out: Record<string, unknown> = {};
-  const known = new Set(Object.values(CONFIG_SPEC).map((s) => s.env));
-  for (const name of Object.keys(fromFile)) {
-    if (!known.has(name)) throw new ArchiverError('CONFIG', `${name}: unknown key in ${env.WXA_CONFIG_FILE}`);
-  }
+  refuseUnknownNames([
+    ...Object.keys(fromFile).map((name) => ({ name, where: env.WXA_CONFIG_FILE as string, always: true })),
+    ...Object.keys(env).map((name) => ({ name, where: 'the environment', always: false })),
+    ...Object.keys(overrides).map((name) => ({ name, where: 'the overrides', always: false })),
+  ]);
   const given = (name: string): string | undefined => overrides[name] ?? env[name] ?? fromFile[name];
   for (const [key, spec] of Object.entries(CONFIG_SPEC)) {
     const raw = given(spec.env) ?? spec.default;
@@ -34,17 +45,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       throw new ArchiverError('CONFIG', `${CONFIG_SPEC.maxItemBytes.env}: ${out.maxItemBytes as number} is over ${GRAPH_MAX_MIME_BYTES}, the largest MIME item the Graph sink (WXA_SINK=graph) can import (Graph's 4 MB request cap, base64); such items would fail at import instead of being stripped or rejected by limit`);
     }
   }
-  // Cross-field: plain text or an unchecked certificate only to this machine (a local test
-  // server); anywhere else a journal stream would be readable or redirectable on the network.
-  if (out.sink === 'smtp' && !isLoopbackHost(out.smtpHost as string)) {
-    if (out.smtpTls === 'none') throw new ArchiverError('CONFIG', `${CONFIG_SPEC.smtpTls.env}: none is allowed only for a loopback WXA_SMTP_HOST, not ${out.smtpHost as string}`);
-    if (out.smtpTlsVerify === false) throw new ArchiverError('CONFIG', `${CONFIG_SPEC.smtpTlsVerify.env}: false is allowed only for a loopback WXA_SMTP_HOST, not ${out.smtpHost as string}`);
-  }
+  const config = out as Config;
+  refuse([...unworkableCombinations(config), ...tokensInClear(config), ...journalInClear(config), ...developmentSecretsExposed(config)]);
   return Object.freeze(out) as Config;
 }
 
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+function refuse(problems: ConfigProblem[]): void {
+  if (problems.length) throw new ArchiverError('CONFIG', problems.map((p) => `${p.env}: ${p.reason}`).join('\n'));
+}
+
+/**
+ * A misspelt key would otherwise be ignored and its default used in silence (WXA_OPERATOR_TOKNE
+ * leaves the development token in place). In the environment only WXA_ names are ours; in the
+ * file every name is.
+ */
+function refuseUnknownNames(names: { name: string; where: string; always: boolean }[]): void {
+  const known = knownNames();
+  refuse(names
+    .filter(({ name, always }) => (always || name.startsWith('WXA_')) && !known.has(name))
+    .map(({ name, where }) => ({ env: name, reason: `unknown configuration key in ${where}; did you mean ${nearestKey(name, known)}? (every key: docs/configuration.md)` })));
 }
 
 function readEnvFile(file: string): Record<string, string> {

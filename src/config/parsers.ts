@@ -1,4 +1,6 @@
 /** Value parsers for configuration keys. Each throws a plain Error with a reason; the loader adds the key. */
+import { isIP } from 'node:net';
+
 export interface KeySpec<T> {
   env: string;
   default: string;
@@ -30,10 +32,38 @@ function secret(minLength: number) {
   };
 }
 
+/** A value that must contain `placeholder`: a template without it maps every input to one output. */
+function template(placeholder: string) {
+  return (raw: string): string => {
+    if (!raw.includes(placeholder)) throw new Error(`must contain ${placeholder}, got "${raw}"`);
+    return raw;
+  };
+}
+
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+// C0 controls and DEL: a CR or LF in a folder name or host would break IMAP quoting and URLs.
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export const parsers = {
   string: (raw: string): string => raw,
+  nonEmpty: (raw: string): string => {
+    if (raw.trim() === '') throw new Error('must not be empty');
+    return raw;
+  },
+  /** A host name or IP address to listen on or connect to (no scheme, port or spaces). */
+  host: (raw: string): string => {
+    if (raw.trim() === '') throw new Error('must not be empty');
+    const name = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]*)(?:\.[A-Za-z0-9_-]+)*\.?$/;
+    if (!name.test(raw) && isIP(raw.replace(/^\[(.*)\]$/, '$1')) === 0) throw new Error(`is not a host name or IP address: "${raw}"`);
+    return raw;
+  },
+  /** An IMAP/Maildir folder name: not empty, not only separators, no control characters. */
+  folderName: (raw: string): string => {
+    if (raw.trim() === '' || /^[\s./\\]+$/.test(raw)) throw new Error('must name a folder');
+    if (CONTROL.test(raw)) throw new Error('must not contain control characters');
+    if (raw !== raw.trim()) throw new Error('must not start or end with a space');
+    return raw;
+  },
   list: (raw: string): string[] => {
     const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
     if (items.length === 0) throw new Error('expected at least one value');
@@ -89,7 +119,37 @@ export const parsers = {
     if (!EMAIL.test(raw)) throw new Error(`"${raw}" is not an email address`);
     return raw.toLowerCase();
   },
+  /**
+   * fastify's `trustProxy` (https://fastify.dev/docs/latest/Reference/Server/#trustproxy): false,
+   * true (every hop), a hop count, or the proxies' addresses and CIDR ranges, comma-separated.
+   */
+  trustProxy: (raw: string): boolean | number | string => {
+    const v = raw.trim();
+    if (v === '' || /^(false|0|no)$/i.test(v)) return false;
+    if (/^(true|yes)$/i.test(v)) return true;
+    if (/^\d+$/.test(v)) return Number(v);
+    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const item of items) {
+      const [address = '', bits, extra] = item.split('/');
+      const family = isIP(address);
+      const max = family === 4 ? 32 : 128;
+      if (family === 0 || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))) {
+        throw new Error(`expected false, true, a hop count or proxy addresses/CIDRs, got "${item}"`);
+      }
+    }
+    return items.join(',');
+  },
+  /** Exactly `count` comma-separated whole seconds, each in 1..max, not decreasing (retry delays). */
+  secondsList: (count: number, max: number) => (raw: string): number[] => {
+    const items = raw.split(',').map((s) => s.trim());
+    if (items.length !== count || items.some((s) => !/^\d+$/.test(s))) throw new Error(`expected ${count} comma-separated whole seconds, got "${raw}"`);
+    const n = items.map(Number);
+    if (n.some((x) => x < 1 || x > max)) throw new Error(`each delay must be 1..${max} seconds`);
+    if (n.some((x, i) => i > 0 && x < n[i - 1]!)) throw new Error('delays must not decrease');
+    return n;
+  },
   intRange,
   oneOf,
   secret,
+  template,
 };

@@ -14,10 +14,10 @@ export const AZURITE_DEV_CONNECTION_STRING =
 export const CONFIG_SPEC = {
   // --- Kafka and the schema registry ---
   kafkaBrokers: { env: 'WXA_KAFKA_BROKERS', default: '127.0.0.1:19092', parse: p.list, doc: 'Kafka bootstrap servers, comma-separated' },
-  kafkaClientId: { env: 'WXA_KAFKA_CLIENT_ID', default: 'webex-archiver', parse: p.string, doc: 'Kafka client id' },
+  kafkaClientId: { env: 'WXA_KAFKA_CLIENT_ID', default: 'webex-archiver', parse: p.nonEmpty, doc: 'Kafka client id' },
   topicPrefix: { env: 'WXA_TOPIC_PREFIX', default: '', parse: p.topicPrefix, doc: 'Prefix for every topic and consumer group (isolates test runs and tenants)' },
   topicPartitions: { env: 'WXA_TOPIC_PARTITIONS', default: '6', parse: p.intRange(1, 1000), doc: 'Partitions for newly created topics' },
-  topicReplication: { env: 'WXA_TOPIC_REPLICATION', default: '1', parse: p.intRange(1, 10), doc: 'Replication factor for newly created topics' },
+  topicReplication: { env: 'WXA_TOPIC_REPLICATION', default: '1', parse: p.intRange(1, 10), doc: 'Replication factor for newly created topics; above 1 they also get min.insync.replicas=2, so acks=all means two copies (use 3 in production; 1 is the single development broker)' },
   schemaRegistryUrl: { env: 'WXA_SCHEMA_REGISTRY_URL', default: 'http://127.0.0.1:18081/apis/ccompat/v7', parse: p.url, doc: 'Confluent-compatible schema registry base URL' },
   // --- Blob storage ---
   blobConnectionString: { env: 'WXA_BLOB_CONNECTION_STRING', default: AZURITE_DEV_CONNECTION_STRING, parse: p.string, secret: true, doc: 'Azure Blob Storage connection string (default: local Azurite)' },
@@ -29,16 +29,18 @@ export const CONFIG_SPEC = {
   webexRefreshToken: { env: 'WXA_WEBEX_REFRESH_TOKEN', default: '', parse: p.string, secret: true, doc: 'OAuth refresh token; when set, the access token is refreshed before expiry' },
   webexClientId: { env: 'WXA_WEBEX_CLIENT_ID', default: '', parse: p.string, doc: 'OAuth client id (for token refresh)' },
   webexClientSecret: { env: 'WXA_WEBEX_CLIENT_SECRET', default: '', parse: p.string, secret: true, doc: 'OAuth client secret (for token refresh)' },
+  webexAllowUnscannable: { env: 'WXA_WEBEX_ALLOW_UNSCANNABLE', default: 'true', parse: p.bool, doc: 'Download files Webex could not scan for malware (428) with allow=unscannable, as a Compliance Officer may, so the archive keeps them; false records them on the item as unscannable instead' },
   webexMaxInFlight: { env: 'WXA_WEBEX_MAX_IN_FLIGHT', default: '4', parse: p.intRange(1, 64), doc: 'Concurrent Webex requests at most' },
-  webhookSecret: { env: 'WXA_WEBHOOK_SECRET', default: 'local-webhook-secret', parse: p.secret(16), secret: true, doc: 'Shared secret for X-Spark-Signature (HMAC-SHA1); at least 16 characters' },
+  webhookSecret: { env: 'WXA_WEBHOOK_SECRET', default: 'local-webhook-secret', parse: p.secret(20), secret: true, doc: 'Shared secret for X-Spark-Signature (HMAC-SHA1); at least 20 characters (RFC 2104 §3: an HMAC key shorter than the hash output, 20 bytes for SHA-1, is discouraged; Webex documents no minimum), never a known development or example value off loopback' },
   webhookTargetUrl: { env: 'WXA_WEBHOOK_TARGET_URL', default: 'http://127.0.0.1:18080/webhooks/webex', parse: p.url, doc: 'Public URL Webex posts webhooks to' },
   // --- Receiver and operator endpoints ---
-  receiverHost: { env: 'WXA_RECEIVER_HOST', default: '127.0.0.1', parse: p.string, doc: 'Address the receiver listens on' },
+  receiverHost: { env: 'WXA_RECEIVER_HOST', default: '127.0.0.1', parse: p.host, doc: 'Address the receiver listens on' },
   receiverPort: { env: 'WXA_RECEIVER_PORT', default: '18080', parse: p.intRange(0, 65535), doc: 'Port the receiver listens on (0 picks a free one)' },
+  receiverTrustProxy: { env: 'WXA_RECEIVER_TRUST_PROXY', default: 'false', parse: p.trustProxy, doc: 'Behind a TLS-terminating reverse proxy: the proxies whose X-Forwarded-Proto and X-Forwarded-For the receiver believes (addresses or CIDRs, comma-separated; a hop count; or true for any). Then the session cookie is Secure when the browser used HTTPS, and failed sign-ins are limited per client, not per proxy' },
   receiverMaxBodyBytes: { env: 'WXA_RECEIVER_MAX_BODY_BYTES', default: '1048576', parse: p.intRange(1024, 100 * 1024 * 1024), doc: 'Largest webhook body accepted; larger gets 413' },
-  operatorToken: { env: 'WXA_OPERATOR_TOKEN', default: 'local-operator-token', parse: p.secret(16), secret: true, doc: 'Bearer credential for the dashboard, status log download and replay' },
+  operatorToken: { env: 'WXA_OPERATOR_TOKEN', default: 'local-operator-token', parse: p.secret(16), secret: true, doc: 'Bearer credential for the dashboard, status log download and replay; signing in with it opens a server-side session (rotating it ends every session)' },
   metricsPublic: { env: 'WXA_METRICS_PUBLIC', default: 'true', parse: p.bool, doc: 'Serve /metrics without the operator credential' },
-  metricsHost: { env: 'WXA_METRICS_HOST', default: '127.0.0.1', parse: p.string, doc: 'Address of the metrics-only /metrics listener of `run` (without --with-receiver) and `crawl --schedule`' },
+  metricsHost: { env: 'WXA_METRICS_HOST', default: '127.0.0.1', parse: p.host, doc: 'Address of the metrics-only /metrics listener of `run` (without --with-receiver) and `crawl --schedule`' },
   metricsPort: { env: 'WXA_METRICS_PORT', default: '0', parse: p.intRange(0, 65535), doc: 'Port of that listener (0 picks a free one, printed at start; Prometheus needs a fixed one, e.g. 9464)' },
   // --- Archive policy ---
   orgDomains: { env: 'WXA_ORG_DOMAINS', default: 'example.com', parse: p.domainList, doc: "The organization's email domains; a participant there is their own mailbox" },
@@ -51,12 +53,12 @@ export const CONFIG_SPEC = {
   transcriptDailyAt: { env: 'WXA_TRANSCRIPT_DAILY_AT', default: '03:00', parse: p.timeOfDay, doc: 'UTC time (HH:MM) at which `transcript --schedule` builds the previous day\'s transcripts; after the daily crawl, so it sees what the crawl found' },
   // --- Mailbox sink ---
   sink: { env: 'WXA_SINK', default: 'maildir', parse: p.oneOf(['maildir', 'imap', 'graph', 'smtp'] as const), doc: 'Where items are imported (smtp: journaled to WXA_SMTP_JOURNAL_ADDRESS)' },
-  mailFolder: { env: 'WXA_MAIL_FOLDER', default: 'Webex Teams', parse: p.string, doc: 'Folder under the Inbox that receives the items' },
-  maildirRoot: { env: 'WXA_MAILDIR_ROOT', default: '.data/archive', parse: p.string, doc: 'Root folder of the Maildir sink (one folder per mailbox)' },
-  imapHost: { env: 'WXA_IMAP_HOST', default: '127.0.0.1', parse: p.string, doc: 'IMAP server' },
+  mailFolder: { env: 'WXA_MAIL_FOLDER', default: 'Webex Teams', parse: p.folderName, doc: 'Folder under the Inbox that receives the items' },
+  maildirRoot: { env: 'WXA_MAILDIR_ROOT', default: '.data/archive', parse: p.nonEmpty, doc: 'Root folder of the Maildir sink (one folder per mailbox)' },
+  imapHost: { env: 'WXA_IMAP_HOST', default: '127.0.0.1', parse: p.host, doc: 'IMAP server' },
   imapPort: { env: 'WXA_IMAP_PORT', default: '11143', parse: p.intRange(1, 65535), doc: 'IMAP port' },
   imapSecure: { env: 'WXA_IMAP_SECURE', default: 'false', parse: p.bool, doc: 'Use implicit TLS' },
-  imapLoginTemplate: { env: 'WXA_IMAP_LOGIN_TEMPLATE', default: '{mailbox}*archiver', parse: p.string, doc: 'Login name per mailbox; {mailbox} is replaced (Dovecot master-user style by default)' },
+  imapLoginTemplate: { env: 'WXA_IMAP_LOGIN_TEMPLATE', default: '{mailbox}*archiver', parse: p.template('{mailbox}'), doc: 'Login name per mailbox; {mailbox} is replaced (Dovecot master-user style by default); required, or every mailbox would log in as one user' },
   imapPassword: { env: 'WXA_IMAP_PASSWORD', default: 'archiver-master-secret', parse: p.string, secret: true, doc: 'IMAP password (master user) when not using XOAUTH2' },
   imapAccessToken: { env: 'WXA_IMAP_ACCESS_TOKEN', default: '', parse: p.string, secret: true, doc: 'XOAUTH2 access token; when set it replaces the password' },
   graphBaseUrl: { env: 'WXA_GRAPH_BASE_URL', default: 'https://graph.microsoft.com/beta', parse: p.url, doc: 'Microsoft Graph base URL' },
@@ -70,7 +72,7 @@ export const CONFIG_SPEC = {
   rsmfContainer: { env: 'WXA_BLOB_RSMF_CONTAINER', default: 'rsmf', parse: p.containerName, doc: 'Private container where `rsmf --schedule` writes each day\'s .rsmf files' },
   rsmfDailyAt: { env: 'WXA_RSMF_DAILY_AT', default: '03:30', parse: p.timeOfDay, doc: 'UTC time (HH:MM) at which `rsmf --schedule` exports the previous day; after the daily crawl, so the export holds what the crawl found' },
   // --- SMTP journaling sink (WXA_SINK=smtp; docs/smtp-journaling.md) ---
-  smtpHost: { env: 'WXA_SMTP_HOST', default: '127.0.0.1', parse: p.string, doc: 'SMTP server of the journaling archive (the local Postfix by default)' },
+  smtpHost: { env: 'WXA_SMTP_HOST', default: '127.0.0.1', parse: p.host, doc: 'SMTP server of the journaling archive (the local Postfix by default)' },
   smtpPort: { env: 'WXA_SMTP_PORT', default: '11025', parse: p.intRange(1, 65535), doc: 'SMTP port (587 or 25 for a real archive)' },
   smtpTls: { env: 'WXA_SMTP_TLS', default: 'starttls', parse: p.oneOf(['starttls', 'implicit', 'none'] as const), doc: 'starttls: upgrade with STARTTLS and refuse to send without it; implicit: TLS from the first byte (port 465); none: plain text, allowed only to a loopback host' },
   smtpTlsVerify: { env: 'WXA_SMTP_TLS_VERIFY', default: 'true', parse: p.bool, doc: 'Check the server certificate and name; false is allowed only for a loopback host (a local test server\'s self-signed certificate)' },
@@ -88,8 +90,12 @@ export const CONFIG_SPEC = {
   crawlOverlapMinutes: { env: 'WXA_CRAWL_OVERLAP_MINUTES', default: '60', parse: p.intRange(0, 24 * 60), doc: 'How far before its checkpoint each crawl starts again' },
   // --- Processing ---
   processorConcurrency: { env: 'WXA_PROCESSOR_CONCURRENCY', default: '6', parse: p.intRange(1, 64), doc: 'Partitions each processor instance works on at once; as many as a topic has by default, so one partition\'s records never wait behind another\'s batch (with 2 of 6, import added 0.6 s at p50 to capture latency in the bench)' },
-  maxAttempts: { env: 'WXA_MAX_ATTEMPTS', default: '8', parse: p.intRange(1, 1000), doc: 'Attempts for a retriable failure before the runner pauses the partition and tries later' },
-  dataDir: { env: 'WXA_DATA_DIR', default: '.data', parse: p.string, doc: 'Local working folder' },
+  dedupeRetentionDays: { env: 'WXA_DEDUPE_RETENTION_DAYS', default: '97', parse: p.intRange(1, 3650), doc: 'Days dedupe remembers a message version after it first saw it (Webex redelivers within the 90-day compliance Events window; 7 days of margin); older entries leave memory and the changelog (tombstones), and a later repeat is caught by the mailbox\'s Message-ID check' },
+  maxAttempts: { env: 'WXA_MAX_ATTEMPTS', default: '8', parse: p.intRange(1, 1000), doc: 'In-place attempts at a retriable failure after which a processor whose order matters (hydrate to route) reports its partition stalled (an error log, `webex_archiver_processor_stalled`); it keeps retrying with backoff capped at 30 s, since skipping the record would break its room\'s order. Import never stalls: it parks instead (`WXA_IMPORT_QUICK_ATTEMPTS`)' },
+  importQuickAttempts: { env: 'WXA_IMPORT_QUICK_ATTEMPTS', default: '3', parse: p.intRange(1, 100), doc: 'In-place attempts at a retriable import failure (about 0.2 s, 0.4 s apart) before the task is parked on the retry topics and the partition moves on; a failure whose code parks (MAILBOX_UNAVAILABLE: a mailbox full or refusing us) parks at once' },
+  importRetryDelays: { env: 'WXA_IMPORT_RETRY_DELAYS', default: '60,600,3600', parse: p.secondsList(3, 7 * 24 * 3600), doc: 'Seconds a parked import task waits on webex.imports.retry-1.v1, -2 and -3 (its 1st, 2nd and 3rd and later parks) before it goes back to webex.imports.v1' },
+  dataDir: { env: 'WXA_DATA_DIR', default: '.data', parse: p.nonEmpty, doc: 'Local working folder' },
+  logFormat: { env: 'WXA_LOG_FORMAT', default: 'auto', parse: p.oneOf(['auto', 'json', 'pretty'] as const), doc: 'auto: readable lines when stdout is a terminal, JSON lines otherwise (collectors, files, containers); json or pretty to choose' },
   logLevel: { env: 'WXA_LOG_LEVEL', default: 'info', parse: p.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), doc: 'Log level' },
 } satisfies Record<string, KeySpec<unknown>>;
 

@@ -1,6 +1,8 @@
 /**
- * TypeScript shapes of the Avro records in schemas/. Keep in step with the .avsc files;
- * test/kafka/records.test.ts round-trips a sample of each through avsc to catch drift.
+ * TypeScript shapes of the Avro records in schemas/. Keep in step with the .avsc files: nothing
+ * derives one from the other. What catches drift is test/e2e/skeleton.test.ts, which sends a
+ * message through the real pipeline (each record encoded against its topic's registered schema)
+ * and decodes a record of every pipeline topic with avsc and the schema under <topic>-value.
  * Avro ["null", T] unions decode to `T | null`.
  */
 export interface WebhookDelivery {
@@ -60,6 +62,48 @@ export interface RawMessage {
   room: { id: string; title: string; type: string; teamId: string | null; teamName: string | null; created: string };
   sender: Person;
   participants: Person[];
+  /**
+   * Where `participants` came from: the membership timeline at versionAt, or (older than the
+   * timeline reaches) the current membership. Null on records written before it existed.
+   */
+  participantsSource?: ParticipantsSource | null;
+  /** What the record is: a message version (default, and on older records) or a conversation change. */
+  kind?: RawKind;
+  /** For `membership` records: the join or leave; `message` then describes it (see membership-item.ts). */
+  change?: ConversationChange | null;
+}
+
+export type RawKind = 'message' | 'membership';
+
+/** A change to a conversation that is archived as an item of its own: a join or a leave. */
+export interface ConversationChange {
+  type: 'joined' | 'left';
+  /** The Webex membership id. */
+  id: string;
+  /** When the membership began (its `created`): a leave's identity, since the two paths date a leave differently. */
+  since: string;
+  at: string;
+  person: Person;
+  actor: Person | null;
+}
+
+export type ParticipantsSource = 'timeline' | 'current-membership';
+
+/**
+ * One join or leave of one person in one room (webex.memberships.v1, compacted, key
+ * membershipChangeKey): the membership timeline that gives every item its participants at the time.
+ */
+export interface MembershipChange {
+  roomId: string;
+  personId: string;
+  personEmail: string;
+  personDisplayName: string;
+  membershipId: string;
+  change: 'joined' | 'left';
+  /** When it happened (ISO-8601 UTC). */
+  at: string;
+  source: CaptureSource;
+  observedAt: string;
 }
 
 export interface Address { name: string; address: string }
@@ -137,7 +181,8 @@ export interface ImportTask extends StagedRef {
  */
 export const INLINE_MAX_BYTES = 64 * 1024;
 
-export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed';
+/** `failed`: dead-lettered (redrive brings it back); `parked`: on a retry topic, comes back by itself when due; `rebuilt`: a late version of a closed transcript day, whose room-day was built again; `noted`: archived, with something an auditor should know (e.g. participants from current membership). */
+export type OutcomeKind = 'imported' | 'duplicate' | 'partial' | 'rejected' | 'unmapped' | 'failed' | 'parked' | 'rebuilt' | 'noted';
 
 export interface Outcome {
   at: string;
@@ -164,6 +209,25 @@ export interface DeadLetter {
   errorMessage: string;
   attempts: number;
   at: string;
+}
+
+/**
+ * A record parked on a retry topic (webex.imports.retry-N.v1): its origin and bytes, like a dead
+ * letter, plus how often it was parked and when it is due back on its origin topic.
+ */
+export interface ParkedRecord extends Omit<DeadLetter, 'attempts' | 'at'> {
+  parks: number;
+  parkedAt: string;
+  dueAt: string;
+}
+
+/** A dead letter or parked record that `redrive` sent back (compacted webex.redrive.ledger.v1). */
+export interface RedriveEntry {
+  source: string;
+  origin: string;
+  processor: string;
+  itemId: string;
+  redrivenAt: string;
 }
 
 export interface CrawlerCheckpoint {

@@ -2,13 +2,14 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Config } from '../config/schema.js';
 import { ArchiverError, toArchiverError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { DeadLetter } from './records.js';
 import { backoffMs } from './backoff.js';
+import { deadLetterOutput, failureOutcome, failureReason, parkedOutput, type FailedInput } from './failure-records.js';
 import { mapByKey } from './keyed-concurrency.js';
+import { splitIntoRuns } from './runs.js';
 import { startProgressWatchdog } from './progress-watchdog.js';
 import type { Output, Publisher } from './publisher.js';
 import type { Serde } from './serde.js';
-import { groupName, topicName, type TopicKey } from './topics.js';
+import { groupName, topicName, type RecordOf, type TopicKey } from './topics.js';
 
 /** Where a record came from; handed to transforms for logging and to dead letters. */
 export interface RecordMeta {
@@ -25,18 +26,22 @@ export interface TransformContext {
 }
 
 /**
- * A processor: a transform from one input record to zero or more outputs (`[]` = filtered out).
- * Pure stages ignore everything but the value; effectful stages (stage, import) perform an
- * idempotent effect first and then return what to publish.
+ * Where a processor sits in the pipeline and how its records are scheduled: the part of a
+ * processor that src/pipeline/stages.ts declares for every stage, so that status, lag, replay and
+ * the tests read the topology without building a processor.
  */
-export interface ProcessorSpec<In> {
-  name: string;
-  input: TopicKey;
-  transform(value: In, ctx: TransformContext): Promise<Output[]> | Output[];
-  /** Called before consuming and after every rebalance (e.g. dedupe restores its state). */
-  onAssigned?(): Promise<void>;
-  /** Records handled per produce+commit round. */
+export interface ProcessorDecl<In extends TopicKey = TopicKey, Out extends TopicKey = TopicKey> {
+  input: In;
+  /** Every topic its transform may write to (dead letters and their outcomes come from the runner). */
+  outputs: readonly Out[];
+  /** Records handled per produce+commit round (default 100). */
   chunkSize?: number;
+  /**
+   * Input bytes per produce+commit round (default CHUNK_INPUT_BYTES; a larger record goes alone).
+   * A chunk's outputs are held in memory until they are published, so a stage whose outputs grow
+   * with its input (route: one task per participant) bounds its chunks by bytes, not only count.
+   */
+  chunkBytes?: number;
   /**
    * Distinct record keys worked on at once within a chunk (records of one key stay in order).
    * 1 (default) for stateful or cheap stages; I/O-bound stages (stage, import, hydrate) gain most.
@@ -48,8 +53,36 @@ export interface ProcessorSpec<In> {
    * run at once too. Either way outputs are published in input order, so downstream order holds.
    */
   ordering?: 'key' | 'none';
-  /** Extra outputs when a record is dead-lettered (e.g. a `failed` outcome naming the mailbox). */
-  onDeadLetter?(value: In | undefined, err: ArchiverError): Output[];
+  /**
+   * A retry topic's consumer: a record is handled no earlier than its timestamp plus this delay.
+   * Until then its partition is paused (no fetches, no spinning) and resumed when it is due.
+   */
+  holdMs?: number;
+}
+
+/**
+ * What a processor's shell (src/processors/<name>/index.ts) provides: a transform from one input
+ * record to zero or more outputs (`[]` = filtered out), and hooks for stateful stages. Pure
+ * stages ignore everything but the value; effectful stages (stage, import) perform an idempotent
+ * effect first and then return what to publish. Method syntax on purpose: a list of processors of
+ * different record types is then one list.
+ */
+export interface ProcessorShell<In extends TopicKey = TopicKey, Out extends TopicKey = TopicKey> {
+  transform(value: RecordOf<In>, ctx: TransformContext): Promise<Output<Out>[]> | Output<Out>[];
+  /** Called before consuming and after every rebalance (e.g. dedupe restores its state). */
+  onAssigned?(): Promise<void>;
+  /** Extra outputs when a record is dead-lettered (the runner itself writes its `failed` outcome). */
+  onDeadLetter?(value: RecordOf<In> | undefined, err: ArchiverError): Output[];
+  /**
+   * Non-blocking retries, for a stage whose order does not matter (import): a record that still
+   * fails retriably after `quickAttempts` in-place attempts (at once for a code whose disposition is park) is parked on a
+   * retry topic with a `parked` outcome, and the partition moves on. Without it a retriable
+   * failure is retried in place without end (backoff capped at 30 s), reported as a stall once
+   * the attempts pass WXA_MAX_ATTEMPTS.
+   */
+  park?: ParkPolicy;
+  /** Processors that run and stop with this one (import's retry consumers). */
+  alongside?: readonly ProcessorSpec[];
   /**
    * Called once per chunk, after its outputs were durably published (`published` true, before the
    * commit) or after the chunk was abandoned (publish or a transform failed; kafkajs hands the same
@@ -59,10 +92,32 @@ export interface ProcessorSpec<In> {
   onChunkSettled?(partition: { topic: string; partition: number }, published: boolean): void;
 }
 
+/** A runnable processor: its name (also its consumer group), its declaration and its shell. */
+export type ProcessorSpec<In extends TopicKey = TopicKey, Out extends TopicKey = TopicKey> = { name: string } & ProcessorDecl<In, Out> & ProcessorShell<In, Out>;
+
+/** Default input bytes per chunk: many import tasks with inline items (64 KiB each) still fill a chunk of 50. */
+export const CHUNK_INPUT_BYTES = 4 * 1024 * 1024;
+
+export interface ParkPolicy {
+  quickAttempts: number;
+  /** Retry topics, shortest delay first; a record parked n times before goes to tiers[min(n, last)]. */
+  tiers: readonly { topic: ParkTopic; delayMs: number }[];
+}
+
+export type ParkTopic = 'importsRetry1' | 'importsRetry2' | 'importsRetry3';
+
+/** Kafka header that carries how often a record was parked, set by the retry consumer on its way back. */
+export const PARKS_HEADER = 'wxa-parks';
+
 export interface RunnerObserver {
   processed?(processor: string, count: number): void;
   failed?(processor: string, code: string): void;
   deadLettered?(processor: string, code: string): void;
+  parked?(processor: string, code: string): void;
+  /** A record retried in place past WXA_MAX_ATTEMPTS (`since` set), or no longer (`since` null). */
+  stalled?(processor: string, record: string, since: number | null): void;
+  /** A processor waits on a credential or configuration fault (disposition `pause`), or goes on again. */
+  paused?(processor: string, code: string, paused: boolean): void;
 }
 
 export interface RunningProcessor {
@@ -97,7 +152,19 @@ interface RunnerDeps {
  * retried in place with backoff (the partition waits; nothing is skipped); non-retriable ones send
  * the original record to the dead-letter topic with the reason, and the stage carries on.
  */
-export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps): Promise<RunningProcessor> {
+export async function runProcessor<In extends TopicKey, Out extends TopicKey>(spec: ProcessorSpec<In, Out>, deps: RunnerDeps): Promise<RunningProcessor> {
+  const main = await runOne(spec, deps);
+  if (!spec.alongside?.length) return main;
+  const all = [main];
+  for (const s of spec.alongside) all.push(await runOne(s, deps));
+  return {
+    name: main.name,
+    failed: Promise.race(all.map((r) => r.failed)),
+    async stop() { for (const r of [...all].reverse()) await r.stop(); },
+  };
+}
+
+async function runOne<In extends TopicKey, Out extends TopicKey>(spec: ProcessorSpec<In, Out>, deps: RunnerDeps): Promise<RunningProcessor> {
   const { kafka, serde, publisher, config, observer } = deps;
   const logger = deps.logger.child({ processor: spec.name });
   const consumer: Consumer = kafka.consumer({
@@ -146,29 +213,85 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
   await consumer.subscribe({ topic: topicName(config, spec.input), fromBeginning: deps.fromBeginning ?? true });
   const chunkSize = spec.chunkSize ?? 100;
 
+  // Keys (mailboxes) whose record was parked a moment ago: their next records park at once, so a
+  // mailbox that refuses everything costs its partition no quick attempts per item.
+  const parkedKeys = new Map<string, number>();
+  const holdTimers = new Set<NodeJS.Timeout>();
+
   async function handleOne(message: KafkaMessage, meta: RecordMeta, heartbeat: () => Promise<void>): Promise<Output[]> {
+    const failedInput: FailedInput = { processor: spec.name, ...meta, message };
+    const parks = parksOf(message);
+    const stallId = `${meta.topic}[${meta.partition}]@${meta.offset}`;
+    let stalledSince: number | undefined;
+    const unstall = () => { if (stalledSince !== undefined) observer?.stalled?.(spec.name, stallId, null); };
+    let pausedOn: string | undefined;
+    try {
     for (let attempt = 1; ; attempt++) {
-      let value: In | undefined;
+      let value: RecordOf<In> | undefined;
       try {
         if (!message.value) throw new ArchiverError('BAD_RECORD', 'record has no value (tombstone)');
-        value = await serde.decode<In>(message.value);
-        return await spec.transform(value, { meta, logger: logger.child({ partition: meta.partition, offset: meta.offset }) });
+        value = await serde.decode<RecordOf<In>>(message.value);
+        if (spec.park && parks === 0 && meta.key !== null && (parkedKeys.get(meta.key) ?? 0) > Date.now()) {
+          throw new ArchiverError('MAILBOX_UNAVAILABLE', `an earlier item of ${meta.key} was parked a moment ago`);
+        }
+        // Output<Out> is one of Output's members for every Out; TypeScript cannot see that of a generic.
+        const out = await spec.transform(value, { meta, logger: logger.child({ partition: meta.partition, offset: meta.offset }) }) as Output[];
+        if (pausedOn) logger.info({ partition: meta.partition, code: pausedOn }, 'credentials accepted again; no longer paused');
+        if (meta.key !== null) parkedKeys.delete(meta.key);
+        unstall();
+        return out;
       } catch (err) {
         const e = toArchiverError(err);
         observer?.failed?.(spec.name, e.code);
+        const now = new Date();
+        // A refused credential or configuration fails every record alike: the partition waits
+        // (never dead-letters, never parks) and says so, once, as an error and on the paused gauge.
+        if (e.disposition === 'pause' && pausedOn !== e.code) {
+          if (pausedOn) observer?.paused?.(spec.name, pausedOn, false);
+          pausedOn = e.code;
+          observer?.paused?.(spec.name, e.code, true);
+          logger.error({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message }, 'paused: credentials or configuration refused; retrying until an operator fixes them');
+        }
         if (!e.retriable) {
+          unstall();
           logger.error({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message }, 'record can never succeed; sending it to the dead-letter topic');
           observer?.deadLettered?.(spec.name, e.code);
-          return [deadLetterOutput(spec.name, meta, message, e, attempt), ...(spec.onDeadLetter?.(value, e) ?? [])];
+          return [deadLetterOutput(failedInput, e, attempt, now), failureOutcome('failed', failedInput, value, failureReason(e), now), ...(spec.onDeadLetter?.(value, e) ?? [])];
+        }
+        if (spec.park && value !== undefined && e.disposition !== 'pause' && (attempt >= spec.park.quickAttempts || e.disposition === 'park')) {
+          const tier = spec.park.tiers[Math.min(parks, spec.park.tiers.length - 1)]!;
+          const due = new Date(now.getTime() + tier.delayMs);
+          if (meta.key !== null) parkedKeys.set(meta.key, now.getTime() + Math.min(tier.delayMs, 60_000));
+          logger.warn({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message, attempt, parks: parks + 1, dueAt: due.toISOString() }, 'retriable failure; parking the record on a retry topic');
+          observer?.parked?.(spec.name, e.code);
+          const reason = `${failureReason(e)} (parked ${parks + 1}x, due ${due.toISOString()})`;
+          return [parkedOutput(failedInput, e, tier.topic, parks + 1, now, due), failureOutcome('parked', failedInput, value, reason, now)];
         }
         if (stopping) throw e;
         const wait = backoffMs(attempt, { retryAfterSeconds: e.retryAfterSeconds, maxMs: 30_000 });
-        const level = attempt >= config.maxAttempts ? 'error' : 'warn';
-        logger[level]({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message, attempt, waitMs: wait }, 'retriable failure; retrying in place');
+        const stalled = attempt >= config.maxAttempts;
+        if (stalled && stalledSince === undefined) {
+          stalledSince = Date.now();
+          observer?.stalled?.(spec.name, stallId, stalledSince);
+        }
+        // Past WXA_MAX_ATTEMPTS the partition is stalled: an error for whoever watches the logs,
+        // and webex_archiver_processor_stalled for the dashboards; it keeps trying (order matters).
+        logger[stalled ? 'error' : 'warn']({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message, attempt, waitMs: wait }, stalled ? 'retriable failure past WXA_MAX_ATTEMPTS: partition stalled, retrying in place' : 'retriable failure; retrying in place');
         await sleepWithHeartbeat(wait, heartbeat, () => stopping);
-        if (stopping) throw e;
+        if (stopping) { unstall(); throw e; }
       }
     }
+    } finally {
+      if (pausedOn) observer?.paused?.(spec.name, pausedOn, false);
+    }
+  }
+
+  /** Pauses a retry topic's partition until its head record is due, then resumes it (kafkajs refetches from the last resolved offset). */
+  function holdPartition(topic: string, partition: number, ms: number): void {
+    consumer.pause([{ topic, partitions: [partition] }]);
+    // Wake at least once a minute: a resumed partition whose head is still not due pauses again.
+    const timer = setTimeout(() => { holdTimers.delete(timer); if (!stopping) consumer.resume([{ topic, partitions: [partition] }]); }, Math.max(50, Math.min(ms, 60_000)));
+    holdTimers.add(timer);
   }
 
   await consumer.run({
@@ -177,9 +300,17 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
     autoCommit: false,
     eachBatch: keepingBatchError(async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) => {
       if (assignedHook) await assignedHook;
-      for (let i = 0; i < batch.messages.length; i += chunkSize) {
+      let messages = batch.messages;
+      if (spec.holdMs !== undefined) {
+        const now = Date.now();
+        const notDue = messages.findIndex((m) => Number(m.timestamp) + spec.holdMs! > now);
+        if (notDue >= 0) {
+          holdPartition(batch.topic, batch.partition, Number(messages[notDue]!.timestamp) + spec.holdMs - now);
+          messages = messages.slice(0, notDue);
+        }
+      }
+      for (const chunk of splitIntoRuns(messages, (m) => m.value?.length ?? 0, { maxCount: chunkSize, maxBytes: spec.chunkBytes ?? CHUNK_INPUT_BYTES })) {
         if (!isRunning() || isStale() || stopping) return;
-        const chunk = batch.messages.slice(i, i + chunkSize);
         let published = false;
         try {
           const perRecord = await mapByKey(chunk, spec.ordering === 'none' ? () => null : (m) => m.key?.toString('utf8') ?? null, spec.keyConcurrency ?? 1, (message) => {
@@ -209,25 +340,16 @@ export async function runProcessor<In>(spec: ProcessorSpec<In>, deps: RunnerDeps
     async stop() {
       stopping = true;
       watchdog.stop();
+      for (const t of holdTimers) clearTimeout(t);
       await consumer.disconnect();
     },
   };
 }
 
-function deadLetterOutput(processor: string, meta: RecordMeta, message: KafkaMessage, err: ArchiverError, attempts: number): Output {
-  const value: DeadLetter = {
-    processor,
-    topic: meta.topic,
-    partition: meta.partition,
-    offset: meta.offset,
-    key: message.key ?? null,
-    value: message.value ?? null,
-    errorCode: err.code,
-    errorMessage: err.message.slice(0, 2000),
-    attempts,
-    at: new Date().toISOString(),
-  };
-  return { topic: 'deadLetter', key: meta.key, value };
+function parksOf(message: KafkaMessage): number {
+  const h = message.headers?.[PARKS_HEADER];
+  const n = Number(Array.isArray(h) ? h[0]?.toString() : h?.toString());
+  return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
 async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, cancelled: () => boolean): Promise<void> {

@@ -4,12 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { Config } from '../config/schema.js';
 import { ArchiverError, isNetworkError } from '../errors.js';
-import { TOPICS, topicName, type TopicKey } from './topics.js';
+import { schemaBase, TOPICS, topicName, type TopicKey } from './topics.js';
 
 const SCHEMA_DIR = path.join(path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url)))), 'schemas');
 
 export function schemaFile(key: TopicKey): string {
-  return path.join(SCHEMA_DIR, `${TOPICS[key].base}.avsc`);
+  return path.join(SCHEMA_DIR, `${schemaBase(key)}.avsc`);
 }
 
 /**

@@ -13,6 +13,20 @@ export function cleanHeaderText(value: string): string {
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
+/**
+ * The longest plain token we write as is. A longer one (a title or a name without spaces) could
+ * not be folded and would carry its line past RFC 5322's 998-octet limit (§2.1.1, a MUST): such
+ * values are written as encoded-words, which split anywhere. The 78-character line of §2.1.1 is
+ * only a SHOULD, and ids are long unbroken ASCII words (a Webex id is about 90 characters) that
+ * tools search for as they are in X-Webex-* headers, so up to this length a token stays plain:
+ * with the longest header name we write, its line stays far below 998 octets.
+ */
+const MAX_PLAIN_TOKEN = 900;
+
+function isPlain(clean: string): boolean {
+  return PRINTABLE_ASCII.test(clean) && !/=\?/.test(clean);
+}
+
 /** RFC 2047 encoded-words for `text`, each at most 75 characters, never splitting a UTF-8 sequence. */
 export function encodeWords(text: string): string[] {
   const words: string[] = [];
@@ -35,7 +49,10 @@ export function encodeWords(text: string): string[] {
 /** An unstructured header value (Subject, X-headers): cleaned, encoded if not plain ASCII, as tokens to fold. */
 export function unstructuredTokens(value: string): string[] {
   const clean = cleanHeaderText(value);
-  if (PRINTABLE_ASCII.test(clean) && !/=\?/.test(clean)) return clean.split(' ').filter((t) => t !== '');
+  if (isPlain(clean)) {
+    const tokens = clean.split(' ').filter((t) => t !== '');
+    if (tokens.every((t) => t.length <= MAX_PLAIN_TOKEN)) return tokens;
+  }
   return encodeWords(clean);
 }
 
@@ -43,7 +60,8 @@ export function unstructuredTokens(value: string): string[] {
 export function displayNameTokens(name: string): string[] {
   const clean = cleanHeaderText(name);
   if (clean === '') return [];
-  if (PRINTABLE_ASCII.test(clean) && !/=\?/.test(clean)) return [`"${clean.replace(/(["\\])/g, '\\$1')}"`];
+  const quoted = `"${clean.replace(/(["\\])/g, '\\$1')}"`;
+  if (isPlain(clean) && quoted.length <= MAX_PLAIN_TOKEN) return [quoted];
   return encodeWords(clean);
 }
 

@@ -47,3 +47,16 @@ export function transcriptMessageId(roomId: string, day: string, digest: string)
 export function transcriptItemId(roomId: string, day: string, digest: string): string {
   return `transcript:${roomId}:${day}:${digest}`;
 }
+
+/**
+ * A join or a leave (an item of its own): named by the membership, the change and when the
+ * membership began, which the webhook and the crawl both know (a leave's own time they see
+ * differently, like a deletion's).
+ */
+export function membershipItemId(membershipId: string, change: 'joined' | 'left', since: string): string {
+  return `membership:${membershipId}:${change}:${Date.parse(since)}`;
+}
+
+export function membershipMessageId(membershipId: string, change: 'joined' | 'left', since: string): string {
+  return `<wx-m-${h(membershipId)}-${change === 'joined' ? 'j' : 'l'}${Date.parse(since)}@${MESSAGE_ID_DOMAIN}>`;
+}

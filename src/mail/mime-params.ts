@@ -7,37 +7,51 @@ import { cleanHeaderText, encodeWords } from './header-encoding.js';
  */
 const ATTR_CHAR = /[A-Za-z0-9!#$&+\-.^_`|~]/;
 
-function percentEncode(value: string): string {
+/** One character, percent-encoded as RFC 2231 §4 wants (its UTF-8 bytes, `%XX` unless an attribute-char). */
+function percentEncodeChar(ch: string): string {
+  if (ch.length === 1 && ch.charCodeAt(0) < 0x80 && ATTR_CHAR.test(ch)) return ch;
   let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const ch = String.fromCharCode(byte);
-    out += byte < 0x80 && ATTR_CHAR.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
+  for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   return out;
 }
 
-/** `filename*0*=utf-8''...;` continuation lines (RFC 2231 §3, §4), each folded onto its own line. */
+/** Longest encoded piece per continuation line. */
+const PIECE_CHARS = 60;
+
+/**
+ * `filename*0*=utf-8''...;` continuation lines (RFC 2231 §3, §4), each folded onto its own line.
+ * Pieces end only between characters: never inside a `%XX` escape, and never between the bytes
+ * of one UTF-8 character, since many readers decode each continuation on its own.
+ */
 export function rfc2231Param(param: string, value: string): string {
-  const encoded = percentEncode(cleanHeaderText(value));
   const pieces: string[] = [];
-  // Never cut a %XX escape in half.
-  for (let i = 0; i < encoded.length;) {
-    let end = Math.min(encoded.length, i + 60);
-    const lastPct = encoded.lastIndexOf('%', end - 1);
-    if (lastPct > end - 3 && lastPct >= i) end = lastPct;
-    pieces.push(encoded.slice(i, end));
-    i = end;
+  let piece = '';
+  for (const ch of cleanHeaderText(value)) {
+    const encoded = percentEncodeChar(ch);
+    if (piece !== '' && piece.length + encoded.length > PIECE_CHARS) {
+      pieces.push(piece);
+      piece = '';
+    }
+    piece += encoded;
   }
-  if (pieces.length === 0) pieces.push('');
+  pieces.push(piece);
   if (pieces.length === 1) return `;\r\n ${param}*=utf-8''${pieces[0]}`;
   return pieces.map((p, n) => `;\r\n ${param}*${n}*=${n === 0 ? "utf-8''" : ''}${p}`).join('');
 }
 
-/** `name="..."` with an ASCII quoted-string or encoded-words (RFC 2047 in a parameter: widely read, not standard). */
+/** Longest escaped ASCII value written as a plain quoted-string: with ` name=""` its line stays within 998 octets. */
+const MAX_QUOTED_CHARS = 980;
+
+/**
+ * `name="..."` with an ASCII quoted-string or encoded-words (RFC 2047 in a parameter: widely
+ * read, not standard). The encoded-words are folded one per line (folding white space inside a
+ * quoted-string, RFC 5322 §3.2.4), so a long name never passes the 998-octet line limit.
+ */
 export function quotedParam(param: string, value: string): string {
   const clean = cleanHeaderText(value);
-  if (/^[\x20-\x7e]*$/.test(clean)) return `;\r\n ${param}="${clean.replace(/(["\\])/g, '\\$1')}"`;
-  return `;\r\n ${param}="${encodeWords(clean).join(' ')}"`;
+  const escaped = clean.replace(/(["\\])/g, '\\$1');
+  if (/^[\x20-\x7e]*$/.test(clean) && escaped.length + param.length <= MAX_QUOTED_CHARS) return `;\r\n ${param}="${escaped}"`;
+  return `;\r\n ${param}="${encodeWords(clean).join('\r\n ')}"`;
 }
 
 /** A content type we are willing to write: type/subtype tokens only, else application/octet-stream. */

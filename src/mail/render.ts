@@ -69,8 +69,13 @@ function headerBlock(plan: EmailPlan, topType: string): string {
   return h + topType;
 }
 
+/** Line breaks in CRLF, the canonical form of text before a transfer encoding (RFC 2045 §6.8, RFC 2046 §4.1.1). */
+export function canonicalLineBreaks(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, '\r\n');
+}
+
 function textPart(contentType: string, body: string): string {
-  return `Content-Type: ${contentType}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Buffer(Buffer.from(body, 'utf8'))}`;
+  return `Content-Type: ${contentType}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Buffer(Buffer.from(canonicalLineBreaks(body), 'utf8'))}`;
 }
 
 function htmlDocument(html: string): string {
@@ -106,7 +111,7 @@ function segmentsOf(plan: EmailPlan): Segment[] {
         kind: 'text',
         text: `--${mixed}\r\nContent-Type: text/plain; charset=utf-8${quotedParam('name', name)}\r\n` +
           `Content-Disposition: attachment${rfc2231Param('filename', name)}\r\nContent-Transfer-Encoding: base64\r\n\r\n` +
-          base64Buffer(Buffer.from(placeholderText(ref), 'utf8')),
+          base64Buffer(Buffer.from(canonicalLineBreaks(placeholderText(ref)), 'utf8')),
       });
     }
   }

@@ -26,16 +26,27 @@ function safeHref(attrs: string): string | null {
   return /^(https?:|mailto:)/i.test(compact) ? compact : null;
 }
 
+/**
+ * A numeric character reference as the HTML standard reads it (§13.2.5.80, "numeric character
+ * reference end state"): zero, a surrogate or anything above U+10FFFF is U+FFFD, so hostile
+ * references like `&#x110000;` or `&#99999999;` never throw (String.fromCodePoint would).
+ */
+function codePointText(n: number): string {
+  return Number.isSafeInteger(n) && n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : '\ufffd';
+}
+
 function decodeEntities(s: string): string {
-  return s.replace(/&#x([0-9a-f]+);?/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#(\d+);?/g, (_, d: string) => String.fromCodePoint(Number(d)))
+  return s.replace(/&#x([0-9a-f]+);?/gi, (_, h: string) => codePointText(h.length > 8 ? Infinity : parseInt(h, 16)))
+    .replace(/&#(\d+);?/g, (_, d: string) => codePointText(d.length > 8 ? Infinity : Number(d)))
     .replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 export function sanitizeHtml(html: string): string {
   let out = '';
   const open: string[] = [];
-  const re = /<!--[\s\S]*?(?:-->|$)|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:"[^"]*"|'[^']*'|[^'">])*)(>|$)|<[^>]*>?/g;
+  // Comments end at `-->` or `--!>`, and `<!-->` / `<!--->` are complete empty comments (HTML
+  // standard §13.2.5.43-52): read otherwise, one `<!-->` would swallow the rest of the part.
+  const re = /<!--(?:-?>|[\s\S]*?(?:--!?>|$))|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:"[^"]*"|'[^']*'|[^'">])*)(>|$)|<[^>]*>?/g;
   let last = 0;
   let dropping: string | null = null;
   for (let m = re.exec(html); m; m = re.exec(html)) {

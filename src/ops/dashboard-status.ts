@@ -1,6 +1,9 @@
 import type { CrawlerStatus } from './crawler-status.js';
+import { redriveCommand } from './dead-letter-rows.js';
+import type { DeadLetterView } from './dead-letter-tail.js';
 import type { LagSnapshot } from './lag-source.js';
 import type { OutcomeTailView } from './outcome-tail.js';
+import { toRecoveryView, type RecoveryView } from './recovery.js';
 
 /**
  * The JSON the dashboard polls (/ops/api/status): per stage its lag, members and rate, the
@@ -26,10 +29,17 @@ export interface DashboardStatus {
   crawler: CrawlerStatus | null;
   today: OutcomeTailView['today'] | null;
   importsPerMinute: number[];
-  recentIssues: OutcomeTailView['recentIssues'];
+  /** Each issue with the command that sends it again once the cause is fixed (failed and parked items). */
+  recentIssues: (OutcomeTailView['recentIssues'][number] & { redrive: string | null })[];
+  deadLetters: DeadLetterView | null;
+  /** Dead letters and parked tasks: today's counts, how many wait now, the latest of each with the command that redrives it. */
+  recovery: RecoveryView;
 }
 
-export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date): DashboardStatus {
+/** Kinds the redrive command takes back: a failed copy, or one parked on a delay topic. */
+const REDRIVABLE: ReadonlySet<string> = new Set(['failed', 'parked']);
+
+export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date, deadLetters: DeadLetterView | null = null, waiting: RecoveryView['waiting'] = null): DashboardStatus {
   return {
     generatedAt: now.toISOString(),
     lagAt: snap.at,
@@ -49,6 +59,8 @@ export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | nul
     crawler,
     today: tail?.today ?? null,
     importsPerMinute: tail?.importsPerMinute ?? [],
-    recentIssues: tail?.recentIssues.slice(0, 50) ?? [],
+    recentIssues: (tail?.recentIssues.slice(0, 50) ?? []).map((i) => ({ ...i, redrive: REDRIVABLE.has(i.kind) ? redriveCommand(i, i.processor) : null })),
+    deadLetters,
+    recovery: toRecoveryView(tail?.today ?? null, tail?.recentIssues ?? [], waiting),
   };
 }

@@ -32,6 +32,21 @@ export function createMetrics(registry: Registry): ArchiverMetrics {
   const processed = new Counter({ name: 'webex_archiver_records_processed_total', help: 'Records a processor handled and committed', labelNames: ['processor'], registers });
   const failed = new Counter({ name: 'webex_archiver_records_failed_total', help: 'Failed attempts at a record, retried or not, by error code', labelNames: ['processor', 'code'], registers });
   const deadLettered = new Counter({ name: 'webex_archiver_records_dead_lettered_total', help: 'Records sent to the dead-letter topic, by error code', labelNames: ['processor', 'code'], registers });
+  const parked = new Counter({ name: 'webex_archiver_records_parked_total', help: 'Records parked on a retry topic (they come back when due), by error code', labelNames: ['processor', 'code'], registers });
+  // Records retried in place past WXA_MAX_ATTEMPTS, per processor: their partitions wait.
+  const stalls = new Map<string, Map<string, number>>();
+  new Gauge({
+    name: 'webex_archiver_processor_stalled', help: 'Records a processor is retrying in place past WXA_MAX_ATTEMPTS (each holds up its partition)', labelNames: ['processor'], registers,
+    collect() { this.reset(); for (const [processor, m] of stalls) this.set({ processor }, m.size); },
+  });
+  new Gauge({
+    name: 'webex_archiver_processor_stall_seconds', help: 'How long the oldest of those records has been stalled (0 when none)', labelNames: ['processor'], registers,
+    collect() {
+      this.reset();
+      for (const [processor, m] of stalls) this.set({ processor }, m.size ? (Date.now() - Math.min(...m.values())) / 1000 : 0);
+    },
+  });
+  const paused = new Gauge({ name: 'webex_archiver_paused', help: 'Partitions of a processor waiting on a refused credential or configuration (error code), 0 once it goes on', labelNames: ['processor', 'code'], registers });
   const requests = new Counter({ name: 'webex_archiver_webex_requests_total', help: 'Webex REST requests by resource and HTTP status', labelNames: ['resource', 'status'], registers });
   const retries = new Counter({ name: 'webex_archiver_webex_retries_total', help: 'Webex requests tried again, by resource and reason', labelNames: ['resource', 'reason'], registers });
   const rateLimited = new Counter({ name: 'webex_archiver_webex_rate_limited_total', help: 'Webex 429 answers by resource', labelNames: ['resource'], registers });
@@ -47,6 +62,13 @@ export function createMetrics(registry: Registry): ArchiverMetrics {
       processed: (processor, count) => processed.inc({ processor }, count),
       failed: (processor, code) => failed.inc({ processor, code }),
       deadLettered: (processor, code) => deadLettered.inc({ processor, code }),
+      parked: (processor, code) => parked.inc({ processor, code }),
+      stalled: (processor, record, since) => {
+        const m = stalls.get(processor) ?? new Map<string, number>();
+        if (since === null) m.delete(record); else m.set(record, since);
+        stalls.set(processor, m);
+      },
+      paused: (processor, code, on) => (on ? paused.inc({ processor, code }) : paused.dec({ processor, code })),
     },
     webexObserver: {
       onRequest: (resource, status) => requests.inc({ resource, status: String(status) }),
@@ -55,6 +77,21 @@ export function createMetrics(registry: Registry): ArchiverMetrics {
     },
     observeCaptureLatency: (seconds) => { if (Number.isFinite(seconds) && seconds >= 0) latency.observe(seconds); },
   };
+}
+
+/**
+ * Today's outcome counts by kind (UTC day), from the outcome tail the receiver follows: the status
+ * log's own numbers, failed (dead-lettered) and parked included, for alerts (`failed > 0`).
+ */
+export function registerOutcomeMetrics(registry: Registry, today: () => { counts: Record<string, number> } | null): void {
+  new Gauge({
+    name: 'webex_archiver_outcomes_today', help: 'Outcomes written today (UTC) by kind: imported, partial, duplicate, rejected, unmapped, failed, parked', labelNames: ['kind'], registers: [registry],
+    collect() {
+      this.reset();
+      const t = today();
+      if (t) for (const [kind, n] of Object.entries(t.counts)) this.set({ kind }, n);
+    },
+  });
 }
 
 /** Capture latency of an import outcome (imported or partial), or undefined when it has none. */

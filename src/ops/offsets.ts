@@ -1,9 +1,8 @@
 import type { Admin } from 'kafkajs';
-import type { ProcessorName } from '../processors/index.js';
 import type { Config } from '../config/schema.js';
 import { groupName, topicName } from '../kafka/topics.js';
 import { latest, partitionLag, sumLag, type GroupLag } from './lag.js';
-import { STAGE_INPUTS, STAGE_NAMES } from './stages.js';
+import { STAGES, STAGE_NAMES, type StageName } from '../pipeline/stages.js';
 import { fetchTopicOffsets } from '../kafka/admin-offsets.js';
 
 /**
@@ -12,7 +11,7 @@ import { fetchTopicOffsets } from '../kafka/admin-offsets.js';
  * topic, one fetchOffsets per group. A group or topic that cannot be read is reported with an
  * error instead of failing the whole answer, so one bad stage never hides the others.
  */
-export async function fetchPipelineLag(admin: Admin, config: Pick<Config, 'topicPrefix'>, processors: readonly ProcessorName[] = STAGE_NAMES): Promise<GroupLag[]> {
+export async function fetchPipelineLag(admin: Admin, config: Pick<Config, 'topicPrefix'>, processors: readonly StageName[] = STAGE_NAMES): Promise<GroupLag[]> {
   const groupIds = processors.map((p) => groupName(config, p));
   const described = new Map<string, { state: string; members: number }>();
   try {
@@ -24,7 +23,7 @@ export async function fetchPipelineLag(admin: Admin, config: Pick<Config, 'topic
   const existing = new Set(await admin.listTopics());
   return Promise.all(processors.map(async (processor): Promise<GroupLag> => {
     const groupId = groupName(config, processor);
-    const topic = topicName(config, STAGE_INPUTS[processor]);
+    const topic = topicName(config, STAGES[processor].input);
     const d = described.get(groupId) ?? { state: 'Unknown', members: 0 };
     const base = { processor, groupId, topic, state: d.state, members: d.members, partitions: [], lagSum: 0, lastCommitAt: null, lastCommitSource: null } satisfies GroupLag;
     if (!existing.has(topic)) return { ...base, error: 'topic does not exist' };

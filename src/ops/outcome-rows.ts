@@ -1,19 +1,27 @@
 import type { Outcome, OutcomeKind } from '../kafka/records.js';
 
-/** Outcome kinds an operator must look at: the item (or a participant's copy) did not arrive. */
-export const ISSUE_KINDS: ReadonlySet<OutcomeKind> = new Set<OutcomeKind>(['failed', 'rejected', 'unmapped']);
+/** Outcome kinds an operator must look at: the item (or a participant's copy) did not arrive (parked: not yet). */
+export const ISSUE_KINDS: ReadonlySet<OutcomeKind> = new Set<OutcomeKind>(['failed', 'parked', 'rejected', 'unmapped']);
 
-export const OUTCOME_KINDS: readonly OutcomeKind[] = ['imported', 'partial', 'duplicate', 'rejected', 'unmapped', 'failed'];
+export const OUTCOME_KINDS: readonly OutcomeKind[] = ['imported', 'partial', 'duplicate', 'rejected', 'unmapped', 'failed', 'parked', 'rebuilt', 'noted'];
 
 /**
  * One failed, rejected or unmapped item as shown on the dashboard and in the status log: ids,
  * mailbox and reason only. Outcomes never carry message text, and the reason is cut short and
  * flattened to one line so an error message cannot smuggle content or break a CSV row.
  */
-export type IssueRow = Pick<Outcome, 'kind' | 'at' | 'processor' | 'itemId' | 'webexMessageId' | 'roomId' | 'mailbox' | 'participantEmail'> & { reason: string };
+export type IssueRow = Pick<Outcome, 'kind' | 'at' | 'processor' | 'itemId' | 'webexMessageId' | 'roomId' | 'mailbox' | 'participantEmail'> & {
+  reason: string;
+  /** The error code of a failed or parked item (the reason's `CODE:` prefix), else null. */
+  code: string | null;
+  /** The command that brings a failed or parked item back now (docs/operations.md), else null. */
+  redrive: string | null;
+};
 
 export function toIssueRow(o: Outcome): IssueRow {
   return {
+    code: codeOf(o),
+    redrive: redriveCommand(o),
     kind: o.kind,
     at: o.at,
     processor: o.processor,
@@ -26,6 +34,18 @@ export function toIssueRow(o: Outcome): IssueRow {
   };
 }
 
+function codeOf(o: Outcome): string | null {
+  if (o.kind !== 'failed' && o.kind !== 'parked') return null;
+  return /^([A-Z_]+):/.exec(o.reason ?? '')?.[1] ?? null;
+}
+
+/** `webex-archiver redrive` for one failed (dead-lettered) or parked item; ids are Webex base64 or ours, quoted anyway. */
+export function redriveCommand(o: Pick<Outcome, 'kind' | 'processor' | 'itemId'>): string | null {
+  if (o.kind === 'failed') return `webex-archiver redrive --processor ${o.processor} --item '${o.itemId.replace(/'/g, '')}'`;
+  if (o.kind === 'parked') return `webex-archiver redrive --parked --item '${o.itemId.replace(/'/g, '')}'`;
+  return null;
+}
+
 export function cleanReason(reason: string | null): string {
   if (!reason) return '';
   const flat = reason.replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
@@ -35,7 +55,7 @@ export function cleanReason(reason: string | null): string {
 export type OutcomeCounts = Record<OutcomeKind, number>;
 
 export function emptyCounts(): OutcomeCounts {
-  return { imported: 0, partial: 0, duplicate: 0, rejected: 0, unmapped: 0, failed: 0 };
+  return { imported: 0, partial: 0, duplicate: 0, rejected: 0, unmapped: 0, failed: 0, parked: 0, rebuilt: 0, noted: 0 };
 }
 
 /** Counts outcomes by kind, keeping only those whose `at` falls in [fromMs, toMs). */

@@ -1,12 +1,11 @@
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
-import type { ProcessorName } from '../processors/index.js';
 import { ArchiverError } from '../errors.js';
-import { isStageName, STAGE_NAMES } from './stages.js';
+import { isStageName, STAGE_NAMES, type StageName } from '../pipeline/stages.js';
 
 export type ReplayTarget = { kind: 'earliest' } | { kind: 'time'; at: Date };
 
 export interface ReplayRequest {
-  processor: ProcessorName;
+  processor: StageName;
   target: ReplayTarget;
   /** Only the partition(s) holding this mailbox's key; import only, because imports are keyed by mailbox. */
   mailbox?: string;

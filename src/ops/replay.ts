@@ -4,7 +4,7 @@ import { ArchiverError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { groupName, topicName } from '../kafka/topics.js';
 import { partitionsForMailbox, type ReplayRequest } from './replay-plan.js';
-import { STAGE_INPUTS } from './stages.js';
+import { STAGES } from '../pipeline/stages.js';
 import { fetchTopicOffsets, fetchTopicOffsetsByTimestamp } from '../kafka/admin-offsets.js';
 
 export interface ReplayResult {
@@ -35,7 +35,7 @@ const IDLE_STATES = new Set(['Empty', 'Dead']);
  */
 export async function replay(deps: { kafka: Kafka; config: Pick<Config, 'topicPrefix'>; logger?: Logger }, req: ReplayRequest, opts: ReplayOptions = {}): Promise<ReplayResult> {
   const groupId = groupName(deps.config, req.processor);
-  const topic = topicName(deps.config, STAGE_INPUTS[req.processor]);
+  const topic = topicName(deps.config, STAGES[req.processor].input);
   const admin = deps.kafka.admin();
   await admin.connect();
   try {

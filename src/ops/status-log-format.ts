@@ -5,8 +5,8 @@ import type { DailyLog } from './status-log.js';
  * failed, rejected or unmapped item of that day with its ids, mailbox and reason. One file with a
  * row-type column keeps a day's summary next to its items when an operator opens it in a sheet.
  */
-const SUMMARY_COLUMNS = ['completedAt', 'available', 'fannedOut', 'imported', 'partial', 'skipped', 'failed', 'pending', 'rejected', 'unmapped', 'note'] as const;
-const ITEM_COLUMNS = ['kind', 'at', 'processor', 'itemId', 'webexMessageId', 'roomId', 'mailbox', 'participantEmail', 'reason'] as const;
+const SUMMARY_COLUMNS = ['completedAt', 'available', 'fannedOut', 'imported', 'partial', 'skipped', 'failed', 'parked', 'pending', 'rejected', 'unmapped', 'failedUpstream', 'note'] as const;
+const ITEM_COLUMNS = ['kind', 'at', 'processor', 'itemId', 'webexMessageId', 'roomId', 'mailbox', 'participantEmail', 'code', 'reason', 'redrive'] as const;
 export const CSV_HEADER = ['row', 'date', ...SUMMARY_COLUMNS, ...ITEM_COLUMNS];
 
 export function statusLogCsv(log: DailyLog): string {
@@ -28,9 +28,12 @@ export function statusLogJson(log: DailyLog): string {
     ...log,
     definitions: {
       available: 'distinct items (itemId) that reached route that day',
-      fannedOut: 'distinct (itemId, mailbox) import tasks written that day; fannedOut = imported + partial + skipped + failed + pending',
+      fannedOut: 'distinct (itemId, mailbox) import tasks written that day; fannedOut = imported + partial + skipped + failed + parked + pending',
+      failed: 'copies import dead-lettered (redrive brings them back)',
+      parked: 'copies waiting on a retry topic; they come back by themselves when due',
       rejected: 'items over the size limit under the reject policy; never fanned out',
       unmapped: 'participants with no mailbox and no fallback; never fanned out',
+      failedUpstream: 'distinct items a processor before import (hydrate to route) dead-lettered; never fanned out',
     },
   }, null, 2) + '\n';
 }

@@ -4,7 +4,7 @@ import type { ImportTask, Outcome, StagedItem } from '../kafka/records.js';
 import type { Serde } from '../kafka/serde.js';
 import { topicName } from '../kafka/topics.js';
 import { utcDayStart } from './outcome-rows.js';
-import { readTopicSince } from './read-since.js';
+import { readTopic } from '../kafka/read-topic.js';
 import { buildDailyLog, parseDay, type DailyLog, type StagedSeen, type TaskSeen } from './status-log.js';
 
 /**
@@ -22,10 +22,11 @@ export async function readDailyLog(deps: { kafka: Kafka; serde: Serde; config: P
   const tasks: TaskSeen[] = [];
   const outcomes: Outcome[] = [];
   const topic = (k: 'staged' | 'imports' | 'outcomes') => topicName(deps.config, k);
+  const since = { sinceMs: fromMs, timeoutMs: 120_000 };
   await Promise.all([
-    readTopicSince<StagedItem>(deps.kafka, deps.serde, topic('staged'), fromMs, (v, info) => { if (v) staged.push({ itemId: v.itemId, at: info.timestamp }); }),
-    readTopicSince<ImportTask>(deps.kafka, deps.serde, topic('imports'), fromMs, (v, info) => { if (v) tasks.push({ itemId: v.itemId, mailbox: v.mailbox, at: info.timestamp }); }),
-    readTopicSince<Outcome>(deps.kafka, deps.serde, topic('outcomes'), fromMs, (v) => { if (v) outcomes.push(v); }),
+    readTopic<StagedItem>(deps.kafka, deps.serde, topic('staged'), (v, info) => { if (v) staged.push({ itemId: v.itemId, at: info.timestamp }); }, since),
+    readTopic<ImportTask>(deps.kafka, deps.serde, topic('imports'), (v, info) => { if (v) tasks.push({ itemId: v.itemId, mailbox: v.mailbox, at: info.timestamp }); }, since),
+    readTopic<Outcome>(deps.kafka, deps.serde, topic('outcomes'), (v) => { if (v) outcomes.push(v); }, since),
   ]);
   return buildDailyLog({ staged, tasks, outcomes }, { fromDay, toDay, now });
 }

@@ -8,12 +8,14 @@ import { ISSUE_KINDS, toIssueRow, utcDayStart, type IssueRow } from './outcome-r
  * - available: distinct items (itemId) that reached route that day (records in `staged`);
  * - fannedOut: distinct (itemId, mailbox) import tasks route wrote that day (records in `imports`);
  * - each fanned-out copy gets exactly one state from the import outcomes that followed its task:
- *   imported, partial, skipped (duplicate), failed, or pending (no outcome yet), so that
- *   fannedOut = imported + partial + skipped + failed + pending holds by construction. This is
- *   Microsoft's "available = imported + partial + skipped + failed", counted per mailbox-item;
- *   pending is 0 once the pipeline has drained.
- * - rejected (too large, at limit) and unmapped (a participant with no mailbox, at route) never
- *   become import tasks; they are counted beside the identity, not in it, and listed as rows.
+ *   imported, partial, skipped (duplicate), failed (dead-lettered), parked (on a retry topic,
+ *   coming back by itself), or pending (no outcome yet), so that
+ *   fannedOut = imported + partial + skipped + failed + parked + pending holds by construction.
+ *   This is Microsoft's "available = imported + partial + skipped + failed", counted per
+ *   mailbox-item; pending is 0 once the pipeline has drained.
+ * - rejected (too large, at limit), unmapped (a participant with no mailbox, at route) and
+ *   failedUpstream (dead-lettered by hydrate to route) never become import tasks; they are
+ *   counted beside the identity, not in it, and listed as rows.
  *
  * Pure: records in, log out. Days are UTC days. Record times are Kafka record timestamps.
  */
@@ -31,9 +33,12 @@ export interface DaySummary {
   partial: number;
   skipped: number;
   failed: number;
+  parked: number;
   pending: number;
   rejected: number;
   unmapped: number;
+  /** Distinct items a processor before import dead-lettered that day (never fanned out). */
+  failedUpstream: number;
   note: string | null;
 }
 
@@ -41,11 +46,13 @@ export interface DayLog { summary: DaySummary; items: IssueRow[] }
 export interface DailyLog { generatedAt: string; from: string; to: string; days: DayLog[] }
 
 const DAY_MS = 24 * 3600 * 1000;
-type CopyState = 'imported' | 'partial' | 'skipped' | 'failed';
+type CopyState = 'imported' | 'partial' | 'skipped' | 'failed' | 'parked';
 // When one copy has several outcomes (a retry after a failure, a replay), the best one stands:
-// a copy that was imported once is in the mailbox, whatever a later replay reported.
-const PRECEDENCE: readonly CopyState[] = ['imported', 'partial', 'skipped', 'failed'];
-const IMPORT_STATE: Partial<Record<OutcomeKind, CopyState>> = { imported: 'imported', partial: 'partial', duplicate: 'skipped', failed: 'failed' };
+// a copy that was imported once is in the mailbox, whatever a later replay reported. A copy that
+// never arrived is in its latest state: parked and then dead-lettered is failed; failed, redriven
+// and parked again is parked.
+const SUCCESS: readonly CopyState[] = ['imported', 'partial', 'skipped'];
+const IMPORT_STATE: Partial<Record<OutcomeKind, CopyState>> = { imported: 'imported', partial: 'partial', duplicate: 'skipped', failed: 'failed', parked: 'parked' };
 
 export function buildDailyLog(inputs: LogInputs, opts: { fromDay: string; toDay: string; now: Date; clockSkewMs?: number }): DailyLog {
   const skew = opts.clockSkewMs ?? 5 * 60_000;
@@ -87,11 +94,12 @@ export function buildDailyLog(inputs: LogInputs, opts: { fromDay: string; toDay:
   for (let t = from; t <= to; t += DAY_MS) {
     const date = new Date(t).toISOString().slice(0, 10);
     const copies = tasksByDay.get(date) ?? new Map<string, number>();
-    const states: Record<CopyState | 'pending', number> = { imported: 0, partial: 0, skipped: 0, failed: 0, pending: 0 };
+    const states: Record<CopyState | 'pending', number> = { imported: 0, partial: 0, skipped: 0, failed: 0, parked: 0, pending: 0 };
     let completedAt: string | null = null;
     for (const [key, taskAt] of copies) {
       const after = (importOutcomes.get(key) ?? []).filter((o) => o.at >= taskAt - skew);
-      const best = PRECEDENCE.map((s) => after.filter((o) => o.state === s)).find((l) => l.length > 0);
+      const latest = after.filter((o) => !SUCCESS.includes(o.state)).sort((a, b) => b.at - a.at).slice(0, 1);
+      const best = [...SUCCESS.map((s) => after.filter((o) => o.state === s)), latest].find((l) => l.length > 0);
       if (!best) { states.pending++; continue; }
       states[best[0]!.state]++;
       const decidedAt = best.reduce((m, o) => (o.iso < m ? o.iso : m), best[0]!.iso);
@@ -101,10 +109,11 @@ export function buildDailyLog(inputs: LogInputs, opts: { fromDay: string; toDay:
     const available = availableByDay.get(date)?.size ?? 0;
     const rejected = items.filter((i) => i.kind === 'rejected').length;
     const unmapped = items.filter((i) => i.kind === 'unmapped').length;
+    const failedUpstream = new Set(items.filter((i) => i.kind === 'failed' && i.processor !== 'import').map((i) => i.itemId)).size;
     const nothing = available === 0 && copies.size === 0 && items.length === 0;
     days.push({
       summary: {
-        date, completedAt, available, fannedOut: copies.size, ...states, rejected, unmapped,
+        date, completedAt, available, fannedOut: copies.size, ...states, rejected, unmapped, failedUpstream,
         note: nothing ? `No items ingested on ${date}` : null,
       },
       items,

@@ -8,7 +8,8 @@ import { summarizeCheckpoints, type CrawlerStatus } from './crawler-status.js';
 import type { GroupLag } from './lag.js';
 import { fetchPipelineLag } from './offsets.js';
 import { countOutcomes, ISSUE_KINDS, toIssueRow, utcDayStart, type IssueRow, type OutcomeCounts } from './outcome-rows.js';
-import { readTopicSince } from './read-since.js';
+import { readTopic } from '../kafka/read-topic.js';
+import { fetchParkedWaiting, toRecoveryView, type RecoveryView } from './recovery.js';
 
 /** Everything `status` shows: the same shape is served as JSON by `status --json` and /ops/api/status. */
 export interface StatusReport {
@@ -16,8 +17,10 @@ export interface StatusReport {
   groups: GroupLag[];
   crawler: CrawlerStatus;
   today: { date: string; counts: OutcomeCounts };
-  /** The latest failed, rejected and unmapped items of today, newest first. */
+  /** The latest failed, parked, rejected and unmapped items of today, newest first. */
   recentIssues: IssueRow[];
+  /** Dead letters and parked tasks: counts, the latest of each and how to redrive them. */
+  recovery: RecoveryView;
 }
 
 export interface StatusDeps { kafka: Kafka; serde: Serde; config: Pick<Config, 'topicPrefix'> }
@@ -41,7 +44,7 @@ export async function readCrawlerStatus(deps: StatusDeps): Promise<CrawlerStatus
 export async function readTodayOutcomes(deps: StatusDeps, now: Date, keepIssues = 50): Promise<Pick<StatusReport, 'today' | 'recentIssues'>> {
   const dayStart = utcDayStart(now);
   const outcomes: Outcome[] = [];
-  await readTopicSince<Outcome>(deps.kafka, deps.serde, topicName(deps.config, 'outcomes'), dayStart, (v) => { if (v) outcomes.push(v); });
+  await readTopic<Outcome>(deps.kafka, deps.serde, topicName(deps.config, 'outcomes'), (v) => { if (v) outcomes.push(v); }, { sinceMs: dayStart, timeoutMs: 120_000 });
   const issues = outcomes.filter((o) => ISSUE_KINDS.has(o.kind) && Date.parse(o.at) >= dayStart).sort((a, b) => b.at.localeCompare(a.at));
   return {
     today: { date: new Date(dayStart).toISOString().slice(0, 10), counts: countOutcomes(outcomes, dayStart, dayStart + 24 * 3600 * 1000) },
@@ -54,11 +57,13 @@ export async function collectStatus(deps: StatusDeps, now = new Date()): Promise
   const admin = deps.kafka.admin();
   await admin.connect();
   let groups: GroupLag[];
+  let waiting: RecoveryView['waiting'];
   try {
     groups = await fetchPipelineLag(admin, deps.config);
+    waiting = await fetchParkedWaiting(admin, deps.config).catch(() => null);
   } finally {
     await admin.disconnect();
   }
   const [crawler, outcomes] = await Promise.all([readCrawlerStatus(deps), readTodayOutcomes(deps, now)]);
-  return { generatedAt: now.toISOString(), groups, crawler, ...outcomes };
+  return { generatedAt: now.toISOString(), groups, crawler, ...outcomes, recovery: toRecoveryView(outcomes.today, outcomes.recentIssues, waiting) };
 }

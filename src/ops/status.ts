@@ -27,10 +27,15 @@ export function formatStatus(report: StatusReport, opts: { partitions?: boolean 
   if (c.backfill.roomsInLastRun > 0 || c.backfill.roomsDone > 0) lines.push(`  backfill          ${c.backfill.roomsDone} rooms done, ${c.backfill.published} published in the last run`);
   lines.push('', `outcomes today (${report.today.date}, UTC)`);
   lines.push('  ' + OUTCOME_KINDS.map((k) => `${k}=${report.today.counts[k]}`).join('  '));
+  const r = report.recovery;
+  const waiting = r.waiting ? r.waiting.reduce((s, w) => s + w.records, 0) : null;
+  lines.push('', 'not in a mailbox yet');
+  lines.push(`  dead letters today ${r.failedToday}   list: ${r.commands.listDeadLetters}`);
+  lines.push(`  parked today       ${r.parkedToday}   waiting on the retry topics now: ${waiting ?? 'unknown'}   list: ${r.commands.listParked}`);
   if (report.recentIssues.length > 0) {
-    lines.push('', 'latest failed, rejected and unmapped items');
+    lines.push('', 'latest failed, parked, rejected and unmapped items');
     for (const i of report.recentIssues.slice(0, 10)) {
-      lines.push(`  ${i.at} ${i.kind} ${i.processor} item=${i.itemId} mailbox=${i.mailbox ?? i.participantEmail ?? '-'} ${i.reason}`);
+      lines.push(`  ${i.at} ${i.kind} ${i.processor} item=${i.itemId} mailbox=${i.mailbox ?? i.participantEmail ?? '-'} ${i.reason}${i.redrive ? `   redrive: ${i.redrive}` : ''}`);
     }
   }
   return lines.join('\n') + '\n';

@@ -7,7 +7,7 @@ import type { Kafka } from 'kafkajs';
 import type { RawMessage } from '../kafka/records.js';
 import type { Serde } from '../kafka/serde.js';
 import { topicName } from '../kafka/topics.js';
-import { readTopicSince } from '../ops/read-since.js';
+import { readTopic } from '../kafka/read-topic.js';
 import { CLOCK_SLACK_MS } from '../processors/transcript/index.js';
 import { dayRange } from '../processors/transcript/transform.js';
 import { daysBetween, toConversationDays } from './conversation.js';
@@ -56,12 +56,12 @@ export async function exportRsmf(
   const end = dayRange(opts.to).end;
   const records: RawMessage[] = [];
   let seen = 0;
-  const read = await readTopicSince<RawMessage>(deps.kafka, deps.serde, topicName(deps.config, 'raw'), start - CLOCK_SLACK_MS, (raw) => {
+  const read = await readTopic<RawMessage>(deps.kafka, deps.serde, topicName(deps.config, 'raw'), (raw) => {
     opts.progress?.(++seen);
     if (!raw) return;
     const at = Date.parse(raw.versionAt);
     if (at >= start && at < end) records.push(raw);
-  }, { timeoutMs: 30 * 60_000 });
+  }, { sinceMs: start - CLOCK_SLACK_MS, timeoutMs: 30 * 60_000 });
   const limits = { maxEvents: deps.config.rsmfMaxEvents, maxBytes: deps.config.rsmfMaxBytes };
   const files: RsmfFile[] = [];
   const failed: RsmfFailure[] = [];

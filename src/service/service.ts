@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
-import { PROCESSOR_NAMES, createProcessor, type ProcessorName } from '../processors/index.js';
+import { startProcessor } from '../pipeline/processors.js';
+import { STAGE_NAMES, type StageName } from '../pipeline/stages.js';
 import { kafkaReadiness } from '../capture/kafka-ready.js';
 import { buildReceiver } from '../capture/receiver.js';
 import type { CrawlSource } from '../capture/crawl-source.js';
 import { createWebexFromConfig, webexSource } from '../capture/webex-source.js';
 import type { Config } from '../config/schema.js';
 import type { ArchiverError } from '../errors.js';
-import { runProcessor, type RunningProcessor } from '../kafka/runner.js';
+import type { RunningProcessor } from '../kafka/runner.js';
 import { createMetrics, type ArchiverMetrics } from '../ops/metrics.js';
 import { startMetricsListener, type MetricsListener } from '../ops/metrics-endpoint.js';
 import { registerOpsRoutes } from '../ops/routes.js';
 import { createRuntime, type Runtime } from '../runtime.js';
-import { createSink, type MailboxSink } from '../sinks/sink.js';
+import { createSink } from '../sinks/create-sink.js';
+import type { MailboxSink } from '../sinks/sink.js';
 import { webexMetricsObserver } from './webex-metrics.js';
 
 /**
@@ -45,7 +47,7 @@ export interface ProcessorFailure {
 }
 
 export interface ServiceOptions {
-  processors?: readonly ProcessorName[];
+  processors?: readonly StageName[];
   /** Serve the receiver, /metrics and the dashboard (default true). */
   receiver?: boolean;
   /** Without the receiver: serve /metrics alone on WXA_METRICS_HOST:WXA_METRICS_PORT (default false). */
@@ -65,11 +67,11 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   const metrics = createMetrics(registry);
   if (opts.receiver !== false) {
     app = buildReceiver({ config, publisher: rt.publisher, logger: rt.logger, isReady: kafkaReadiness(rt.kafka) });
-    registerOpsRoutes(app, { config, kafka: rt.kafka, serde: rt.serde, logger: rt.logger, registry, metrics });
+    registerOpsRoutes(app, { config, kafka: rt.kafka, serde: rt.serde, blob: rt.blob, logger: rt.logger, registry, metrics });
     url = (await app.listen({ host: config.receiverHost, port: config.receiverPort })).replace('[::1]', '127.0.0.1');
     metricsUrl = `${url}/metrics`;
   } else if (opts.metricsListener) {
-    listener = await startMetricsListener(config, registry);
+    listener = await startMetricsListener(config, registry, rt.logger);
     metricsUrl = listener.url;
   }
   const observer = metrics.observer;
@@ -87,8 +89,8 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   })());
   let reportFailure!: (f: ProcessorFailure) => void;
   const failed = new Promise<ProcessorFailure>((resolve) => { reportFailure = resolve; });
-  for (const name of opts.processors ?? PROCESSOR_NAMES) {
-    const p = await runProcessor(await createProcessor(name, deps), { ...rt, observer });
+  for (const name of opts.processors ?? STAGE_NAMES) {
+    const p = await startProcessor(name, deps, observer);
     processors.push(p);
     // A processor that stopped consuming must not leave a process that looks alive: say which one
     // and why, and stop everything, so the process ends and its orchestrator restarts it (safe:

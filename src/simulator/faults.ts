@@ -10,7 +10,7 @@ export interface FaultSettings {
   seed?: number;
   /** A 429 storm: the next `count` requests (or each with `probability`) get 429 + Retry-After. */
   storm?: { count?: number; probability?: number; retryAfter?: number; only?: string } | null;
-  /** A per-token rate limit; over it, 429 with Retry-After until the window frees (webex-api.md §3). */
+  /** A per-token rate limit; over it, 429 with Retry-After until the window frees (docs/webex-api.md §3). */
   rateLimit?: { perMinute: number } | null;
   /** A 5xx burst: the next `count` requests (or each with `probability`) fail with `status`. */
   serverErrors?: { count?: number; probability?: number; status?: 500 | 502 | 503 | 504; only?: string } | null;
@@ -27,7 +27,7 @@ export interface FaultSettings {
   files?: Record<string, 'infected' | 'unscannable' | { scanning: number; retryAfter?: number }>;
   /**
    * REST lagging webhooks: GET /messages/{id} answers 404 for the next `count` reads (or each with
-   * `probability`), as right after a webhook in production (webex-api.md §4, PYSDK #83).
+   * `probability`), as right after a webhook in production (docs/webex-api.md §4, PYSDK #83).
    */
   restLag?: { count?: number; probability?: number } | null;
   /** File downloads trickle at this many bytes per second (peers report stalled downloads). */

@@ -29,9 +29,9 @@ const SHAPES: Record<string, Shape> = {
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-/** Attachments are at most 100 MB each (webex-api.md, File contents). */
+/** Attachments are at most 100 MB each (docs/webex-api.md, File contents). */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
-/** A message can be edited at most 10 times (webex-api.md, PUT /messages/{id}). */
+/** A message can be edited at most 10 times (docs/webex-api.md, PUT /messages/{id}). */
 export const MAX_EDITS = 10;
 
 function fail(path: string, what: string): never {
@@ -145,7 +145,7 @@ export function checkFixture(input: unknown): OrgFixture {
       last = at;
     });
     const edits = Array.isArray(o.edits) ? o.edits.length : 0;
-    if (edits > MAX_EDITS) fail(`${path}.edits`, `at most ${MAX_EDITS} edits (webex-api.md, PUT /messages)`);
+    if (edits > MAX_EDITS) fail(`${path}.edits`, `at most ${MAX_EDITS} edits (docs/webex-api.md, PUT /messages)`);
     if (edits > 0 && Array.isArray(o.files) && o.files.length > 0) fail(`${path}.edits`, 'a message with files cannot be edited (PUT /messages answers 400)');
     if (o.deleted != null && Date.parse(o.deleted as string) < last) fail(`${path}.deleted`, 'is before the message or its last edit');
     checkArray(`${path}.files`, o.files ?? undefined, true).forEach((f, j) => {

@@ -9,7 +9,7 @@ import type { Prng } from './prng.js';
 export const FIRST_NAMES = ['Alice', 'José', 'Zoë', 'Søren', '李', 'Анна', 'محمد', 'דנה', 'Ngozi', 'Łukasz', 'Ærin', 'Priyā', 'Jürgen', 'Chloé', 'Kenji', 'Fatima'];
 export const LAST_NAMES = ['Ng', 'Álvarez', "O'Brien", 'Müller', '王', 'Иванова', 'الحسن', 'כהן', 'Okafor', 'Wójcik', 'Sørensen', 'Iyer', 'Dubois', 'Tanaka', 'Nakamura', 'van der Berg'];
 
-const PHRASES = [
+export const PHRASES = [
   'Can we move the rates call to 3pm?',
   'Bonjour à tous, le rapport est prêt ✅',
   'Das Meeting wurde verschoben — bitte Kalender prüfen.',

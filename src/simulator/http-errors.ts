@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 /**
  * Error answers in the documented shape `{message, errors:[{description}], trackingId}`
- * (webex-api.md §0, captured from a real session). Every answer also carries a `TrackingID` header.
+ * (docs/webex-api.md §0, captured from a real session). Every answer also carries a `TrackingID` header.
  */
 export function newTrackingId(): string {
   return `ROUTER_${randomUUID().toUpperCase()}`;
@@ -21,7 +21,7 @@ export function sendError(reply: FastifyReply, status: number, message: string):
 
 /**
  * 429 as the docs show it: `Retry-After` in seconds and a text/html body, so clients must not assume
- * JSON (webex-api.md §3).
+ * JSON (docs/webex-api.md §3).
  */
 export function sendTooManyRequests(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
   return reply

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Webex-format ids: base64url without padding of `ciscospark://us/<TYPE>/<uuid>` (webex-api.md §0,
+ * Webex-format ids: base64url without padding of `ciscospark://us/<TYPE>/<uuid>` (docs/webex-api.md §0,
  * decoded from documented examples). The uuid is derived from a stable name (the fixture key or a
  * counter), so the same fixture always yields the same ids, run after run.
  */
@@ -27,17 +27,17 @@ export function decodeId(id: string): { type: string; rest: string } | undefined
   return m ? { type: m[1]!, rest: m[2]! } : undefined;
 }
 
-/** The envelope `orgId` is a bare base64 of the uuid with no prefix (webex-api.md §0). */
+/** The envelope `orgId` is a bare base64 of the uuid with no prefix (docs/webex-api.md §0). */
 export function bareOrgId(uuid: string): string {
   return Buffer.from(uuid, 'utf8').toString('base64url');
 }
 
-/** Membership ids join the person and room uuids (webex-api.md §0: `MEMBERSHIP/<personUuid>:<roomUuid>`). */
+/** Membership ids join the person and room uuids (docs/webex-api.md §0: `MEMBERSHIP/<personUuid>:<roomUuid>`). */
 export function membershipId(personUuid: string, roomUuid: string): string {
   return encodeId('MEMBERSHIP', `${personUuid}:${roomUuid}`);
 }
 
-/** File ids are `CONTENT/<messageUuid>/<index>` (webex-api.md §0). */
+/** File ids are `CONTENT/<messageUuid>/<index>` (docs/webex-api.md §0). */
 export function contentId(messageUuid: string, index: number): string {
   return encodeId('CONTENT', `${messageUuid}/${index}`);
 }

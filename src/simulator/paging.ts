@@ -4,7 +4,7 @@ import { sendError } from './http-errors.js';
 /**
  * List pagination as Webex does it: `{items:[...]}` bodies and an RFC 5988 `Link: <absolute-url>;
  * rel="next"` header while more may follow; a `max` above the endpoint's limit is silently capped,
- * and a next link may lead to an empty page that itself carries next (webex-api.md §2).
+ * and a next link may lead to an empty page that itself carries next (docs/webex-api.md §2).
  * Cursors are opaque: base64url JSON holding the sort key of the last item served, so items added
  * at the head while a client pages never shift what it sees next.
  */
@@ -66,7 +66,7 @@ export interface ListSpec<T> {
   dir: 'asc' | 'desc';
   defaultMax: number;
   capMax: number;
-  /** Serve an empty first page with next (observed for memberships?personEmail, webex-api.md §2). */
+  /** Serve an empty first page with next (observed for memberships?personEmail, docs/webex-api.md §2). */
   emptyFirst?: boolean;
   toJson: (item: T) => unknown;
 }

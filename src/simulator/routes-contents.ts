@@ -6,7 +6,7 @@ import { sendError } from './http-errors.js';
 import type { FileRec, MessageRec } from './store-types.js';
 
 /**
- * GET and HEAD /contents/{id} (webex-api.md §1, File contents): real bytes with Content-Disposition
+ * GET and HEAD /contents/{id} (docs/webex-api.md §1, File contents): real bytes with Content-Disposition
  * (filename), Content-Type, Content-Length and `Cache-Control: no-cache`. Anti-malware states come
  * from faults: under scan → 423 + Retry-After, infected → 410, unscannable → 428 unless
  * `?allow=unscannable`. Only GETs count toward "the first N GETs are scanning".
@@ -48,7 +48,9 @@ export function registerContentRoutes(app: FastifyInstance, ctx: SimContext): vo
     const state = ctx.faults.fileState(file.contentId, `${msg.key}#${file.index}`, isGet);
     if (state === 'infected') return sendError(reply, 410, 'The file is infected and cannot be downloaded');
     const allow = (req.query as Record<string, string>).allow === 'unscannable';
-    if (state === 'unscannable' && !allow) return sendError(reply, 428, 'The file cannot be scanned; add ?allow=unscannable to download it anyway');
+    // Cisco's documented text (docs/failure-answers.md, Webex): it names no reason a client could
+    // match, so a client must decide by the status code.
+    if (state === 'unscannable' && !allow) return sendError(reply, 428, 'File(s) cannot be scanned for malware and need to be force downloaded.');
     if (state !== undefined && state !== 'unscannable') {
       reply.header('retry-after', String(state.retryAfter ?? 1));
       return sendError(reply, 423, 'The file is being scanned for malware');

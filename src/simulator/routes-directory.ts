@@ -7,7 +7,7 @@ import type { MembershipRec, PersonRec, RoomRec, TeamRec } from './store-types.j
 import { membershipJson, personJson, roomJson, teamJson } from './views.js';
 
 /**
- * People, teams, rooms and memberships (webex-api.md §1). The caller is a Compliance Officer, so
+ * People, teams, rooms and memberships (docs/webex-api.md §1). The caller is a Compliance Officer, so
  * GET /rooms lists every room of the organization (whether the real service does is UNCONFIRMED;
  * clients should discover rooms through /events and memberships too) and GET /memberships accepts
  * personEmail/personId without roomId.
@@ -90,7 +90,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: SimContext): 
     else if (person) items = items.filter((m) => m.personKey === person!.key);
     return sendList<MembershipRec>(req, reply, base(), paging(), {
       path: '/memberships', items, keyOf: (m) => timeKey(m.joined, m.seq), dir: 'asc', defaultMax: 100, capMax: 1000,
-      // Observed: memberships?personEmail= pages can start empty and still carry next (webex-api.md §2).
+      // Observed: memberships?personEmail= pages can start empty and still carry next (docs/webex-api.md §2).
       emptyFirst: !q.roomId && Boolean(q.personEmail),
       toJson: (m) => membershipJson(store, m),
     });

@@ -6,7 +6,7 @@ import type { EventRec } from './store-types.js';
 import { eventJson } from './views.js';
 
 /**
- * The compliance Events API (webex-api.md §1, Events): `resource`, `type`, `actorId`, `from`
+ * The compliance Events API (docs/webex-api.md §1, Events): `resource`, `type`, `actorId`, `from`
  * (events after this time), `to` (not in the future), `max` 1–1000 (default 100), Link pagination.
  * Newest first, like the other Webex lists; clients should not rely on the order.
  */

@@ -11,11 +11,11 @@ import type { MessageRec } from './store-types.js';
 import { messageJson } from './views.js';
 
 /**
- * /messages as documented (webex-api.md §1, Messages): newest first, `before` / `beforeMessage` /
+ * /messages as documented (docs/webex-api.md §1, Messages): newest first, `before` / `beforeMessage` /
  * `max` (default 50) / `parentId`; next links carry `beforeMessage=<id>` as the real service's do.
  * The caller is a Compliance Officer: deleted messages stay readable by id, but leave room listings.
  */
-const MESSAGE_MAX_CAP = 1000; // the absolute cap is UNCONFIRMED; peers send 1000 (webex-api.md §2)
+const MESSAGE_MAX_CAP = 1000; // the absolute cap is UNCONFIRMED; peers send 1000 (docs/webex-api.md §2)
 const MENTIONED_MAX_CAP = 100;
 const MAX_TEXT_BYTES = 7439;
 
@@ -134,7 +134,7 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: SimContext): vo
   app.delete('/v1/messages/:id', (req, reply) => {
     const m = visibleMessage(ctx, (req.params as { id: string }).id);
     if (!m) return sendError(reply, 404, 'Message not found');
-    // Deletes are soft: a second delete answers 410 (webex-api.md §6).
+    // Deletes are soft: a second delete answers 410 (docs/webex-api.md §6).
     if (messageState(m).deleted) return sendError(reply, 410, 'Message already deleted');
     insertReleasedVersion(m, { kind: 'deleted', at: iso(ctx.now()), text: '', html: undefined });
     announceMessageVersion(ctx, m, m.released - 1);

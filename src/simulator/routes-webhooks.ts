@@ -8,7 +8,7 @@ import type { WebhookRec } from './store-types.js';
 import { webhookJson } from './views.js';
 
 /**
- * Webhook management (webex-api.md §1, Webhooks): POST needs name, targetUrl, resource, event;
+ * Webhook management (docs/webex-api.md §1, Webhooks): POST needs name, targetUrl, resource, event;
  * PUT needs name and targetUrl and can only *re*-activate (`status:"active"`), never deactivate.
  */
 const RESOURCES = new Set(['all', 'messages', 'memberships', 'rooms', 'attachmentActions']);
@@ -85,7 +85,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: SimContext): vo
     if (b.status === 'active' && w.status === 'inactive') {
       w.status = 'active';
       w.failures = [];
-      // Re-enabled within 5 minutes: one more failure disables it again (webex-api.md §4).
+      // Re-enabled within 5 minutes: one more failure disables it again (docs/webex-api.md §4).
       w.reactivatedAt = ctx.now();
     }
     return reply.send(webhookJson(store, w));

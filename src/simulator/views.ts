@@ -57,14 +57,14 @@ export function membershipJson(store: OrgStore, m: MembershipRec): Json {
   };
 }
 
-/** Where a file's bytes are fetched: `<base>/contents/{contentId}` (webex-api.md, Message fields). */
+/** Where a file's bytes are fetched: `<base>/contents/{contentId}` (docs/webex-api.md §1, Messages). */
 export function fileUrl(baseUrl: string, contentId: string): string {
   return `${baseUrl}/contents/${contentId}`;
 }
 
 /**
  * A message as GET /messages returns it, after `upTo` versions. `updated` is present only when the
- * content has been edited (webex-api.md). A deleted message still reads for the Compliance Officer.
+ * content has been edited (docs/webex-api.md). A deleted message still reads for the Compliance Officer.
  */
 export function messageJson(store: OrgStore, baseUrl: string, m: MessageRec, upTo: number = m.released): Json {
   const s = messageState(m, upTo);
@@ -81,12 +81,12 @@ export function messageJson(store: OrgStore, baseUrl: string, m: MessageRec, upT
   return out;
 }
 
-/** Webhook `data` for messages is metadata only; the text is never in it (webex-api.md §4). */
+/** Webhook `data` for messages is metadata only; the text is never in it (docs/webex-api.md §4). */
 export function messageWebhookData(store: OrgStore, m: MessageRec): Json {
   const room = store.rooms.get(m.roomKey)!;
   const person = store.people.get(m.personKey)!;
   const out: Json = { id: m.id, roomId: room.id, roomType: room.type, personId: person.id, personEmail: person.email, created: m.created };
-  // parentId in webhook data is UNCONFIRMED officially (webex-api.md §4); it helps and costs nothing.
+  // parentId in webhook data is UNCONFIRMED officially (docs/webex-api.md §4); it helps and costs nothing.
   if (m.parentKey) out.parentId = store.messages.get(m.parentKey)!.id;
   return out;
 }
@@ -114,7 +114,7 @@ export function webhookJson(store: OrgStore, w: WebhookRec): Json {
   if (w.filter !== undefined) out.filter = w.filter;
   if (w.secret !== undefined) out.secret = w.secret;
   Object.assign(out, { status: w.status, created: w.created, ownedBy: w.ownedBy });
-  // Seen in real payloads though not in the spec's Webhook schema (webex-api.md, Webhooks).
+  // Seen in real payloads though not in the spec's Webhook schema (docs/webex-api.md, Webhooks).
   Object.assign(out, { orgId: bareOrgId(store.orgUuid), createdBy: store.people.get(ME_KEY)!.id, appId: appIdOf(store) });
   return out;
 }

@@ -8,7 +8,7 @@ import { webhookJson, type Json } from './views.js';
 
 /**
  * Delivers webhooks as Webex does: one POST per matching webhook with a compact JSON body and, when
- * the webhook has a secret, `X-Spark-Signature` = hex HMAC-SHA1 of those exact bytes (webex-api.md §4).
+ * the webhook has a secret, `X-Spark-Signature` = hex HMAC-SHA1 of those exact bytes (docs/webex-api.md §4).
  * No retries are documented, so a failed delivery is not retried; after `failureThreshold` failures
  * inside `failureWindowMs` (documented: 100 in 5 minutes) the webhook turns `inactive` and stays so
  * until a PUT sets `status:"active"`. A webhook re-activated less than 5 minutes ago is disabled by
@@ -27,7 +27,7 @@ export interface DeliveryOptions {
 
 export const DEFAULT_DELIVERY: DeliveryOptions = { failureThreshold: 100, failureWindowMs: 5 * 60_000, timeoutMs: 10_000, concurrency: 4 };
 
-/** Which keys each resource's filter understands (webex-api.md §4, Filters). */
+/** Which keys each resource's filter understands (docs/webex-api.md §4, Filters). */
 function filterMatches(filter: string | undefined, data: Json): boolean {
   if (!filter) return true;
   for (const part of filter.split('&')) {

@@ -3,6 +3,7 @@ import { ImapFlow } from 'imapflow';
 import type { Config } from '../config/schema.js';
 import { ArchiverError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { classifyImapFailure, isAlreadyExists, isFolderMissing, isPlainRefusal } from './imap-answer.js';
 import { messageIdOfHeaders, normalizeMessageId } from './message-id-header.js';
 import type { ImportRequest, MailboxSink } from './sink.js';
 
@@ -61,6 +62,13 @@ const NOOP_AFTER_IDLE_MS = 1000;
 const MAX_INDEXED_IDS = 1_000_000;
 
 /**
+ * A server without RFC 5530 codes refuses with a plain NO that says nothing we may act on: it is
+ * retried, and after this many in a row for one mailbox the mailbox is parked (MAILBOX_UNAVAILABLE)
+ * for an operator to look at (docs/failure-answers.md, IMAP).
+ */
+const PLAIN_REFUSALS_BEFORE_PARK = 3;
+
+/**
  * What we know of a mailbox's folder: Message-IDs of UIDs up to `lastUid` under `uidValidity`,
  * when the folder held `exists` messages.
  */
@@ -72,6 +80,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
   const pool = new Map<string, Conn[]>();
   const indexes = new Map<string, KnownIds>();
   const opening = new Map<string, number>();
+  const plainRefusals = new Map<string, number>();
   const connectionCount = () => [...pool.values()].reduce((n, cs) => n + cs.length, 0);
 
   /**
@@ -131,7 +140,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
     try {
       await client.connect();
     } catch (err) {
-      throw classify(`connect ${mailbox}`, err);
+      throw classifyImapFailure(`connect ${mailbox}`, err);
     }
     return { client, chain: Promise.resolve(), lastUsed: Date.now(), verified: false, lastReplyAt: 0, inFlight: 0 };
   }
@@ -146,12 +155,35 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
       try {
         await conn.client.mailboxCreate(wanted);
       } catch (err) {
-        // Someone else created it between LIST and CREATE: fine (RFC 5530 ALREADYEXISTS).
-        if (!/ALREADYEXISTS|already exists/i.test(`${(err as { responseText?: string }).responseText ?? ''} ${(err as Error).message}`)) throw err;
+        // Someone else created it between LIST and CREATE: fine (RFC 5530 ALREADYEXISTS). A server
+        // without response codes is asked again with LIST instead of reading its text.
+        if (!isAlreadyExists(err) && !(await conn.client.list()).some((m) => m.path === wanted)) throw err;
       }
     }
     conn.folderPath = wanted;
     return wanted;
+  }
+
+  /**
+   * One item; a TRYCREATE/NONEXISTENT answer (the folder was deleted after we looked: RFC 3501
+   * §6.3.11) forgets the folder so the second attempt LISTs and CREATEs it again.
+   */
+  async function importItem(item: ImportRequest): Promise<{ status: 'imported' | 'duplicate'; ref?: string }> {
+    try {
+      const done = await importOnce(item).catch(async (err: unknown) => {
+        if (!isFolderMissing((err as { cause?: unknown }).cause)) throw err;
+        return importOnce(item);
+      });
+      plainRefusals.delete(item.mailbox);
+      return done;
+    } catch (err) {
+      const cause = (err as { cause?: unknown }).cause;
+      if (!isPlainRefusal(cause)) throw err;
+      const n = (plainRefusals.get(item.mailbox) ?? 0) + 1;
+      plainRefusals.set(item.mailbox, n);
+      if (n < PLAIN_REFUSALS_BEFORE_PARK) throw err;
+      throw new ArchiverError('MAILBOX_UNAVAILABLE', `${(err as Error).message} (${n} plain NO answers in a row: parked)`, { cause });
+    }
   }
 
   async function importOnce(item: ImportRequest): Promise<{ status: 'imported' | 'duplicate'; ref?: string }> {
@@ -178,7 +210,9 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
     try {
       return await run;
     } catch (err) {
-      const e = classify(`import into ${item.mailbox}`, err);
+      const e = classifyImapFailure(`import into ${item.mailbox}`, err);
+      if (isFolderMissing(err)) conn.folderPath = undefined;
+      // A broken or refusing connection is not reused (the next attempt logs in again).
       if (e.retriable) retire(item.mailbox, conn);
       throw e;
     } finally {
@@ -256,7 +290,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
 
   return {
     name: 'imap',
-    importItem: importOnce,
+    importItem,
     async countItems(mailbox, folder) {
       const conn = await acquire(mailbox);
       try {
@@ -272,16 +306,4 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
       pool.clear();
     },
   };
-}
-
-function classify(what: string, err: unknown): ArchiverError {
-  if (err instanceof ArchiverError) return err;
-  const e = err as { authenticationFailed?: boolean; code?: string; responseText?: string; responseStatus?: string; message?: string };
-  const text = `${e.responseText ?? ''} ${e.message ?? ''}`;
-  if (e.authenticationFailed || /AUTHENTICATIONFAILED|AUTHORIZATIONFAILED/i.test(text)) return new ArchiverError('FORBIDDEN', `imap ${what}: login refused`, { cause: err });
-  if (/throttl|try again|UNAVAILABLE|LIMIT|Suggested Backoff/i.test(text)) return new ArchiverError('RATE_LIMITED', `imap ${what}: ${text.trim()}`, { cause: err, retryAfterSeconds: 5 });
-  if (/TOOBIG|too large|exceeded/i.test(text)) return new ArchiverError('TOO_LARGE', `imap ${what}: ${text.trim()}`, { cause: err });
-  if (e.responseStatus === 'NO' || e.responseStatus === 'BAD') return new ArchiverError('BAD_INPUT', `imap ${what}: ${text.trim()}`, { cause: err });
-  // Connection-level failures (refused, reset, timeout, closed) may heal.
-  return new ArchiverError('UNAVAILABLE', `imap ${what}: ${text.trim() || String(err)}`, { cause: err });
 }

@@ -5,7 +5,7 @@ import { pagedList, type PagedList } from './paged-list.js';
 import type { EventResource, EventType, Membership, Message, Person, Room, RoomType, Team, Webhook, WebhookCreate, WebhookUpdate, WebexEvent } from './types.js';
 
 /**
- * Typed Webex REST calls (webex-api.md §1), one namespace per resource. Lists are lazy async
+ * Typed Webex REST calls (docs/webex-api.md §1), one namespace per resource. Lists are lazy async
  * iterables that follow next links (pagination.ts); every call goes through one WebexHttp, so they
  * share its token, in-flight limit, 429 pause and retry policy.
  */
@@ -65,7 +65,7 @@ export interface EventListQuery extends Call {
 }
 
 export interface GetOptions extends Call {
-  /** REST can lag a webhook (webex-api.md §4): retry a 404 this many times with backoff. */
+  /** REST can lag a webhook (docs/webex-api.md §4): retry a 404 this many times with backoff. */
   retryNotFound?: number;
 }
 

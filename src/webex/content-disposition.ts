@@ -1,6 +1,6 @@
 /**
  * The filename of a Webex file, from the Content-Disposition header that HEAD and GET
- * /contents/{id} carry (webex-api.md §1, File contents). RFC 6266: `filename*` (RFC 8187
+ * /contents/{id} carry (docs/webex-api.md §1, File contents). RFC 6266: `filename*` (RFC 8187
  * ext-value, `charset'lang'pct-encoded`) wins over `filename` when both are present and decodable.
  */
 

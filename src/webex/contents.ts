@@ -4,7 +4,7 @@ import type { WebexHttp } from './http.js';
 import type { ContentInfo } from './types.js';
 
 /**
- * File contents (webex-api.md §1, File contents). A message's `files` holds URLs of the form
+ * File contents (docs/webex-api.md §1, File contents). A message's `files` holds URLs of the form
  * `{base}/contents/{id}`; both that URL and a bare content id are accepted. HEAD gives the
  * metadata; GET streams the bytes. Anti-malware answers: 423 is waited out per Retry-After, 410
  * (infected) is GONE, 428 (unscannable) is FORBIDDEN with reason `unscannable` unless the caller

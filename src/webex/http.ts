@@ -6,7 +6,7 @@ import { systemClock, type Clock } from './clock.js';
 import { createLimiter, type Limiter } from './limiter.js';
 import { createPauseGate, type PauseGate } from './pause-gate.js';
 import { decideRetry, DEFAULT_RETRY_POLICY, newRetryCounts, type AttemptOutcome, type RequestRetryOptions, type RetryPolicy, type RetryReason } from './retry.js';
-import { staticToken, type TokenProvider } from './token.js';
+import { isRefreshable, staticToken, type TokenProvider } from './token.js';
 import { scrubSecret, toWebexError } from './webex-error.js';
 
 /**
@@ -211,6 +211,7 @@ export class WebexHttp {
     const path = new URL(url).pathname;
     const info: RequestInfo = { method, path };
     let tries = 0;
+    let refreshedAfter401 = false;
     for (;;) {
       await this.gate.wait(opts.signal);
       const release = await this.limiter.acquire(opts.signal);
@@ -283,6 +284,14 @@ export class WebexHttp {
       }
       finish();
 
+      // 401: the token expired or was revoked. A refreshing provider gets a new one, once per
+      // request; a second 401 (or a fixed token) is AUTH_FAILED, and capture pauses.
+      if (outcome.kind === 'status' && outcome.status === 401 && !refreshedAfter401 && isRefreshable(this.tokens)) {
+        refreshedAfter401 = true;
+        this.tokens.invalidate();
+        this.log.info({ method, path, try: tries }, 'webex answered 401; refreshing the token and trying again');
+        continue;
+      }
       const decision = decideRetry(outcome, counts, this.policy, retryOpts, this.random, this.clock.now());
       const status = outcome.kind === 'status' ? outcome.status : undefined;
       if (status === 429 && decision.retryAfterSeconds !== undefined) safe(() => this.observer.onRateLimited?.(decision.retryAfterSeconds!, info));
@@ -360,7 +369,7 @@ async function readCapped(res: Response, limit: number): Promise<string> {
 /**
  * A Node Readable over a fetch body that pulls only as fast as the consumer reads (backpressure)
  * and fails with TIMEOUT when the server sends nothing for `idleMs`: peers report downloads that
- * stall forever (webex-api.md §7). `cleanup` runs once, however the stream ends.
+ * stall forever (docs/webex-api.md §7). `cleanup` runs once, however the stream ends.
  */
 function idleTimedReadable(body: WebReadableStream<Uint8Array>, idleMs: number, what: string, cleanup: () => void): Readable {
   const reader = body.getReader();

@@ -2,7 +2,7 @@ import { ArchiverError } from '../errors.js';
 
 /**
  * At most `max` Webex requests in flight, the rest wait in arrival order (FIFO). Webex limits are
- * per user and shared by every process with that token (webex-api.md §3), so each client keeps its
+ * per user and shared by every process with that token (docs/webex-api.md §3), so each client keeps its
  * own share small and fair rather than racing itself.
  */
 export interface Limiter {

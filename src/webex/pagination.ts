@@ -1,7 +1,7 @@
 import { ArchiverError } from '../errors.js';
 
 /**
- * List pagination (webex-api.md §2): every list answers `{items:[...]}` and, while more may follow,
+ * List pagination (docs/webex-api.md §2): every list answers `{items:[...]}` and, while more may follow,
  * an RFC 5988 `Link: <url>; rel="next"` header. Only `rel="next"` is guaranteed. The next URL is
  * opaque (cursor=…, beforeMessage=…): we follow it as given, through empty pages too, until a page
  * carries no next link.

@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 
 /**
- * A client-wide pause after a 429. Webex rate limits are per user (webex-api.md §3), so when one
+ * A client-wide pause after a 429. Webex rate limits are per user (docs/webex-api.md §3), so when one
  * request is told to wait, every request with the same token waits too; otherwise the other
  * in-flight callers would each collect their own 429 and prolong the throttling.
  */

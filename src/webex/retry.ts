@@ -1,6 +1,6 @@
 /**
  * When to try a Webex request again, and how long to wait first. Pure: the transport reports what
- * happened, this decides. Sources (webex-api.md): 429 and 423 carry Retry-After in seconds (§1, §3;
+ * happened, this decides. Sources (docs/webex-api.md): 429 and 423 carry Retry-After in seconds (§1, §3;
  * the PYSDK defaults a missing one to 15 s and never waits under 1 s); 410 is final (infected file);
  * 428 needs `?allow=unscannable`; REST lags webhooks so a 404 just after one may be retried (§4);
  * 5xx, 408 and network failures are transient (HEAD can time out in huge rooms, §1).

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * Webhook signatures. Webex puts the hex HMAC-SHA1 of the raw JSON body, keyed with the
- * webhook `secret`, in `X-Spark-Signature` (webex-api.md, "Signature"). We always sign and
+ * webhook `secret`, in `X-Spark-Signature` (docs/webex-api.md, "Signature"). We always sign and
  * verify the exact bytes received: re-serialising parsed JSON would not round-trip.
  */
 

@@ -5,12 +5,17 @@ import { systemClock, type Clock } from './clock.js';
 /**
  * Access tokens for the Authorization header. Either a fixed token (personal, bot, or one handed
  * over by an operator) or an OAuth integration token refreshed with the refresh-token grant
- * (webex-api.md §5: POST /v1/access_token, form-encoded, grant_type=refresh_token, client_id,
+ * (docs/webex-api.md §5: POST /v1/access_token, form-encoded, grant_type=refresh_token, client_id,
  * client_secret, refresh_token; the answer carries access_token, expires_in and refresh_token).
  * Tokens never go into a log line or an error message.
  */
 export interface TokenProvider {
   getToken(signal?: AbortSignal): Promise<string>;
+}
+
+/** True for a provider that can get a new token when the service refuses the one it has. */
+export function isRefreshable(p: TokenProvider): p is RefreshingTokenProvider {
+  return typeof (p as Partial<RefreshingTokenProvider>).invalidate === 'function';
 }
 
 export function staticToken(token: string): TokenProvider {
@@ -93,7 +98,8 @@ export function refreshingToken(opts: RefreshingTokenOptions): RefreshingTokenPr
     }
     const tracking = typeof answer.trackingId === 'string' ? ` (trackingId ${answer.trackingId})` : '';
     if (!res.ok) {
-      const code = res.status >= 500 || res.status === 429 ? 'UNAVAILABLE' : 'FORBIDDEN';
+      // A refused grant is our credential: every request would fail alike, so capture pauses (never dead-letters).
+      const code = res.status >= 500 || res.status === 429 ? 'UNAVAILABLE' : 'AUTH_FAILED';
       throw new ArchiverError(code, `Webex token refresh refused: HTTP ${res.status}${tracking}`);
     }
     const expiresIn = Number(answer.expires_in);

@@ -2,7 +2,7 @@
  * Webex resources as the REST API returns them. Field names are exactly those of Cisco's official
  * OpenAPI spec (webex-messaging.json, components.schemas); optional marks follow what the API may
  * omit. Where the spec is known to be wrong the comment says so and we follow the docs' examples
- * (webex-api.md §1).
+ * (docs/webex-api.md §1).
  */
 
 export type RoomType = 'direct' | 'group';
@@ -149,14 +149,14 @@ export interface WebhookUpdate {
   status?: 'active';
 }
 
-/** `{items:[...]}`, the shape of every list response (webex-api.md §0). */
+/** `{items:[...]}`, the shape of every list response (docs/webex-api.md §0). */
 export interface ListPage<T> {
   items: T[];
   /** Only on GET /people?id=… */
   notFoundIds?: string[];
 }
 
-/** What HEAD /contents/{id} tells about a file (webex-api.md §1, File contents). */
+/** What HEAD /contents/{id} tells about a file (docs/webex-api.md §1, File contents). */
 export interface ContentInfo {
   /** From Content-Disposition; undefined when the header has none. */
   filename: string | undefined;

@@ -4,7 +4,11 @@ import { ArchiverError, type ErrorCode } from '../errors.js';
  * Errors from Webex answers. Each is an ArchiverError (so the runner retries on `retriable` alone)
  * that also keeps the HTTP status, the Webex trackingId (what Cisco support asks for) and, where
  * the code alone is ambiguous, a reason: 428 is FORBIDDEN with reason `unscannable`, 410 on a file
- * is GONE with reason `infected` (webex-api.md §1, File contents).
+ * is GONE with reason `infected` (docs/webex-api.md §1, File contents). The reason comes from the status
+ * code, never from the message text (Cisco's 428 text does not even contain the word).
+ * 401 (after one refresh, see http.ts) and 403 are AUTH_FAILED: the token is refused or lacks a
+ * scope or the compliance role, so every request fails alike and capture pauses instead of
+ * dead-lettering (docs/failure-answers.md, Webex).
  */
 export type WebexErrorReason = 'unscannable' | 'infected' | 'scanning' | 'unauthorized' | 'forbidden' | 'rate-limited';
 
@@ -36,7 +40,7 @@ interface ErrorBody {
 }
 
 /**
- * Reads `{message, errors:[{description}], trackingId}` (webex-api.md §0) when the body is JSON;
+ * Reads `{message, errors:[{description}], trackingId}` (docs/webex-api.md §0) when the body is JSON;
  * a 429 may come as text/html (§3), which yields nothing.
  */
 export function parseErrorBody(text: string): ErrorBody {
@@ -56,8 +60,8 @@ export function parseErrorBody(text: string): ErrorBody {
 }
 
 function codeFor(status: number): { code: ErrorCode; reason?: WebexErrorReason } {
-  if (status === 401) return { code: 'FORBIDDEN', reason: 'unauthorized' };
-  if (status === 403) return { code: 'FORBIDDEN', reason: 'forbidden' };
+  if (status === 401) return { code: 'AUTH_FAILED', reason: 'unauthorized' };
+  if (status === 403) return { code: 'AUTH_FAILED', reason: 'forbidden' };
   if (status === 404) return { code: 'NOT_FOUND' };
   if (status === 408) return { code: 'TIMEOUT' };
   if (status === 410) return { code: 'GONE' };

@@ -11,7 +11,7 @@ import { virtualClock } from '../webex/sim-support.js';
 
 const PER_MINUTE = 12;
 
-// The crawl against Webex's per-token limit (webex-api.md §3). The simulator and the client share
+// The crawl against Webex's per-token limit (docs/webex-api.md §3). The simulator and the client share
 // a virtual clock, so the minutes the crawler must sit out cost no real time, yet the simulator
 // sees them pass. Kafka and Azurite are the real servers.
 describe('crawler under a per-token rate limit', () => {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { infraStatus } from '../../infra/index.js';
@@ -8,6 +8,7 @@ import { createSerde } from '../../src/kafka/serde.js';
 import { createLogger } from '../../src/log.js';
 import { readDailyLog } from '../../src/ops/status-log-read.js';
 import type { ExpectedVersion } from '../../src/simulator/index.js';
+import { launchChromium } from '../support/chromium.js';
 import { spawnCli, type CliProcess } from '../support/cli.js';
 import { testEnv } from '../support/config.js';
 import { waitUntil } from '../support/wait.js';
@@ -37,7 +38,7 @@ describe('webex-archiver demo (npm start)', () => {
     expect(before.every((s) => s.healthy), JSON.stringify(before)).toBe(true);
     demo = spawnCli(['demo', '--users', '4', '--rooms', '3', '--messages', '20', '--seed', '7', '--simulator-port', '0'], env);
     const out = () => demo!.output();
-    await waitUntil(() => /Reconciliation crawl: \d+ windows/.test(out()) || demo!.child.exitCode !== null, 75_000, 'the demo to play the organization and crawl');
+    await waitUntil(() => /Open it: /.test(out()) || demo!.child.exitCode !== null, 75_000, 'the demo to play the organization, crawl and say how to open the archive');
     expect(demo.child.exitCode, out()).toBeNull();
     const simulator = /Webex simulator: (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(out())?.[1];
     const dashboard = /Dashboard: +(http:\/\/127\.0\.0\.1:\d+\/ops\/)/.exec(out())?.[1];
@@ -68,6 +69,28 @@ describe('webex-archiver demo (npm start)', () => {
     for (const v of expected) expect(archivedIds.has(v.messageId), v.messageKey).toBe(true);
     expect(new Set(files.map((f) => f.mailbox)).size).toBeGreaterThan(1);
 
+    // How to read it with a mail client: a real folder of the archive.
+    const folder = /Open it: +neomutt -f '([^']+)'/.exec(out())?.[1];
+    expect(folder, out()).toBeDefined();
+    expect(existsSync(path.join(folder!, 'cur'))).toBe(true);
+    expect(folder!.startsWith(path.resolve(config.maildirRoot))).toBe(true);
+
+    // The operator's view after the demo: the imports are in the chart (bars drawn to scale).
+    const browser = await launchChromium({ viewport: { width: 1280, height: 1000 } });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${dashboard}login`);
+      await page.fill('#token', config.operatorToken);
+      await Promise.all([page.waitForURL(dashboard!), page.click('button[type=submit]')]);
+      await page.waitForSelector('#throughput .bar:not([data-count="0"])', { timeout: 30_000 });
+      const tallest = Math.max(...await page.locator('#throughput .bar').evaluateAll((bars) => bars.map((b) => b.getBoundingClientRect().height)));
+      expect(tallest).toBeGreaterThan(40);
+      mkdirSync(path.resolve('.run/screenshots'), { recursive: true });
+      await page.screenshot({ path: path.resolve('.run/screenshots/dashboard-after-demo.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+
     const signedIn = await fetch(dashboard!, { headers: { authorization: `Bearer ${config.operatorToken}` } });
     expect(signedIn.status).toBe(200);
     expect(signedIn.headers.get('content-type')).toContain('text/html');
@@ -85,6 +108,9 @@ describe('webex-archiver demo (npm start)', () => {
     demo.child.kill('SIGINT');
     expect(await demo.exited, out()).toBe(0);
     expect(out()).toContain('SIGINT: stopping cleanly');
+    // A healthy run says nothing at error level (JSON lines here: stdout is not a terminal).
+    const errors = out().split('\n').filter((l) => l.startsWith('{') && (JSON.parse(l) as { level: number }).level >= 50);
+    expect(errors).toEqual([]);
     // The servers were up before the demo, so it started none and must have stopped none.
     for (const s of before) expect(out()).toContain(`${s.name}: already running`);
     expect(out()).not.toMatch(/stopping pid/);

@@ -1,13 +1,14 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProcessor, type RunningProcessor } from '../../src/kafka/runner.js';
+import type { RunningProcessor } from '../../src/kafka/runner.js';
 import { groupName, topicName } from '../../src/kafka/topics.js';
-import { createProcessor } from '../../src/processors/index.js';
+import { startProcessor } from '../../src/pipeline/processors.js';
 import { kafkaCheckpoints } from '../../src/capture/checkpoints.js';
 import { crawlEvents } from '../../src/capture/crawler.js';
 import { createRoomCache } from '../../src/capture/room-cache.js';
 import { replay } from '../../src/ops/replay.js';
-import { createSink, type MailboxSink } from '../../src/sinks/sink.js';
+import { createSink } from '../../src/sinks/create-sink.js';
+import type { MailboxSink } from '../../src/sinks/sink.js';
 import { startService, type ArchiverService } from '../../src/service/service.js';
 import { generateOrg, startWebexSimulator, type WebexSimulator } from '../../src/simulator/index.js';
 import { maildirFolderPath } from '../../src/sinks/maildir.js';
@@ -48,7 +49,7 @@ describe('replay re-imports only what is missing', () => {
   });
   afterAll(async () => { await importer?.stop(); await sink?.close(); await service?.stop(); await sim?.close(); });
 
-  const startImport = async () => { importer = await runProcessor(await createProcessor('import', { ...service.rt, sink: async () => sink }), service.rt); };
+  const startImport = async () => { importer = await startProcessor('import', { ...service.rt, sink: async () => sink }); };
   const stopImport = async () => { await importer?.stop(); importer = undefined; };
 
   it('replaying import from the earliest offset leaves every mailbox unchanged; a deleted folder comes back exactly', async () => {

@@ -72,8 +72,8 @@ describe('transcript mode end to end', () => {
       await admin.disconnect();
     }
   };
-  const transcriptJob = async () => {
-    const run = spawnCli(['transcript', '--day', DAY], env);
+  const transcriptJob = async (day = DAY) => {
+    const run = spawnCli(['transcript', '--day', day], env);
     expect(await run.exited, run.output()).toBe(0);
     return run.output();
   };
@@ -161,5 +161,28 @@ describe('transcript mode end to end', () => {
     expect(fresh.headers.get('x-webex-transcript-items')).toBe('6');
     expect(await mails(alice)).toHaveLength(3);
     expect(await mails(bob)).toHaveLength(3);
+  }, 300_000);
+
+  it('a version of that day captured after its transcript is built again by the next day\'s run, with a rebuilt outcome', async () => {
+    const late = raw({ id: 'A6', room: 'A', created: '2026-01-05T23:45:00.000Z', text: 'later still', sender: carol });
+    await pipeline.rt.publisher.publish([{ topic: 'raw', key: late.message.roomId, value: late }]);
+    await waitUntil(async () => (await countIn('unique')) === 11 + 1 + 1, 120_000, 'the late version in webex.unique.v1');
+    const imported = (await outcomes()).filter((o) => o.kind === 'imported').length;
+    // The scheduler's next run is for the next day; nobody runs DAY again by hand.
+    const out = await transcriptJob('2026-01-06');
+    expect(out).toContain('2026-01-06: 2 transcripts published');
+    expect(out).toContain(`${DAY} room ROOM-A-${id}: 7 versions`);
+    // 2026-01-06 for room A (3 people) and B (2), and DAY's room A again (3): 8 more copies.
+    await waitUntil(async () => (await outcomes()).filter((o) => o.kind === 'imported').length === imported + 8, 120_000, '8 more transcript imports');
+    await waitUntil(settled, 60_000, 'every stage caught up');
+    const rebuilt = (await outcomes()).filter((o) => o.kind === 'rebuilt');
+    expect(rebuilt.map((o) => o.webexMessageId)).toEqual([late.message.id]);
+    expect(rebuilt[0]!.processor).toBe('transcript');
+    expect(rebuilt[0]!.reason).toContain(DAY);
+    const ofDay = (await mails(carol)).filter((m) => m.headers.get('x-webex-transcript-day') === DAY);
+    expect(ofDay).toHaveLength(3);
+    expect(ofDay.filter((m) => m.text!.includes('later still')).map((m) => m.headers.get('x-webex-transcript-items'))).toEqual(['7']);
+    // Room B of DAY had nothing late: its rebuild was identical and dedupe dropped it.
+    expect((await mails(bob)).filter((m) => m.headers.get('x-webex-transcript-day') === DAY && m.subject === `Webex: Desk (transcript ${DAY})`)).toHaveLength(1);
   }, 300_000);
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processorSpec } from '../../src/pipeline/processors.js';
 import { dedupeProcessor } from '../../src/processors/dedupe/index.js';
 import type { DeadLetter, DedupeEntry, EmailPlan } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
@@ -32,7 +33,7 @@ describe('processor runner (real Kafka + schema registry)', () => {
     await producer.send({ topic: topicName(rt.config, 'converted'), messages: [{ key: a.roomId, value: garbage }] });
     await producer.disconnect();
 
-    running = await runProcessor(dedupeProcessor(rt), { ...rt, config: rt.config });
+    running = await runProcessor(processorSpec('dedupe', dedupeProcessor(rt)), { ...rt, config: rt.config });
 
     const unique: EmailPlan[] = [];
     const dead: DeadLetter[] = [];
@@ -72,7 +73,7 @@ describe('processor runner (real Kafka + schema registry)', () => {
     await rt.publisher.publish([{ topic: 'converted', key: a.roomId, value: a }]);
     const c = samplePlan({ webexMessageId: 'm3', itemId: 'm3:created:1' });
     await rt.publisher.publish([{ topic: 'converted', key: c.roomId, value: c }]);
-    running = await runProcessor(dedupeProcessor(rt), { ...rt, config: rt.config });
+    running = await runProcessor(processorSpec('dedupe', dedupeProcessor(rt)), { ...rt, config: rt.config });
     const unique: string[] = [];
     await waitUntil(async () => {
       unique.length = 0;
@@ -90,11 +91,14 @@ describe('processor runner (real Kafka + schema registry)', () => {
       await own.publisher.publish([{ topic: 'converted', key: a.roomId, value: a }]);
       // A transform bug: the output lacks every field of webex.unique.v1 but one, so publish throws
       // BAD_RECORD from serde.encode, outside the per-record dead-letter path; kafkajs does not
-      // restart a consumer after a non-retriable error.
-      const broken = await runProcessor<EmailPlan>({
+      // restart a consumer after a non-retriable error. The compiler refuses such an output (the
+      // catalog types every topic's records); the cast stands for a value that is wrong only at run
+      // time, such as an undefined field read from a bad input.
+      const broken = await runProcessor({
         name: 'broken',
         input: 'converted',
-        transform: (plan) => [{ topic: 'unique', key: plan.roomId, value: { itemId: plan.itemId } }],
+        outputs: ['unique'],
+        transform: (plan) => [{ topic: 'unique', key: plan.roomId, value: { itemId: plan.itemId } as unknown as EmailPlan }],
       }, { ...own, config: own.config });
       try {
         const failed = await Promise.race([broken.failed, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 60_000))]);
@@ -111,4 +115,36 @@ describe('processor runner (real Kafka + schema registry)', () => {
       } finally { await admin.disconnect(); }
     } finally { await own.close(); }
   });
+
+  it('a credential fault (disposition pause) waits in place and says so: never a dead letter, the paused gauge goes up then down', async () => {
+    const own = await createRuntime(testConfig());
+    try {
+      const a = samplePlan();
+      await own.publisher.publish([{ topic: 'converted', key: a.roomId, value: a }]);
+      let refusals = 2;
+      const gauge: string[] = [];
+      const paused = await runProcessor({
+        name: 'paused',
+        input: 'converted',
+        outputs: ['unique'],
+        transform: (plan) => {
+          if (refusals-- > 0) throw new ArchiverError('AUTH_FAILED', 'Webex GET /v1/rooms answered 401');
+          return [{ topic: 'unique', key: plan.roomId, value: plan }];
+        },
+      }, { ...own, config: own.config, observer: { paused: (processor, code, on) => gauge.push(`${processor} ${code} ${on}`) } });
+      try {
+        const unique: EmailPlan[] = [];
+        await waitUntil(async () => {
+          unique.length = 0;
+          await readTopicToEnd<EmailPlan>(own.kafka, own.serde, topicName(own.config, 'unique'), (v) => v && unique.push(v));
+          return unique.length >= 1;
+        }, 60_000);
+        expect(unique.map((u) => u.itemId)).toEqual([a.itemId]);
+        expect(gauge).toEqual(['paused AUTH_FAILED true', 'paused AUTH_FAILED false']);
+        const dead: DeadLetter[] = [];
+        await readTopicToEnd<DeadLetter>(own.kafka, own.serde, topicName(own.config, 'deadLetter'), (v) => v && dead.push(v));
+        expect(dead).toHaveLength(0);
+      } finally { await paused.stop(); }
+    } finally { await own.close(); }
+  }, 90_000);
 });

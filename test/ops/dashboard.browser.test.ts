@@ -9,7 +9,9 @@ import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { launchChromium } from '../support/chromium.js';
 import { testConfig } from '../support/config.js';
 import { countColour, decodePng } from './png.js';
-import { delivery, outcomeOf } from './support.js';
+import type { DeadLetter } from '../../src/kafka/records.js';
+import type { DashboardStatus } from '../../src/ops/dashboard-status.js';
+import { delivery, outcomeOf, staged } from './support.js';
 
 const SCREENSHOTS = path.resolve('.run/screenshots');
 // The colours the dashboard's stylesheet gives a rising trend (--bad) and a stage behind (--warn).
@@ -17,7 +19,8 @@ const CSS = readFileSync(new URL('../../src/ops/dashboard/style.css', import.met
 const cssColour = (name: string) => new RegExp(`--${name}: (#[0-9a-f]{6})`).exec(CSS)![1]!;
 
 // The few DOM members the browser-side predicates use (tsconfig has no DOM lib).
-declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null; textContent: string | null } | null };
+interface PageElement { getAttribute(name: string): string | null; textContent: string | null; clientHeight: number; getBoundingClientRect(): { height: number } }
+declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): ArrayLike<PageElement> };
 
 // The dashboard in a real headless chromium: sign in through the form, then watch the lag of a
 // stopped processor (no consumer on its input) rise as records arrive, in the DOM and in the
@@ -106,7 +109,7 @@ describe('operator dashboard in a real browser', () => {
     expect(csv).toContain('item-x');
 
     // The processor starts again: it consumes everything and the lag on the page drains to 0.
-    const hydrate = await runProcessor({ name: 'hydrate', input: 'webhooks', transform: () => [] }, rt);
+    const hydrate = await runProcessor({ name: 'hydrate', input: 'webhooks', outputs: [], transform: () => [] }, rt);
     try {
       await page.waitForFunction(() => document.querySelector('#lag-hydrate')?.getAttribute('data-lag') === '0', undefined, { timeout: 60_000 });
     } finally {
@@ -117,5 +120,72 @@ describe('operator dashboard in a real browser', () => {
     const rowDrained = await shoot('dashboard-hydrate-row-drained', row());
     expect(rowDrained.equals(rowRising)).toBe(false);
     expect(countColour(decodePng(await lagCell().screenshot()), cssColour('warn'))).toBe(0);
+  });
+
+  // What the page draws against what the API says, at the same poll: a bar's height over the
+  // chart's height is its count over the largest count, and every number in the tables is the
+  // JSON's. A chart of 1 px bars (the CSP dropping a style attribute) fails here.
+  it('draws the throughput bars, the counts, the lag and the dead letters exactly as /ops/api/status reports them', async () => {
+    const minute = 60_000;
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * minute).toISOString();
+    const imports = [...Array(6).fill(4), ...Array(2).fill(2), ...Array(9).fill(0)].map((ago, i) => ({
+      topic: 'outcomes' as const, key: `m-chart-${i}`, value: outcomeOf(i % 5 === 0 ? 'duplicate' : 'imported', `chart-${i}`, 'dave@example.com', { at: at(ago) }),
+    }));
+    await rt.publisher.publish(imports);
+    const original = await rt.serde.encode('staged', staged('item-dead', ['erin@example.com']));
+    const dead: DeadLetter = { processor: 'route', topic: 'staged', partition: 1, offset: '7', key: null, value: original, errorCode: 'BAD_INPUT', errorMessage: 'no participant could be mapped', attempts: 1, at: new Date().toISOString() };
+    await rt.publisher.publish([{ topic: 'deadLetter', key: 'room1', value: dead }]);
+    await page.waitForFunction(() => document.querySelectorAll('#dead-letters tbody tr[data-offset]').length === 1, undefined, { timeout: 30_000 });
+
+    type Drawn = { chartHeight: number; bars: { count: number; height: number }[]; today: Record<string, string>; lag: Record<string, string>; dead: string[]; issues: string[] };
+    const read = () => page.evaluate(() => {
+      const all = (sel: string) => Array.from(document.querySelectorAll(sel));
+      return {
+        chartHeight: document.querySelector('#throughput')!.clientHeight,
+        bars: all('#throughput .bar').map((b) => ({ count: Number(b.getAttribute('data-count')), height: b.getBoundingClientRect().height })),
+        today: Object.fromEntries(all('#today dd').map((d) => [d.getAttribute('data-kind')!, d.textContent!])),
+        lag: Object.fromEntries(all('#stages tbody tr').map((r) => [r.getAttribute('data-stage')!, document.querySelector(`#lag-${r.getAttribute('data-stage')}`)!.textContent!])),
+        dead: all('#dead-letters tbody tr').map((r) => r.textContent!),
+        issues: all('#issues tbody tr code.cmd').map((c) => c.textContent!),
+      };
+    }) as Promise<Drawn>;
+    const api = () => page.evaluate(async () => (await fetch('/ops/api/status')).json()) as Promise<DashboardStatus>;
+
+    // The page and the API agree once the page has polled after the API's answer (a minute
+    // rolling over between the two shifts every bar, so compare again at the next poll).
+    let drawn: Drawn | undefined;
+    let json: DashboardStatus | undefined;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      json = await api();
+      const polls = await page.locator('body').getAttribute('data-polls');
+      await page.waitForFunction((n) => document.querySelector('body')!.getAttribute('data-polls') !== n, polls, { timeout: 30_000 });
+      drawn = await read();
+      if (drawn.bars.map((b) => b.count).join() === json.importsPerMinute.join()) break;
+    }
+    const perMinute = json!.importsPerMinute;
+    expect(perMinute.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(imports.length);
+    expect(drawn!.bars.map((b) => b.count)).toEqual(perMinute);
+    const max = Math.max(...perMinute);
+    expect(max).toBeGreaterThanOrEqual(9);
+    expect(drawn!.chartHeight).toBeGreaterThan(40);
+    for (const [i, bar] of drawn!.bars.entries()) {
+      // Empty minutes keep the stylesheet's 1 px floor; the others are in proportion, to a pixel.
+      const expected = (perMinute[i]! / max) * drawn!.chartHeight;
+      expect(Math.abs(bar.height - Math.max(1, expected)), `bar ${i}: ${perMinute[i]} of ${max}`).toBeLessThanOrEqual(1);
+    }
+    const fmt = (n: number) => n.toLocaleString('en-US');
+    expect(drawn!.today).toEqual(Object.fromEntries(Object.entries(json!.today!.counts).map(([k, n]) => [k, fmt(n)])));
+    expect(json!.today!.counts.imported).toBeGreaterThanOrEqual(13);
+    expect(drawn!.lag).toEqual(Object.fromEntries(json!.stages.map((s) => [s.processor, s.error ?? fmt(s.lag)])));
+    expect(json!.deadLetters!.total).toBe(1);
+    expect(json!.deadLetters!.latest[0]).toMatchObject({ processor: 'route', itemId: 'item-dead', redrive: 'webex-archiver redrive --item item-dead' });
+    expect(drawn!.dead).toHaveLength(1);
+    expect(drawn!.dead[0]).toContain('webex-archiver redrive --item item-dead');
+    expect(drawn!.dead[0]).toContain('BAD_INPUT: no participant could be mapped');
+    expect(drawn!.issues).toEqual(json!.recentIssues.filter((i) => i.redrive).map((i) => i.redrive));
+    expect(drawn!.issues).toContain('webex-archiver redrive --item item-x');
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-throughput.png'), fullPage: true });
   });
 });

@@ -35,7 +35,7 @@ describe('status: lag and the daily log (real Kafka)', () => {
     expect((await hydrateLag()).lagSum).toBe(8);
 
     // A stand-in for hydrate that accepts every delivery: the real runner, so real commits.
-    running = await runProcessor({ name: 'hydrate', input: 'webhooks', transform: () => [] }, rt);
+    running = await runProcessor({ name: 'hydrate', input: 'webhooks', outputs: [], transform: () => [] }, rt);
     await waitUntil(async () => (await hydrateLag()).lagSum === 0, 60_000, 'hydrate lag to drain');
     const drained = await hydrateLag();
     expect(drained.partitions.reduce((s, p) => s + Number(p.committed ?? 0), 0)).toBe(8);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportTask } from '../../src/kafka/records.js';
 import { runProcessor } from '../../src/kafka/runner.js';
 import { groupName, topicName } from '../../src/kafka/topics.js';
-import { readTopicSince } from '../../src/ops/read-since.js';
+import { readTopic } from '../../src/kafka/read-topic.js';
 import { partitionForKey } from '../../src/ops/replay-plan.js';
 import { registerOpsRoutes } from '../../src/ops/routes.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
@@ -35,7 +35,7 @@ describe('operator routes (real Kafka)', () => {
     return new Map(t!.partitions.map((p) => [p.partition, Number(p.offset)]));
   };
   const consumeAll = async (name: 'hydrate' | 'import', input: 'webhooks' | 'imports', total: number) => {
-    const running = await runProcessor({ name, input, transform: () => [] }, rt);
+    const running = await runProcessor({ name, input, outputs: [], transform: () => [] }, rt);
     try {
       await waitUntil(async () => [...(await committed(name, input)).values()].reduce((s, o) => s + Math.max(0, o), 0) === total, 60_000, `${name} to commit ${total}`);
     } finally {
@@ -116,7 +116,7 @@ describe('operator routes (real Kafka)', () => {
     expect(log.statusCode).toBe(200);
     expect(log.headers['content-type']).toContain('text/csv');
     expect(log.headers['content-disposition']).toMatch(/attachment; filename="webex-archiver-status-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv"/);
-    expect(log.body.split('\r\n')[0]).toMatch(/^row,date,completedAt,available,fannedOut,imported,partial,skipped,failed,pending/);
+    expect(log.body.split('\r\n')[0]).toMatch(/^row,date,completedAt,available,fannedOut,imported,partial,skipped,failed,parked,pending,rejected,unmapped,failedUpstream/);
     expect((await app.inject({ method: 'GET', url: '/ops/log?format=xml', headers: bearer() })).statusCode).toBe(400);
   });
 
@@ -126,7 +126,7 @@ describe('operator routes (real Kafka)', () => {
     await consumeAll('hydrate', 'webhooks', total);
     expect([...(await committed('hydrate', 'webhooks')).values()].reduce((s, o) => s + Math.max(0, o), 0)).toBeGreaterThanOrEqual(2);
 
-    const running = await runProcessor({ name: 'hydrate', input: 'webhooks', transform: () => [] }, rt);
+    const running = await runProcessor({ name: 'hydrate', input: 'webhooks', outputs: [], transform: () => [] }, rt);
     try {
       const busy = await app.inject({ method: 'POST', url: '/ops/replay', headers: bearer(), payload: { processor: 'hydrate', toEarliest: true } });
       expect(busy.statusCode).toBe(409);
@@ -149,7 +149,7 @@ describe('operator routes (real Kafka)', () => {
     const mailboxes = ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com', 'erin@example.com', 'frank@example.com'];
     await rt.publisher.publish(mailboxes.map((m) => ({ topic: 'imports' as const, key: m, value: task(item, m) })));
     const where = new Map<string, number>();
-    await readTopicSince<ImportTask>(rt.kafka, rt.serde, topicName(rt.config, 'imports'), 0, (v, info) => { if (v) where.set(v.mailbox, info.partition); });
+    await readTopic<ImportTask>(rt.kafka, rt.serde, topicName(rt.config, 'imports'), (v, info) => { if (v) where.set(v.mailbox, info.partition); });
     for (const m of mailboxes) expect(partitionForKey(m, 3), m).toBe(where.get(m));
 
     await consumeAll('import', 'imports', mailboxes.length);

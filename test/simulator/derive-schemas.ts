@@ -2,21 +2,23 @@
  * Derives JSON schemas for the simulator's responses from Cisco's official OpenAPI spec
  * (webex/webex-openapi-specs, public-spec/webex-messaging.json, CC BY 4.0): field names, types,
  * enums and required fields only, no prose. Writes test/fixtures/webex/openapi-schemas.json,
- * which is committed: the tests always validate against it, and the spec itself is not in the
- * repository. `--check` derives again and fails (exit 1) when the fixture has drifted from the
- * spec, or (exit 2) when the spec cannot be found.
+ * which is committed: the tests always validate against it. The spec is kept, with its
+ * attribution, in spec/webex-openapi/ (NOTICE.md there). `--check` derives again and fails
+ * (exit 1) when the fixture has drifted from the spec, or (exit 2) when the spec cannot be found.
  *
  *   npm run derive-schemas [-- path/to/webex-messaging.openapi.json]            rewrite the fixture
  *   npm run derive-schemas -- --check [path/to/webex-messaging.openapi.json]   verify it
  *
- * The spec's path defaults to $WEBEX_OPENAPI_SPEC, then /work/shared/reference/webex-messaging.openapi.json.
+ * The spec's path defaults to $WEBEX_OPENAPI_SPEC, then the repository's copy,
+ * spec/webex-openapi/webex-messaging.openapi.json (found from this file, so any clone has it).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const SPEC_PATH = process.env.WEBEX_OPENAPI_SPEC ?? '/work/shared/reference/webex-messaging.openapi.json';
-export const DERIVED_PATH = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/webex/openapi-schemas.json');
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SPEC_PATH = process.env.WEBEX_OPENAPI_SPEC ?? join(REPO_ROOT, 'spec/webex-openapi/webex-messaging.openapi.json');
+export const DERIVED_PATH = join(REPO_ROOT, 'test/fixtures/webex/openapi-schemas.json');
 export const SCHEMA_ID = 'webex-openapi';
 
 /** The component schemas the simulator serves (and what they reference). */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { processorSpec } from '../../src/pipeline/processors.js';
 import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { expect } from 'vitest';
@@ -9,7 +10,7 @@ import { buildReceiver } from '../../src/capture/receiver.js';
 import { applyRegistration } from '../../src/capture/webhook-registration.js';
 import { createWebexFromConfig, webexSource } from '../../src/capture/webex-source.js';
 import { crawlerDeps } from '../../src/cli/commands/crawl.js';
-import type { ProcessorName } from '../../src/processors/index.js';
+import type { StageName } from '../../src/pipeline/stages.js';
 import type { RawMessage } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { runProcessor, type RunningProcessor } from '../../src/kafka/runner.js';
@@ -22,15 +23,20 @@ import { waitUntil } from './wait.js';
 
 /** Test support for the capture side (receiver, hydrate, crawler) against real Kafka and Azurite. */
 
-/** Every record in the runtime's webex.raw.v1, oldest first per partition. */
+/** Every message version in the runtime's webex.raw.v1, oldest first per partition. */
 export async function readRaw(rt: Runtime): Promise<RawMessage[]> {
+  return (await readRawItems(rt)).filter((r) => (r.kind ?? 'message') === 'message');
+}
+
+/** Every record in the runtime's webex.raw.v1 (message versions and conversation changes). */
+export async function readRawItems(rt: Runtime): Promise<RawMessage[]> {
   const out: RawMessage[] = [];
   await readTopicToEnd<RawMessage>(rt.kafka, rt.serde, topicName(rt.config, 'raw'), (v) => v && out.push(v));
   return out;
 }
 
 /** True once each processor's group has committed everything in its input topic. */
-export async function drained(rt: Runtime, processors: readonly ProcessorName[]): Promise<boolean> {
+export async function drained(rt: Runtime, processors: readonly StageName[]): Promise<boolean> {
   const admin = rt.kafka.admin();
   await admin.connect();
   try {
@@ -87,7 +93,7 @@ export async function startWebhookCapture(rt: Runtime): Promise<WebhookCapture> 
   let hydrate: RunningProcessor;
   try {
     await applyRegistration(createWebexFromConfig(rt.config, rt.logger), receiver.targetUrl, rt.config.webhookSecret);
-    hydrate = await runProcessor(hydrateProcessor(rt), rt);
+    hydrate = await runProcessor(processorSpec('hydrate', hydrateProcessor(rt)), rt);
   } catch (err) {
     await receiver.close();
     throw err;

@@ -1,1 +1,1 @@
-export { spawnCli, type CliProcess } from '../../src/cli/child.js';
+export { spawnCli, type CliProcess } from '../../bench/spawn-cli.js';

@@ -1,11 +1,12 @@
-import { PROCESSOR_NAMES, createProcessor, type ProcessorName } from '../../src/processors/index.js';
+import { startProcessor } from '../../src/pipeline/processors.js';
+import { STAGE_NAMES, type StageName } from '../../src/pipeline/stages.js';
 import type { Config } from '../../src/config/schema.js';
-import { runProcessor, type RunningProcessor } from '../../src/kafka/runner.js';
+import type { RunningProcessor } from '../../src/kafka/runner.js';
 import type { Outcome } from '../../src/kafka/records.js';
 import { readTopicToEnd } from '../../src/kafka/read-topic.js';
 import { topicName } from '../../src/kafka/topics.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
-import { createSink } from '../../src/sinks/sink.js';
+import { createSink } from '../../src/sinks/create-sink.js';
 import type { MailboxSink } from '../../src/sinks/sink.js';
 
 /** Runs processors in this process against the real servers, for end-to-end tests. */
@@ -16,12 +17,12 @@ export interface TestPipeline {
   outcomes(): Promise<Outcome[]>;
 }
 
-export async function startPipeline(config: Config, names: readonly ProcessorName[] = PROCESSOR_NAMES): Promise<TestPipeline> {
+export async function startPipeline(config: Config, names: readonly StageName[] = STAGE_NAMES): Promise<TestPipeline> {
   const rt = await createRuntime(config);
   let sink: Promise<MailboxSink> | undefined;
   const deps = { ...rt, sink: () => (sink ??= Promise.resolve(createSink(config, rt.logger, rt))) };
   const running: RunningProcessor[] = [];
-  for (const name of names) running.push(await runProcessor(await createProcessor(name, deps), rt));
+  for (const name of names) running.push(await startProcessor(name, deps));
   return {
     rt,
     running,

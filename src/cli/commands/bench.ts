@@ -6,7 +6,6 @@ import { parseFlags, type Command } from '../command.js';
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'benchmark the real pipeline on the local servers, with ratios to raw ceilings measured in the same run',
   usage: `webex-archiver bench [--messages N] [--users N] [--rooms N] [--seed N] [--latency-seconds N]
                        [--big-item-mb N] [--in-process] [--keep-data]
 

@@ -4,7 +4,6 @@ import { parseFlags, type Command } from '../command.js';
 
 export const configCommand: Command = {
   name: 'config',
-  summary: 'print the effective configuration (secrets redacted), or --docs for every key',
   usage: `webex-archiver config [--docs]
 
   Validates the configuration exactly as every other command does at start-up and prints it

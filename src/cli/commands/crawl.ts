@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { kafkaCheckpoints } from '../../capture/checkpoints.js';
 import { backfill, crawlEvents, type CrawlerDeps } from '../../capture/crawler.js';
 import { nextDailyRun } from '../../capture/crawl-window.js';
+import { membershipCapture } from '../../capture/participants.js';
 import { createRoomCache } from '../../capture/room-cache.js';
 import { createWebexFromConfig, webexSource } from '../../capture/webex-source.js';
 import { loadConfig } from '../../config/load.js';
@@ -16,7 +17,6 @@ import { progressLine } from '../progress.js';
 
 export const crawlCommand: Command = {
   name: 'crawl',
-  summary: 'the reconciliation crawl from the Events API checkpoint; --since DATE backfills; --schedule runs daily',
   usage: `webex-archiver crawl [--since DATE] [--schedule]
 
   (no flags)      read message events from the checkpoint (minus WXA_CRAWL_OVERLAP_MINUTES) to now,
@@ -40,7 +40,7 @@ export const crawlCommand: Command = {
       // The long-running crawler is where its Webex 429s and retries happen: count and serve them.
       const registry = new Registry();
       const metrics = createMetrics(registry);
-      const listener = await startMetricsListener(config, registry);
+      const listener = await startMetricsListener(config, registry, rt.logger);
       onShutdown('metrics', () => listener.close());
       process.stderr.write(`metrics ${listener.url}\n`);
       source = webexSource(createWebexFromConfig(config, rt.logger, webexMetricsObserver(metrics.webexObserver)));
@@ -69,13 +69,19 @@ export function crawlerDeps(rt: Runtime, source = webexSource(createWebexFromCon
     logger: rt.logger.child({ component: 'crawler' }),
     publisher: rt.publisher,
     checkpoints: kafkaCheckpoints(rt),
-    progress: (p) => progress.update(`crawl ${p.phase}: ${p.done}/${p.total} ${p.phase === 'events' ? 'windows' : 'rooms'}, ${p.published} records published (${p.detail})`),
+    ...membershipCapture(rt, source, 'crawler'),
+    progress: (p) => progress.update(`crawl ${p.phase}: ${p.done}/${p.total} ${p.phase === 'backfill' ? 'rooms' : 'windows'}, ${p.published} records published (${p.detail})`),
   };
 }
 
 export async function runIncremental(deps: CrawlerDeps, rt: Runtime): Promise<void> {
-  const r = await crawlEvents(deps, { now: new Date(), overlapMinutes: rt.config.crawlOverlapMinutes, windowMinutes: rt.config.crawlWindowMinutes, firstRunLookbackHours: rt.config.crawlFirstLookbackDays * 24 });
-  process.stderr.write(`crawl events: ${r.windows} windows, ${r.published} raw records published\n`);
+  const r = await crawlEvents(deps, { now: new Date(), overlapMinutes: rt.config.crawlOverlapMinutes, windowMinutes: rt.config.crawlWindowMinutes, firstRunLookbackHours: rt.config.crawlFirstLookbackDays * 24 }).catch((err: unknown) => {
+    // Webex refused our credential (401 after a refresh, 403): nothing is lost, the checkpoint did
+    // not move past the window, and the next run resumes there once the token is fixed.
+    if (err instanceof ArchiverError && err.disposition === 'pause') rt.logger.error({ code: err.code, err: err.message }, 'crawl paused: Webex refused the credential; the checkpoint stays where it was');
+    throw err;
+  });
+  process.stderr.write(`crawl events: ${r.windows} windows, ${r.membershipChanges} membership changes, ${r.published} raw records published\n`);
 }
 
 export async function runBackfill(deps: CrawlerDeps, since: Date): Promise<void> {

@@ -1,7 +1,10 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { maildirFolderPath } from '../../sinks/maildir.js';
 import { infraDown, infraUp, type ServerName } from '../../../infra/index.js';
 import { kafkaCheckpoints } from '../../capture/checkpoints.js';
 import { crawlEvents } from '../../capture/crawler.js';
+import { membershipCapture } from '../../capture/participants.js';
 import { nextDailyRun } from '../../capture/crawl-window.js';
 import { createRoomCache } from '../../capture/room-cache.js';
 import { applyRegistration, planSummary } from '../../capture/webhook-registration.js';
@@ -16,7 +19,6 @@ import { onShutdown, untilShutdown } from '../lifecycle.js';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'the main job (npm start): local servers, a simulated Webex org, every processor, a Maildir archive',
   usage: `webex-archiver demo [--users N] [--rooms N] [--messages N] [--seed N] [--simulator-port N] [--no-infra]
 
   Starts the local servers if needed, the Webex simulator with a seeded demo organization (unless
@@ -65,7 +67,7 @@ export const demoCommand: Command = {
     const crawlerDeps = {
       source: service.source, reader: service.source, blob: service.rt.blob, rooms: createRoomCache(service.source),
       attachmentsContainer: config.attachmentsContainer, logger: service.rt.logger.child({ component: 'crawler' }),
-      publisher: service.rt.publisher, checkpoints: kafkaCheckpoints(service.rt),
+      publisher: service.rt.publisher, checkpoints: kafkaCheckpoints(service.rt), ...membershipCapture(service.rt, service.source, 'crawler'),
     };
     const crawl = async () => {
       const r = await crawlEvents(crawlerDeps, { now: new Date(), overlapMinutes: config.crawlOverlapMinutes, windowMinutes: simulated ? 24 * 60 : config.crawlWindowMinutes, firstRunLookbackHours: config.crawlFirstLookbackDays * 24 * (simulated ? 5 : 1) });
@@ -86,6 +88,7 @@ export const demoCommand: Command = {
       say(`Played ${played.versions} message versions (${played.deliveries} webhook deliveries).`);
     }
     await crawl().catch((err: Error) => say(`crawl failed: ${err.message}`));
+    if (config.sink === 'maildir') say(openHint(archive, config.mailFolder));
     const schedule = () => {
       const next = nextDailyRun(new Date(), config.crawlDailyAt);
       const t = setTimeout(() => { void crawl().catch(() => undefined).finally(schedule); }, next.getTime() - Date.now());
@@ -95,3 +98,16 @@ export const demoCommand: Command = {
     await untilShutdown();
   },
 };
+
+/**
+ * How to read the archive with a mail client: each mailbox is a Maildir++ store that mutt,
+ * neomutt and Dovecot open as is (`-f` opens one folder; `c` then `?` lists the others).
+ */
+function openHint(root: string, folder: string): string {
+  let example = path.join(root, '<mailbox>', 'Maildir', `.${folder}`);
+  try {
+    const first = readdirSync(root).sort().find((d) => d.includes('@'));
+    if (first) example = maildirFolderPath(root, first, folder);
+  } catch { /* nothing archived yet */ }
+  return `Open it:     neomutt -f '${example}'   (or mutt; any Maildir reader; one folder per mailbox under ${root})`;
+}

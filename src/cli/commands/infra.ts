@@ -6,7 +6,6 @@ const NAMES = SERVERS.map((s) => s.name) as string[];
 
 export const infraCommand: Command = {
   name: 'infra',
-  summary: 'start, stop or check the local Kafka, schema registry, Azurite and Dovecot',
   usage: `webex-archiver infra up|down|status [--only kafka,registry,azurite,dovecot] [--json]
 
   up       start every server that is not already healthy (downloads jars on first run); idempotent

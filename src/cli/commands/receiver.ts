@@ -5,7 +5,6 @@ import { onShutdown, untilShutdown } from '../lifecycle.js';
 
 export const receiverCommand: Command = {
   name: 'receiver',
-  summary: 'the webhook receiver, with health, readiness, metrics and the operator dashboard',
   usage: `webex-archiver receiver [--port N] [--host H]
 
   POST /webhooks/webex   verified (X-Spark-Signature), written to Kafka (acks=all), then 202

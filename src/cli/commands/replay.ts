@@ -4,12 +4,11 @@ import { createKafka } from '../../kafka/client.js';
 import { createLogger } from '../../log.js';
 import { replay } from '../../ops/replay.js';
 import { toReplayRequest } from '../../ops/replay-plan.js';
-import { STAGE_NAMES } from '../../ops/stages.js';
+import { STAGE_NAMES } from '../../pipeline/stages.js';
 import { parseFlags, type Command } from '../command.js';
 
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'move a processor\'s consumer group back to the earliest offset or a time, so records flow again',
   usage: `webex-archiver replay --processor NAME (--to-earliest | --to-time ISO) [--mailbox M] [--wait SECONDS]
 
   Moves the committed offsets of NAME's consumer group (${STAGE_NAMES.join(', ')}) on its input
@@ -31,7 +30,7 @@ export const replayCommand: Command = {
     const waitSeconds = values.wait === undefined ? 120 : Number(values.wait);
     if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new ArchiverError('BAD_INPUT', '--wait wants a number of seconds');
     const config = loadConfig();
-    const logger = createLogger({ level: config.logLevel });
+    const logger = createLogger({ level: config.logLevel, format: config.logFormat });
     const kafka = createKafka(config, logger, '.replay');
     const result = await replay({ kafka, config, logger }, request, {
       waitTimeoutMs: waitSeconds * 1000,

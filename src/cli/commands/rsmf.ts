@@ -12,7 +12,6 @@ import { progressLine } from '../progress.js';
 
 export const rsmfCommand: Command = {
   name: 'rsmf',
-  summary: 'RSMF export for eDiscovery: one .rsmf per conversation per UTC day, from what the archive holds',
   usage: `webex-archiver rsmf --from YYYY-MM-DD [--to YYYY-MM-DD] [--room ID ...] [--out DIR]
 webex-archiver rsmf --schedule [--out DIR]
 

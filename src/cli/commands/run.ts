@@ -1,4 +1,4 @@
-import { PROCESSOR_NAMES, type ProcessorName } from '../../processors/index.js';
+import { STAGE_NAMES, type StageName } from '../../pipeline/stages.js';
 import { loadConfig } from '../../config/load.js';
 import { ArchiverError } from '../../errors.js';
 import { startService } from '../../service/service.js';
@@ -7,7 +7,6 @@ import { exitAfterShutdown, onShutdown, untilShutdown } from '../lifecycle.js';
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run processors: hydrate convert dedupe limit stage route import, or all',
   usage: `webex-archiver run <processor...|all> [--with-receiver]
 
   Each processor is its own consumer group; run more instances of one to scale it out.
@@ -18,7 +17,7 @@ export const runCommand: Command = {
   arrives during start-up, and exits 0. Exits 1 when a processor stops consuming for good (its
   consumer crashed on an error kafkajs does not restart after): restart the process; what was not
   committed is processed again, and the idempotent effects make that safe.
-  Processors: ${PROCESSOR_NAMES.join(', ')}`,
+  Processors: ${STAGE_NAMES.join(', ')}`,
 
   async run(argv) {
     const { values, positionals } = parseFlags(argv, { 'with-receiver': { type: 'boolean' } }, true);
@@ -41,11 +40,11 @@ export const runCommand: Command = {
   },
 };
 
-export function parseProcessorNames(args: string[]): ProcessorName[] {
-  if (args.length === 0) throw new ArchiverError('BAD_INPUT', `name at least one processor (${PROCESSOR_NAMES.join(', ')}) or all`);
-  if (args.includes('all')) return [...PROCESSOR_NAMES];
+export function parseProcessorNames(args: string[]): StageName[] {
+  if (args.length === 0) throw new ArchiverError('BAD_INPUT', `name at least one processor (${STAGE_NAMES.join(', ')}) or all`);
+  if (args.includes('all')) return [...STAGE_NAMES];
   for (const a of args) {
-    if (!(PROCESSOR_NAMES as readonly string[]).includes(a)) throw new ArchiverError('BAD_INPUT', `unknown processor "${a}" (expected ${PROCESSOR_NAMES.join(', ')} or all)`);
+    if (!(STAGE_NAMES as readonly string[]).includes(a)) throw new ArchiverError('BAD_INPUT', `unknown processor "${a}" (expected ${STAGE_NAMES.join(', ')} or all)`);
   }
-  return args as ProcessorName[];
+  return args as StageName[];
 }

@@ -8,7 +8,6 @@ import { parseFlags, type Command } from '../command.js';
 
 export const soakCommand: Command = {
   name: 'soak',
-  summary: 'fault soak: live load while processes are killed, the broker restarts, storage and IMAP go away; then exactly-once is checked',
   usage: `webex-archiver soak [--minutes N] [--messages N] [--users N] [--rooms N] [--seed N] [--faults LIST] [--keep-data]
 
   Plays a generated organization live (signed webhooks) into the pipeline on the local servers,

@@ -13,7 +13,6 @@ import { parseFlags, type Command } from '../command.js';
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'consumer lag per processor, crawler progress, today\'s outcomes; --log for the daily status log',
   usage: `webex-archiver status [--json] [--brief]
 webex-archiver status --log [--since YYYY-MM-DD] [--format csv|json] [--out FILE]
 

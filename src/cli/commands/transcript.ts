@@ -1,4 +1,4 @@
-import { runTranscriptJob } from '../../processors/transcript/index.js';
+import { runTranscriptJob, summaryOf } from '../../processors/transcript/index.js';
 import { dayRange, dueDay } from '../../processors/transcript/transform.js';
 import { nextDailyRun } from '../../capture/crawl-window.js';
 import { loadConfig } from '../../config/load.js';
@@ -10,7 +10,6 @@ import { progressLine } from '../progress.js';
 
 export const transcriptCommand: Command = {
   name: 'transcript',
-  summary: 'transcript mode: one email per room for a closed UTC day (--day), or every day (--schedule)',
   usage: `webex-archiver transcript (--day YYYY-MM-DD | --schedule)
 
   --day DAY     read the deduped plans (webex.unique.v1), build one transcript email per room for
@@ -20,8 +19,9 @@ export const transcriptCommand: Command = {
   --schedule    stay running: every day at WXA_TRANSCRIPT_DAILY_AT (UTC), build the previous
                 day's transcripts; at start, the day of the latest such run (catches up a missed one)
   Needs WXA_TRANSCRIPT_MODE=true (message versions then stop at limit). Safe to run again: the same
-  versions give the same Message-ID, which import skips; a version found later (e.g. by the crawl)
-  gives a new transcript for that room and day. Progress on stderr, one line per transcript on stdout.`,
+  versions give the same Message-ID, which import skips. A version of an earlier day captured since
+  DAY began (found late by the crawl) makes its room-day be built again: a new transcript version
+  when it was missing (a 'rebuilt' outcome names it), an identical one (dropped) otherwise. Progress on stderr, one line per transcript on stdout.`,
 
   async run(argv) {
     const { values } = parseFlags(argv, { day: { type: 'string' }, schedule: { type: 'boolean' } });
@@ -50,9 +50,10 @@ export const transcriptCommand: Command = {
 async function runDay(rt: Runtime, day: string): Promise<void> {
   const progress = progressLine();
   const r = await runTranscriptJob(rt, day, { progress: (p) => progress.update(`transcript ${day}: ${p.read} records read, ${p.versions} versions of the day`) });
-  for (const t of r.transcripts) {
-    const items = t.headers.find((h) => h.name === 'X-Webex-Transcript-Items')?.value;
-    process.stdout.write(`${day} room ${t.roomId}: ${items} versions, ${t.participants.length} participants, ${t.messageId}\n`);
+  for (const t of [...r.transcripts.map(summaryOf), ...r.rebuilt]) {
+    const again = t.day === day ? '' : ' (built again: versions captured after that day)';
+    process.stdout.write(`${t.day} room ${t.roomId}: ${t.items} versions, ${t.participants} participants, ${t.messageId}${again}\n`);
   }
-  progress.done(`transcript ${day}: ${r.transcripts.length} transcripts published from ${r.versions} versions (${r.read} records read)`);
+  const late = r.rebuilt.length ? `; ${r.rebuilt.length} transcripts of earlier days built again, ${r.lateVersions} late versions in new ones` : '';
+  progress.done(`transcript ${day}: ${r.transcripts.length} transcripts published from ${r.versions} versions (${r.read} records read)${late}`);
 }

@@ -7,7 +7,6 @@ import { parseFlags, type Command } from '../command.js';
 
 export const webhooksCommand: Command = {
   name: 'webhooks',
-  summary: 'register, list or repair (re-activate) the Webex webhooks the receiver needs',
   usage: `webex-archiver webhooks register|list|repair [--json]
 
   register  create the org-wide messages and memberships webhooks pointing at WXA_WEBHOOK_TARGET_URL,
@@ -19,7 +18,7 @@ export const webhooksCommand: Command = {
   async run(argv) {
     const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' } }, true);
     const config = loadConfig();
-    const client = createWebexFromConfig(config, createLogger({ level: config.logLevel }));
+    const client = createWebexFromConfig(config, createLogger({ level: config.logLevel, format: config.logFormat }));
     const action = positionals[0];
     if (action === 'list') {
       const hooks = (await listWebhooks(client)).map((w) => ({ id: w.id, name: w.name, resource: w.resource, event: w.event, status: w.status ?? 'active', targetUrl: w.targetUrl }));

@@ -73,7 +73,14 @@ function renderStages(stages) {
 function renderThroughput(perMinute) {
   const box = document.getElementById('throughput');
   const max = Math.max(1, ...perMinute);
-  box.replaceChildren(...perMinute.map((n, i) => el('div', { class: 'bar', style: `height:${Math.round((n / max) * 100)}%`, title: `${n} at −${perMinute.length - 1 - i} min` })));
+  box.replaceChildren(...perMinute.map((n, i) => {
+    const bar = el('div', { class: 'bar', 'data-count': String(n), title: `${n} at −${perMinute.length - 1 - i} min` });
+    // Through the CSSOM: the page's CSP (style-src 'self') ignores a style attribute in markup,
+    // which left every bar at its 1 px minimum, but allows a property set from this script
+    // (https://www.w3.org/TR/CSP3/#directive-style-src).
+    bar.style.height = `${(n / max) * 100}%`;
+    return bar;
+  }));
   box.setAttribute('aria-label', `import outcomes per minute: ${perMinute.join(', ')}`);
 }
 
@@ -81,9 +88,10 @@ function renderToday(today) {
   document.getElementById('today-date').textContent = today ? `(${today.date} UTC)` : '';
   const dl = document.getElementById('today');
   if (!today) { dl.replaceChildren(el('dt', {}, 'outcomes'), el('dd', {}, 'not available')); return; }
-  const order = ['imported', 'partial', 'duplicate', 'failed', 'rejected', 'unmapped'];
+  const known = ['imported', 'partial', 'duplicate', 'parked', 'failed', 'rejected', 'unmapped'];
+  const order = [...known.filter((k) => k in today.counts), ...Object.keys(today.counts).filter((k) => !known.includes(k))];
   // Problem kinds turn red only when there is something to look at.
-  dl.replaceChildren(...order.flatMap((k) => { const cls = today.counts[k] > 0 ? k : ''; return [el('dt', { class: cls }, k), el('dd', { class: cls }, fmtInt(today.counts[k]))]; }));
+  dl.replaceChildren(...order.flatMap((k) => { const cls = today.counts[k] > 0 ? k : ''; return [el('dt', { class: cls }, k), el('dd', { class: cls, 'data-kind': k }, fmtInt(today.counts[k]))]; }));
 }
 
 function renderCrawler(c) {
@@ -100,7 +108,7 @@ function renderCrawler(c) {
 
 function renderIssues(issues) {
   const body = document.querySelector('#issues tbody');
-  if (issues.length === 0) { body.replaceChildren(el('tr', {}, el('td', { colspan: '6', class: 'empty' }, 'None today.'))); return; }
+  if (issues.length === 0) { body.replaceChildren(el('tr', {}, el('td', { colspan: '7', class: 'empty' }, 'None today.'))); return; }
   body.replaceChildren(...issues.map((i) => el('tr', { class: i.kind },
     el('td', {}, fmtTime(i.at)),
     el('td', { class: `kind ${i.kind}` }, i.kind),
@@ -108,8 +116,78 @@ function renderIssues(issues) {
     el('td', { class: 'id', title: `message ${i.webexMessageId} · room ${i.roomId}` }, i.itemId),
     el('td', {}, i.mailbox || i.participantEmail || '–'),
     el('td', { class: 'reason' }, i.reason),
+    el('td', {}, i.redrive ? el('code', { class: 'cmd' }, i.redrive) : ''),
   )));
 }
+
+function renderDeadLetters(d) {
+  document.getElementById('dead-total').textContent = d ? `(${fmtInt(d.total)} in the topic)` : '(not readable)';
+  const body = document.querySelector('#dead-letters tbody');
+  if (!d || d.latest.length === 0) { body.replaceChildren(el('tr', {}, el('td', { colspan: '6', class: 'empty' }, d ? 'None.' : 'The dead-letter topic is not readable.'))); return; }
+  body.replaceChildren(...d.latest.map((x) => el('tr', { 'data-offset': `${x.topic}/${x.partition}/${x.offset}` },
+    el('td', {}, fmtTime(x.at)),
+    el('td', {}, x.processor),
+    el('td', { class: 'id' }, `${x.topic} p${x.partition} @${x.offset}`),
+    el('td', { class: 'id', title: x.webexMessageId ? `message ${x.webexMessageId}` : '' }, x.itemId || x.webexMessageId || '–'),
+    el('td', { class: 'reason' }, `${x.errorCode}: ${x.reason} (${x.attempts} attempts)`),
+    el('td', {}, el('code', { class: 'cmd' }, x.redrive)),
+  )));
+}
+
+function stateCell(text) { return el('td', { class: `state ${text.split(' ')[0]}` }, text); }
+
+function renderTrace(r) {
+  const box = document.getElementById('trace');
+  if (!r.found) { box.replaceChildren(el('p', { class: 'empty' }, `Nothing in Kafka names ${r.query}.`)); return; }
+  const head = el('p', { class: 'id' }, `message ${r.webexMessageId} · room ${r.roomId || '?'} · ${r.versions.length} version(s) · ${r.deliveries.length} webhook delivery(ies)`);
+  const versions = r.versions.map((v) => {
+    const rows = [];
+    for (const s of v.stages) {
+      for (const p of s.positions) {
+        rows.push(el('tr', { 'data-topic': s.topic }, el('td', {}, s.topic), el('td', { class: 'id' }, `p${p.partition} @${p.offset}`), el('td', {}, fmtTime(p.writtenAt)),
+          stateCell(p.consumed == null ? '' : p.consumed ? `done by ${p.consumedBy}` : `waiting for ${p.consumedBy}`)));
+      }
+    }
+    if (v.staged) {
+      const b = v.staged.blob;
+      rows.push(el('tr', { 'data-topic': 'blob' }, el('td', {}, 'blob'), el('td', { class: 'id' }, `${v.staged.container}/${v.staged.blobName}`),
+        el('td', { class: 'id' }, `${fmtInt(v.staged.size)} bytes · sha256 ${v.staged.sha256}`),
+        stateCell(!b ? 'not checked' : !b.present ? 'missing' : b.matches ? 'present, matches' : 'different')));
+    }
+    for (const m of v.mailboxes) {
+      const last = m.outcomes[m.outcomes.length - 1];
+      rows.push(el('tr', { 'data-mailbox': m.mailbox }, el('td', {}, 'mailbox'), el('td', {}, m.mailbox),
+        el('td', {}, last ? `${fmtTime(last.at)}${last.reason ? ` · ${last.reason}` : ''}${m.outcomes.length > 1 ? ` · ${m.outcomes.map((o) => o.kind).join(' → ')}` : ''}` : ''),
+        stateCell(m.state)));
+    }
+    for (const o of v.otherOutcomes) rows.push(el('tr', {}, el('td', {}, 'outcome'), el('td', {}, o.participantEmail || o.processor), el('td', { class: 'reason' }, `${fmtTime(o.at)} · ${o.reason}`), stateCell(o.kind)));
+    for (const d of v.deadLetters) rows.push(el('tr', {}, el('td', {}, 'dead letter'), el('td', {}, d.processor), el('td', { class: 'reason' }, `${d.errorCode}: ${d.reason}`), el('td', {}, el('code', { class: 'cmd' }, d.redrive))));
+    return el('div', { class: 'version', 'data-item': v.itemId },
+      el('h3', {}, `${v.event} ${fmtTime(v.versionAt)} `, el('small', { class: 'id' }, `item ${v.itemId} · via ${v.sources.join(', ')}`)),
+      el('table', {}, el('tbody', {}, ...rows)));
+  });
+  box.replaceChildren(head, ...versions);
+}
+
+async function trace(id) {
+  const state = document.getElementById('trace-state');
+  state.textContent = 'reading every topic…';
+  try {
+    const res = await fetch(`/ops/api/trace?id=${encodeURIComponent(id)}`, { credentials: 'same-origin', cache: 'no-store' });
+    if (res.status === 401) { location.href = '/ops/login'; return; }
+    if (!res.ok) throw new Error(`status ${res.status}`);
+    renderTrace(await res.json());
+    state.textContent = '';
+  } catch (e) {
+    state.textContent = `Could not trace: ${e.message}`;
+  }
+}
+
+document.getElementById('trace-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const id = document.getElementById('trace-id').value.trim();
+  if (id) void trace(id);
+});
 
 async function poll() {
   const err = document.getElementById('error');
@@ -123,6 +201,7 @@ async function poll() {
     renderToday(s.today);
     renderCrawler(s.crawler);
     renderIssues(s.recentIssues);
+    renderDeadLetters(s.deadLetters);
     document.getElementById('updated').textContent = `updated ${fmtTime(s.generatedAt)} UTC`;
     document.body.dataset.polls = String(Number(document.body.dataset.polls || 0) + 1);
     err.hidden = true;

@@ -1,13 +1,16 @@
 import type { Config } from '../../config/schema.js';
-import type { RawMessage } from '../../kafka/records.js';
-import type { ProcessorSpec } from '../../kafka/runner.js';
-import { toEmailPlans } from './transform.js';
+import type { Output } from '../../kafka/publisher.js';
+import type { ProcessorShell } from '../../kafka/runner.js';
+import { outcome } from '../shared/outcome.js';
+import { PARTICIPANTS_NOTE, toEmailPlans } from './transform.js';
 
-export function convertProcessor(deps: { config: Config }): ProcessorSpec<RawMessage> {
+export function convertProcessor(deps: { config: Config }): ProcessorShell<'raw', 'converted' | 'outcomes'> {
   const ctx = { orgDomains: deps.config.orgDomains };
   return {
-    name: 'convert',
-    input: 'raw',
-    transform: (raw) => toEmailPlans(raw, ctx).map((plan) => ({ topic: 'converted' as const, key: plan.roomId, value: plan })),
+    transform: (raw) => toEmailPlans(raw, ctx).flatMap((plan): Output<'converted' | 'outcomes'>[] => [
+      { topic: 'converted', key: plan.roomId, value: plan },
+      // Participants from the current membership are archived, and counted (status: noted).
+      ...(raw.participantsSource === 'current-membership' ? [outcome('noted', 'convert', plan, { reason: PARTICIPANTS_NOTE, at: raw.capturedAt })] : []),
+    ]),
   };
 }

@@ -3,6 +3,7 @@ import type { AttachmentRef, EmailPlan, Person, RawMessage } from '../../kafka/r
 import { cleanHeaderText } from '../../mail/header-encoding.js';
 import { itemIdOf, originalMessageId, versionMessageId } from '../../mail/message-id.js';
 import { escapeHtml, sanitizeHtml, textToHtml } from '../../mail/safe-html.js';
+import { toChangePlan } from './change-plan.js';
 
 /**
  * Raw message version → email plan. Pure and deterministic: the same record always gives the
@@ -15,6 +16,7 @@ export function toEmailPlans(raw: RawMessage, ctx: { orgDomains: readonly string
   const m = raw.message;
   const event = raw.event;
   const roomKind = raw.room.type === 'direct' ? 'direct' : raw.room.teamId ? 'team' : 'group';
+  if (raw.kind === 'membership') return [toChangePlan(raw, subjectOf(raw, roomKind, raw.participants.filter((p) => p.email !== raw.sender.email)), roomKind)];
   const original = originalMessageId(m.id);
   const parent = m.parentId ? originalMessageId(m.parentId) : null;
   const references = [...(parent ? [parent] : []), ...(event !== 'created' ? [original] : [])];
@@ -49,6 +51,7 @@ export function toEmailPlans(raw: RawMessage, ctx: { orgDomains: readonly string
       { name: 'X-Webex-Room-Type', value: roomKind },
       { name: 'X-Webex-Event', value: event },
       { name: 'X-Webex-Capture-Source', value: raw.source },
+      ...(raw.participantsSource === 'current-membership' ? [{ name: 'X-Webex-Participants-Source', value: 'current-membership' }] : []),
       ...(m.parentId ? [{ name: 'X-Webex-Parent-Id', value: m.parentId }] : []),
       { name: 'X-Webex-Created', value: m.created },
       ...(event !== 'created' ? [{ name: 'X-Webex-Version-At', value: raw.versionAt }] : []),
@@ -60,6 +63,9 @@ export function toEmailPlans(raw: RawMessage, ctx: { orgDomains: readonly string
     limit: null,
   }];
 }
+
+/** Why an item's recipients may miss someone: it is older than the membership timeline reaches. */
+export const PARTICIPANTS_NOTE = 'participants from the current membership: the item is older than the membership timeline reaches';
 
 function toAddress(p: Person): { name: string; address: string } {
   return { name: cleanHeaderText(p.displayName), address: p.email };

@@ -1,22 +1,25 @@
 import type { BlobStore } from '../../blob/store.js';
 import type { CrawlSource } from '../../capture/crawl-source.js';
+import { membershipCapture } from '../../capture/participants.js';
 import { createRoomCache } from '../../capture/room-cache.js';
 import { createWebexFromConfig, webexSource } from '../../capture/webex-source.js';
 import type { Config } from '../../config/schema.js';
+import type { Publisher } from '../../kafka/publisher.js';
 import type { WebhookDelivery } from '../../kafka/records.js';
-import type { ProcessorSpec } from '../../kafka/runner.js';
+import type { ProcessorShell } from '../../kafka/runner.js';
+import type { Serde } from '../../kafka/serde.js';
 import type { Logger } from '../../log.js';
+import type { Kafka } from 'kafkajs';
 import { hydrateDelivery } from './transform.js';
 
-export function hydrateProcessor(deps: { config: Config; blob: BlobStore; logger: Logger; source?: CrawlSource }): ProcessorSpec<WebhookDelivery> {
+export function hydrateProcessor(deps: { config: Config; blob: BlobStore; logger: Logger; kafka: Kafka; serde: Serde; publisher: Publisher; source?: CrawlSource }): ProcessorShell<'webhooks', 'raw' | 'memberships'> {
   const reader = deps.source ?? webexSource(createWebexFromConfig(deps.config, deps.logger));
   const rooms = createRoomCache(reader);
-  const capture = { reader, blob: deps.blob, rooms, attachmentsContainer: deps.config.attachmentsContainer, logger: deps.logger.child({ processor: 'hydrate' }) };
+  const timeline = membershipCapture(deps, reader, 'webhook', { syncEvents: true });
+  const capture = { reader, events: reader, blob: deps.blob, rooms, attachmentsContainer: deps.config.attachmentsContainer, logger: deps.logger.child({ processor: 'hydrate' }), ...timeline };
   return {
-    name: 'hydrate',
-    input: 'webhooks',
-    chunkSize: 50,
-    keyConcurrency: 4,
+    // The timeline again on every assignment: the crawler and other hydrate instances add to it.
+    onAssigned: async () => { await timeline.memberships.reload(); },
     transform: (delivery) => hydrateDelivery(delivery, capture),
   };
 }

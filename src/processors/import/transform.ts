@@ -8,7 +8,7 @@ import { outcome } from '../shared/outcome.js';
  * Appends one staged item to one mailbox folder. The sink looks the Message-ID up first, so a
  * replay or a redelivery reports `duplicate` instead of creating a second copy.
  */
-export async function importTask(task: ImportTask, deps: { sink: MailboxSink; folder: string; open: (task: ImportTask) => Promise<Readable>; now: () => Date }): Promise<Output[]> {
+export async function importTask(task: ImportTask, deps: { sink: MailboxSink; folder: string; open: (task: ImportTask) => Promise<Readable>; now: () => Date }): Promise<Output<'outcomes'>[]> {
   const result = await deps.sink.importItem({
     mailbox: task.mailbox,
     folder: deps.folder,

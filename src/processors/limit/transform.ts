@@ -20,9 +20,10 @@ export interface LimitPolicy {
  *   still too large, the item is rejected.
  * Either way the originals stay in blob storage: nothing is lost.
  * In transcript mode a message version is filtered out here (`[]`): it stays in webex.unique.v1,
- * where the transcript job reads it.
+ * where the transcript job reads it, also when it arrives after its day's transcript was built
+ * (the next run builds that room-day again: transcript/late-versions.ts).
  */
-export function limitPlan(plan: EmailPlan, policy: LimitPolicy, sizeOf: (plan: EmailPlan) => number, now: Date): Output[] {
+export function limitPlan(plan: EmailPlan, policy: LimitPolicy, sizeOf: (plan: EmailPlan) => number, now: Date): Output<'limited' | 'outcomes'>[] {
   if (policy.transcriptMode && !isTranscriptPlan(plan)) return [];
   const full = sizeOf(plan);
   if (full <= policy.maxItemBytes) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/schema.js';
 import { ArchiverError } from '../../errors.js';
 import type { StagedItem } from '../../kafka/records.js';
-import type { ProcessorSpec } from '../../kafka/runner.js';
+import type { ProcessorShell } from '../../kafka/runner.js';
 import { routeItem } from './transform.js';
 import { parseUserMapCsv, type UserMap } from './user-map.js';
 
@@ -18,8 +18,8 @@ export function loadUserMap(config: Pick<Config, 'userMapFile' | 'orgDomains'>):
   return { overrides, orgDomains: config.orgDomains };
 }
 
-export function routeProcessor(deps: { config: Config }): ProcessorSpec<StagedItem> {
+export function routeProcessor(deps: { config: Config }): ProcessorShell<'staged', 'imports' | 'outcomes'> {
   const map = loadUserMap(deps.config);
   const policy = { unmappedPolicy: deps.config.unmappedPolicy, fallbackMailbox: deps.config.fallbackMailbox };
-  return { name: 'route', input: 'staged', transform: (item) => routeItem(item, map, policy, new Date()) };
+  return { transform: (item) => routeItem(item, map, policy, new Date()) };
 }

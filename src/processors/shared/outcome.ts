@@ -7,7 +7,7 @@ export function outcome(
   processor: string,
   item: { itemId: string; webexMessageId: string; roomId: string; webexCreated?: string | null },
   extra: { mailbox?: string | null; participantEmail?: string | null; reason?: string | null; size?: number | null; at?: string } = {},
-): Output {
+): Output<'outcomes'> {
   const value: Outcome = {
     at: extra.at ?? new Date().toISOString(),
     kind,

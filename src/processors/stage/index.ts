@@ -4,24 +4,15 @@ import type { BlobStore } from '../../blob/store.js';
 import type { Config } from '../../config/schema.js';
 import { INLINE_MAX_BYTES, type EmailPlan } from '../../kafka/records.js';
 import { createKeyedMutex } from '../../kafka/keyed-concurrency.js';
-import type { ProcessorSpec } from '../../kafka/runner.js';
+import type { ProcessorShell } from '../../kafka/runner.js';
 import { encodedSize, renderMime } from '../../mail/render.js';
 import { stagePlan } from './transform.js';
 
-/** Items rendered and written at once per partition. */
-export const STAGE_KEY_CONCURRENCY = 8;
 
-export function stageProcessor(deps: { config: Config; blob: BlobStore }): ProcessorSpec<EmailPlan> {
+export function stageProcessor(deps: { config: Config; blob: BlobStore }): ProcessorShell<'limited', 'staged'> {
   const { blob, config } = deps;
   const exclusive = createKeyedMutex();
   return {
-    name: 'stage',
-    input: 'limited',
-    chunkSize: 50,
-    keyConcurrency: STAGE_KEY_CONCURRENCY,
-    // Each item is its own deterministic blob: a room's items need not be rendered one by one
-    // (a repeat of the same item waits for the first, see `exclusive`).
-    ordering: 'none',
     transform: (plan) => stagePlan(plan, {
       stagingContainer: config.stagingContainer,
       render: (p) => renderMime(p, (ref) => blob.openRead(ref.container, ref.blobName)),

@@ -20,7 +20,7 @@ export function stagingBlobName(plan: Pick<EmailPlan, 'itemId' | 'roomId'>): str
 export async function stagePlan(
   plan: EmailPlan,
   deps: { stagingContainer: string; render: (plan: EmailPlan) => Readable; write: (container: string, name: string, body: Readable) => Promise<StoredBlob & { inline?: Buffer }> },
-): Promise<Output[]> {
+): Promise<Output<'staged'>[]> {
   const blobName = stagingBlobName(plan);
   const stored = await deps.write(deps.stagingContainer, blobName, deps.render(plan));
   const staged: StagedItem = {

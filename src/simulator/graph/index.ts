@@ -2,14 +2,20 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 
 /**
- * A local Microsoft Graph for the mailbox sink's tests (microsoft-graph.md): the v2.0 client
+ * A local Microsoft Graph for the mailbox sink's tests (docs/microsoft-graph.md): the v2.0 client
  * credentials token endpoint, Inbox child folders with $filter and create (ErrorFolderExists on a
  * duplicate name), messages filtered by internetMessageId, and beta importMime creating non-draft
  * messages from base64 MIME. Like Exchange, it answers 429 ApplicationThrottled with Retry-After
  * to a fifth concurrent request on one mailbox (MailboxConcurrency = 4), and like Graph it refuses
- * a request body over 4 MB with 400 BadRequest "Maximum request length exceeded." (microsoft-graph.md
+ * a request body over 4 MB with 400 BadRequest "Maximum request length exceeded." (docs/microsoft-graph.md
  * §3; MB read as 10^6 bytes, the stricter reading, matching the sink's GRAPH_MAX_REQUEST_BYTES).
+ * Faults for the failure table (docs/failure-answers.md, Microsoft Graph), each answered with the
+ * status and code Graph documents (learn.microsoft.com/graph/errors): a mailbox the app may not
+ * reach (403 ErrorAccessDenied), one not enabled for REST (404 MailboxNotEnabledForRESTAPI), a full
+ * one (507 ErrorQuotaExceeded on importMime), a folder deleted behind the sink's back (its id then
+ * answers 404 ErrorItemNotFound), and 200 answers whose body is cut off.
  */
+export type GraphMailboxFault = 'accessDenied' | 'notEnabled' | 'full';
 export const SIM_MAX_REQUEST_BYTES = 4_000_000;
 export interface GraphMessage { id: string; internetMessageId: string; isDraft: false; parentFolderId: string; mime: Buffer }
 export interface GraphFolder { id: string; displayName: string; parentFolderId: string; messages: GraphMessage[] }
@@ -20,8 +26,14 @@ export interface GraphSimulator {
   authority: string;
   mailbox(user: string): { folders: GraphFolder[] };
   stats: GraphSimStats;
-  /** Extra latency per mailbox request (to make concurrency observable), and throttle storms. */
-  set(opts: { delayMs?: number; throttleNext?: number }): void;
+  /** Extra latency per mailbox request (to make concurrency observable), throttle storms, and 200 GETs cut off mid-body. */
+  set(opts: { delayMs?: number; throttleNext?: number; truncateNext?: number }): void;
+  /** Makes every request to `user`'s mailbox fail as Graph does for that state (null clears it). */
+  setMailboxFault(user: string, fault: GraphMailboxFault | null): void;
+  /** Expires every access token issued so far: the next request with one answers 401 InvalidAuthenticationToken. */
+  revokeTokens(): void;
+  /** Deletes a folder as a user or an administrator would; its id then answers 404 ErrorItemNotFound. */
+  deleteFolder(user: string, displayName: string): void;
   close(): Promise<void>;
 }
 
@@ -38,6 +50,8 @@ export async function startGraphSimulator(opts: { tenantId: string; clientId: st
   const stats: GraphSimStats = { requests: 0, throttled: 0, maxConcurrentPerMailbox: 0, tokensIssued: 0, foldersCreated: 0 };
   let delayMs = 0;
   let throttleNext = 0;
+  let truncateNext = 0;
+  const faults = new Map<string, GraphMailboxFault>();
   const mb = (user: string) => {
     const key = decodeURIComponent(user).toLowerCase();
     let m = mailboxes.get(key);
@@ -65,6 +79,11 @@ export async function startGraphSimulator(opts: { tenantId: string; clientId: st
     if (length > SIM_MAX_REQUEST_BYTES) return graphError(reply, 400, 'BadRequest', 'Maximum request length exceeded.');
     const auth = req.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ') || !tokens.has(auth.slice(7))) return graphError(reply, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+    const user = decodeURIComponent((req.params as { user: string }).user).toLowerCase();
+    const fault = faults.get(user);
+    if (fault === 'accessDenied') return graphError(reply, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+    if (fault === 'notEnabled') return graphError(reply, 404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
+    if (fault === 'full' && req.method === 'POST' && req.url.endsWith('/importMime')) return graphError(reply, 507, 'ErrorQuotaExceeded', 'Mailbox has exceeded maximum mailbox size.');
     const m = mb((req.params as { user: string }).user);
     if (throttleNext > 0 || m.inFlight >= 4) {
       if (throttleNext > 0) throttleNext--;
@@ -76,6 +95,12 @@ export async function startGraphSimulator(opts: { tenantId: string; clientId: st
     stats.maxConcurrentPerMailbox = Math.max(stats.maxConcurrentPerMailbox, m.inFlight);
     (req as { wxaMailbox?: typeof m }).wxaMailbox = m;
     if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+  });
+  // A proxy or a dropped connection can end a 200 mid-body: the client must not read it as empty.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (truncateNext <= 0 || req.method !== 'GET' || !req.url.startsWith('/beta/users/') || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    truncateNext--;
+    return payload.slice(0, Math.floor(payload.length / 2));
   });
   app.addHook('onResponse', async (req) => {
     const m = (req as { wxaMailbox?: { inFlight: number } }).wxaMailbox;
@@ -145,7 +170,17 @@ export async function startGraphSimulator(opts: { tenantId: string; clientId: st
     authority: root,
     mailbox: (user) => ({ folders: mb(user).folders }),
     stats,
-    set(o) { if (o.delayMs !== undefined) delayMs = o.delayMs; if (o.throttleNext !== undefined) throttleNext = o.throttleNext; },
+    set(o) {
+      if (o.delayMs !== undefined) delayMs = o.delayMs;
+      if (o.throttleNext !== undefined) throttleNext = o.throttleNext;
+      if (o.truncateNext !== undefined) truncateNext = o.truncateNext;
+    },
+    revokeTokens() { tokens.clear(); },
+    setMailboxFault(user, fault) { if (fault) faults.set(user.toLowerCase(), fault); else faults.delete(user.toLowerCase()); },
+    deleteFolder(user, displayName) {
+      const m = mb(user);
+      m.folders = m.folders.filter((f) => f.displayName !== displayName);
+    },
     close: () => app.close(),
   };
 }

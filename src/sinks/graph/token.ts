@@ -22,7 +22,8 @@ export function clientCredentialsToken(opts: { authority: string; tenantId: stri
       throw new ArchiverError('UNAVAILABLE', `graph token: ${(err as Error).message}`, { cause: err });
     }
     const json = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_codes?: number[] };
-    if (res.status === 400 || res.status === 401 || res.status === 403) throw new ArchiverError('FORBIDDEN', `graph token refused: ${json.error ?? res.status}${json.error_codes ? ` (AADSTS${json.error_codes[0]})` : ''}`);
+    // Our app's credential refused: every mailbox fails alike, so the work pauses (never a dead letter).
+    if (res.status === 400 || res.status === 401 || res.status === 403) throw new ArchiverError('AUTH_FAILED', `graph token refused: ${json.error ?? res.status}${json.error_codes ? ` (AADSTS${json.error_codes[0]})` : ''}`);
     if (!res.ok || !json.access_token) throw new ArchiverError('UNAVAILABLE', `graph token: HTTP ${res.status}`);
     cached = { token: json.access_token, expiresAt: now() + Math.max(60, (json.expires_in ?? 3599) - 60) * 1000 };
     return json.access_token;

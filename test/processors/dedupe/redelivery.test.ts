@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processorSpec } from '../../../src/pipeline/processors.js';
 import { dedupeProcessor } from '../../../src/processors/dedupe/index.js';
 import { ArchiverError } from '../../../src/errors.js';
 import type { Publisher } from '../../../src/kafka/publisher.js';
 import type { DedupeEntry, EmailPlan } from '../../../src/kafka/records.js';
-import { readTopicToEnd } from '../../../src/kafka/read-topic.js';
 import { runProcessor, type RunningProcessor } from '../../../src/kafka/runner.js';
 import { topicName } from '../../../src/kafka/topics.js';
 import { createRuntime, type Runtime } from '../../../src/runtime.js';
 import { testConfig } from '../../support/config.js';
 import { samplePlan } from '../../support/samples.js';
+import { readValues as read } from '../../support/topic-values.js';
 import { waitUntil } from '../../support/wait.js';
 
 /**
@@ -31,12 +32,6 @@ function failingFirst(times: number, real: Publisher, error: () => Error): Publi
     close: () => real.close(),
   };
   return p;
-}
-
-async function read<T>(rt: Runtime, key: 'unique' | 'dedupeState'): Promise<T[]> {
-  const out: T[] = [];
-  await readTopicToEnd<T>(rt.kafka, rt.serde, topicName(rt.config, key), (v) => { if (v) out.push(v); });
-  return out;
 }
 
 describe('dedupe after a failed publish (real Kafka + schema registry)', () => {
@@ -64,7 +59,7 @@ describe('dedupe after a failed publish (real Kafka + schema registry)', () => {
           { topic: 'converted', key: a.roomId, value: a }, // a true duplicate in the same chunk is still dropped
         ]);
         const flaky = failingFirst(times, rt.publisher, unavailable);
-        running = await runProcessor(dedupeProcessor(rt), { ...rt, publisher: flaky, config: rt.config });
+        running = await runProcessor(processorSpec('dedupe', dedupeProcessor(rt)), { ...rt, publisher: flaky, config: rt.config });
 
         await waitUntil(async () => (await read<EmailPlan>(rt, 'unique')).length >= 2, 90_000, 'both items in webex.unique.v1');
         expect(flaky.failures).toBe(times);

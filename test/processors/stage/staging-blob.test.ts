@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { processorSpec } from '../../../src/pipeline/processors.js';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -36,7 +37,7 @@ describe('stage: deterministic staging blob, recorded size and SHA-256 (real Kaf
     expect(encodedSize(big)).toBeGreaterThan(4 * 1024 * 1024);
     const twice = (p: EmailPlan) => [{ topic: 'limited' as const, key: p.roomId, value: p }, { topic: 'limited' as const, key: p.roomId, value: p }];
     await rt.publisher.publish([...twice(small), ...twice(big)]);
-    running = await runProcessor(stageProcessor(rt), rt);
+    running = await runProcessor(processorSpec('stage', stageProcessor(rt)), rt);
 
     let staged: StagedItem[] = [];
     await waitUntil(async () => {

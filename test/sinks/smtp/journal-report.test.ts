@@ -40,7 +40,7 @@ describe('SMTP reply classification (RFC 5321 §4.2.1)', () => {
     expect([e421.code, e421.retriable, e421.message]).toEqual(['RATE_LIMITED', true, 'SMTP 421 (after CONN): 421 4.7.0 Error: too many connections']);
     const e552 = classifySmtpError({ responseCode: 552, response: '552 5.3.4 Message size exceeds fixed limit', command: 'DATA' });
     expect([e552.code, e552.retriable]).toEqual(['REJECTED', false]);
-    expect(classifySmtpError({ code: 'EAUTH', responseCode: 535, response: '535 5.7.8 Error: authentication failed' }).code).toBe('FORBIDDEN');
+    expect(classifySmtpError({ code: 'EAUTH', responseCode: 535, response: '535 5.7.8 Error: authentication failed' }).code).toBe('AUTH_FAILED');
     expect(classifySmtpError({ code: 'ECONNECTION', message: 'connect ECONNREFUSED' }).retriable).toBe(true);
   });
 });

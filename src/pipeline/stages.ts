@@ -1,0 +1,40 @@
+import type { ProcessorDecl } from '../kafka/runner.js';
+
+/**
+ * The pipeline as declared: every processor in pipeline order, its input topic, the topics it
+ * writes, and how its records are scheduled. The topics themselves (record type, schema, key) are
+ * the catalog in src/kafka/topics.ts. This is the one place the topology is written: the service,
+ * `run`, status, lag, replay, the dashboard, the tests' pipeline helper and the bench read it, and
+ * src/pipeline/processors.ts makes the compiler hold every processor's shell to its entry here
+ * (input record type, declared outputs). Data only, so reading it costs no connection.
+ */
+export const STAGES = {
+  // One Webex read per delivery (message, room, memberships, files); 4 rooms at once.
+  hydrate: { input: 'webhooks', outputs: ['raw', 'memberships'], chunkSize: 50, keyConcurrency: 4 },
+  convert: { input: 'raw', outputs: ['converted', 'outcomes'] },
+  // Stateful (the seen set): one record after another per partition.
+  dedupe: { input: 'converted', outputs: ['unique', 'dedupeState'] },
+  limit: { input: 'unique', outputs: ['limited', 'outcomes'] },
+  // Each item is its own deterministic blob, so a room's items need not be rendered one by one
+  // (the shell makes a repeat of the same item wait for the first).
+  stage: { input: 'limited', outputs: ['staged'], chunkSize: 50, keyConcurrency: 8, ordering: 'none' },
+  // A staged item's outputs grow with its participants (one import task each): chunks of at most
+  // 1 MiB of input, such as one item of a 5,000-member space, stay a few MB of tasks in memory.
+  route: { input: 'staged', outputs: ['imports', 'outcomes'], chunkBytes: 1024 * 1024 },
+  // Items of one mailbox are independent appends, each checked by Message-ID first, so they run at
+  // once too (up to 8 per partition, on up to 2 IMAP connections per mailbox or Graph's 4 requests
+  // in flight): queued behind one another, a mailbox that is in every space was the tail of
+  // capture latency. The shell makes the same item twice wait for the first.
+  import: { input: 'imports', outputs: ['outcomes'], chunkSize: 50, keyConcurrency: 8, ordering: 'none' },
+} as const satisfies Record<string, ProcessorDecl>;
+
+export type StageName = keyof typeof STAGES;
+export type InputOf<N extends StageName> = (typeof STAGES)[N]['input'];
+export type OutputsOf<N extends StageName> = (typeof STAGES)[N]['outputs'][number];
+
+/** Every processor in pipeline order (the declaration's order); `run all` starts them so. */
+export const STAGE_NAMES = Object.keys(STAGES) as StageName[];
+
+export function isStageName(name: string): name is StageName {
+  return Object.prototype.hasOwnProperty.call(STAGES, name);
+}
