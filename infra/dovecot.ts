@@ -45,8 +45,9 @@ const RUN_USER = isRoot ? 'nobody' : userInfo().username;
 const RUN_GROUP = isRoot ? 'nogroup' : (spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim() || RUN_USER);
 
 /**
- * The configuration: IMAP for the tests and the IMAP sink, and LMTP (RFC 2033) on
- * PORTS.dovecotLmtp for the local Postfix (infra/postfix.ts) to deliver into the same mailboxes.
+ * The configuration: IMAP for the tests and the IMAP sink, LMTP (RFC 2033) on PORTS.dovecotLmtp
+ * for the local Postfix (infra/postfix.ts) to deliver into the same mailboxes, and Dovecot's auth
+ * protocol on PORTS.dovecotAuth, which Postfix's SMTP AUTH listener asks (smtpd_sasl_type=dovecot).
  * `lmtpOnly` is the same store served by LMTP alone from a second instance (own base_dir, log and
  * instance name): for a running Dovecot started before LMTP was configured, which must not be
  * restarted under other users' tests (test/support/lmtp.ts).
@@ -100,6 +101,12 @@ service imap-login {
     port = 0
   }
   chroot =
+}
+service auth {
+  inet_listener auth-sasl {
+    address = ${HOST}
+    port = ${PORTS.dovecotAuth}
+  }
 }
 service lmtp {
   inet_listener lmtp {

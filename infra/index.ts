@@ -22,8 +22,8 @@ export const SERVER_PORTS: Readonly<Record<ServerName, readonly number[]>> = {
   kafka: [PORTS.kafka, PORTS.kafkaController],
   registry: [PORTS.registry],
   azurite: [PORTS.azurite],
-  dovecot: [PORTS.dovecot, PORTS.dovecotLmtp],
-  postfix: [PORTS.postfix, PORTS.postfixBusy],
+  dovecot: [PORTS.dovecot, PORTS.dovecotLmtp, PORTS.dovecotAuth],
+  postfix: [PORTS.postfix, PORTS.postfixBusy, PORTS.postfixAuth],
 };
 
 /**

@@ -17,6 +17,8 @@ export const PORTS = {
   dovecotLmtp: 11024,
   postfix: 11025,
   postfixBusy: 11026,
+  postfixAuth: 11027,
+  dovecotAuth: 11028,
 } as const;
 
 export const HOST = '127.0.0.1';

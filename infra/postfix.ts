@@ -14,10 +14,12 @@ import type { LocalServer } from './server.js';
  * mail for the test domain example.com from 127.0.0.0/8 and relays it over LMTP into Dovecot
  * (PORTS.dovecotLmtp), so what the sink sends lands in the mailboxes the IMAP tests read.
  *
- * Two listeners: PORTS.postfix (STARTTLS with a self-signed certificate, SIZE 4 MiB, header
- * checks that refuse a message carrying `X-Journal-Test: reject` with 550), and PORTS.postfixBusy,
+ * Three listeners: PORTS.postfix (STARTTLS with a self-signed certificate, SIZE 4 MiB, header
+ * checks that refuse a message carrying `X-Journal-Test: reject` with 550); PORTS.postfixBusy,
  * which admits one connection per client at a time and answers any other with 421 (Postfix's
- * own anvil limit), for tests of the sink's 4xx handling. See docs/smtp-journaling.md.
+ * own anvil limit), for tests of the sink's 4xx handling; and PORTS.postfixAuth, which relays only
+ * after SMTP AUTH (RFC 4954) over TLS, checked by Dovecot's auth service (any user, Dovecot's test
+ * password). See docs/smtp-journaling.md.
  *
  * Postfix processes run as the `postfix` user, which must reach the queue: like Dovecot's store
  * (infra/dovecot.ts) it lives in a folder of its own under the system temp dir, named after this
@@ -101,6 +103,12 @@ function masterCf(): string {
 ${HOST}:${PORTS.postfixBusy} inet n - n - - smtpd
   -o smtpd_client_connection_count_limit=1
   -o smtpd_client_event_limit_exceptions=
+${HOST}:${PORTS.postfixAuth} inet n - n - - smtpd
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_sasl_type=dovecot
+  -o smtpd_sasl_path=inet:${HOST}:${PORTS.dovecotAuth}
+  -o smtpd_tls_auth_only=yes
+  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
 ${SERVICES}`;
 }
 
@@ -155,7 +163,7 @@ export const postfixServer: LocalServer = {
     mkdirSync(path.dirname(logFile('postfix')), { recursive: true });
     rmSync(logFile('postfix'), { force: true });
     symlinkSync(POSTFIX_LOG, logFile('postfix'));
-    progress(`postfix: starting SMTP on ${this.endpoint} (4xx test listener :${PORTS.postfixBusy}; relays ${POSTFIX_TEST_DOMAIN} over LMTP to :${PORTS.dovecotLmtp}; log: ${logFile('postfix')})`);
+    progress(`postfix: starting SMTP on ${this.endpoint} (4xx test listener :${PORTS.postfixBusy}, AUTH :${PORTS.postfixAuth}; relays ${POSTFIX_TEST_DOMAIN} over LMTP to :${PORTS.dovecotLmtp}; log: ${logFile('postfix')})`);
     // `postfix start` creates the queue's folders and checks them (postfix-script); as root it
     // accepts a config directory that the system main.cf does not list.
     postfix(['start']);

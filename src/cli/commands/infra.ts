@@ -6,7 +6,7 @@ const NAMES = SERVERS.map((s) => s.name) as string[];
 
 export const infraCommand: Command = {
   name: 'infra',
-  usage: `webex-archiver infra up|down|status [--only kafka,registry,azurite,dovecot] [--json]
+  usage: `webex-archiver infra up|down|status [--only kafka,registry,azurite,dovecot,postfix] [--json]
 
   up       start every server that is not already healthy (downloads jars on first run); idempotent
   down     stop the servers this project started (never someone else's)

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOVECOT_USER_PASSWORD } from '../../../infra/dovecot.js';
+import { PORTS } from '../../../infra/paths.js';
 import { ArchiverError } from '../../../src/errors.js';
 import type { AttachmentRef } from '../../../src/kafka/records.js';
 import { renderMimeToBuffer } from '../../../src/mail/render.js';
@@ -109,6 +111,19 @@ describe('SMTP journaling sink (Postfix, LMTP, Dovecot)', () => {
     expect((big as ArchiverError).message).toMatch(/size larger than allowed 4194304/);
     // Nothing was recorded as accepted: the same item is tried (and refused) again, not skipped.
     expect(((await sink.importItem(await item(6, [{ name: 'X-Journal-Test', value: 'reject' }])).catch((e: unknown) => e)) as ArchiverError).code).toBe('REJECTED');
+  });
+
+  it('AUTH when asked: accepted with the right password (after STARTTLS), AUTH_FAILED quoting 535 with a wrong one', async () => {
+    const journal = `journal-auth-${id}@example.com`;
+    const port = String(PORTS.postfixAuth);
+    const good = sinkFor({ WXA_SMTP_JOURNAL_ADDRESS: journal, WXA_SMTP_PORT: port, WXA_SMTP_USER: journal, WXA_SMTP_PASSWORD: DOVECOT_USER_PASSWORD });
+    const it9 = await item(9);
+    expect((await good.importItem(it9)).status).toBe('imported');
+    expect((await arrived(journal, 1)).map((m) => m.messageId)).toEqual([it9.messageId]);
+    const bad = sinkFor({ WXA_SMTP_JOURNAL_ADDRESS: journal, WXA_SMTP_PORT: port, WXA_SMTP_USER: journal, WXA_SMTP_PASSWORD: 'not-the-password' });
+    const err = await bad.importItem(await item(10)).catch((e: unknown) => e);
+    expect((err as ArchiverError).code).toBe('AUTH_FAILED');
+    expect((err as ArchiverError).message).toMatch(/535 5\.7\.8/);
   });
 
   it('refuses to send in clear text when STARTTLS is required and verifies the certificate by default', async () => {
