@@ -77,6 +77,7 @@ export function createSmtpSink(config: SmtpConfig, logger: Logger, ledger: SmtpL
     },
     async close() {
       transport.close();
+      await ledger.close();
     },
   };
 }

@@ -77,6 +77,18 @@ describe('SMTP journaling sink (Postfix, LMTP, Dovecot)', () => {
     expect(parsed.attachments.map((a) => [a.filename, a.content.equals(pdf)])).toEqual([['q1.pdf', true]]);
   });
 
+  it('two import processes: an item one journaled is not sent again by the other, whose ledger was read before', async () => {
+    const journal = `journal-two-${id}@example.com`;
+    const env = { WXA_SMTP_JOURNAL_ADDRESS: journal };
+    const [a, b] = [sinkFor(env), sinkFor(env)];
+    const warmUp = await item(20);
+    expect((await b.importItem(warmUp)).status).toBe('imported'); // b's ledger is now loaded and followed
+    const it21 = await item(21);
+    expect((await a.importItem(it21)).status).toBe('imported');
+    expect((await b.importItem({ ...it21, mailbox: 'bob@example.com' })).status).toBe('duplicate');
+    expect((await arrived(journal, 2)).map((m) => m.messageId).sort()).toEqual([warmUp.messageId, it21.messageId].sort());
+  });
+
   it('envelope form: a journal report listing the true recipients, with the original attached unaltered', async () => {
     const journal = `journal-report-${id}@example.com`;
     const sink = sinkFor({ WXA_SMTP_JOURNAL_ADDRESS: journal, WXA_SMTP_FORM: 'envelope', WXA_SMTP_HEADERS: 'X-Archive-Source=webex' });
