@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { foldHeader, unstructuredTokens } from '../../mail/header-encoding.js';
 import { MESSAGE_ID_DOMAIN } from '../../mail/message-id.js';
-import { addressesOf, headerValues } from './message-headers.js';
+import { addressesOf, decodeWords, headerValues } from './message-headers.js';
 
 /**
  * An Exchange-style envelope journal report ([MS-XJRNL] / [MS-OXJRNL], Microsoft's open
@@ -23,7 +23,8 @@ export interface JournalReportOptions {
 export function journalReportBody(original: Buffer): string {
   const first = (name: string) => headerValues(original, name)[0] ?? '';
   const sender = addressesOf(first('From'))[0] ?? '';
-  const lines = [`Sender: ${sender}`, `Subject: ${first('Subject')}`, `Message-Id: ${first('Message-ID')}`];
+  // The report's text part is UTF-8, so the subject is written as text, not as encoded-words.
+  const lines = [`Sender: ${sender}`, `Subject: ${decodeWords(first('Subject'))}`, `Message-Id: ${first('Message-ID')}`];
   const seen = new Set<string>();
   for (const kind of ['To', 'Cc', 'Bcc'] as const) {
     for (const v of headerValues(original, kind)) {

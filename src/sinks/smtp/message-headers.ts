@@ -44,3 +44,20 @@ export function withHeaders(raw: Buffer, headers: readonly { name: string; value
   const block = headers.map((h) => `${clean(h.name)}: ${clean(h.value)}\r\n`).join('');
   return Buffer.concat([Buffer.from(block, 'ascii'), raw]);
 }
+
+/**
+ * RFC 2047 encoded-words decoded to text (UTF-8 and US-ASCII charsets, B and Q encodings), for the
+ * readable lines of a journal report; anything else is left as it stands. Whitespace between two
+ * encoded-words is dropped (RFC 2047 §6.2).
+ */
+export function decodeWords(value: string): string {
+  return value
+    .replace(/(=\?[^?]+\?[BbQq]\?[^?]*\?=)\s+(?==\?[^?]+\?[BbQq]\?[^?]*\?=)/g, '$1')
+    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (word, charset: string, enc: string, text: string) => {
+      if (!/^(utf-8|us-ascii)$/i.test(charset)) return word;
+      const bytes = enc.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64')
+        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+      return bytes.toString('utf8');
+    });
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { journalReportBody, toJournalReport } from '../../../src/sinks/smtp/journal-report.js';
-import { addressesOf, headerValues, withHeaders } from '../../../src/sinks/smtp/message-headers.js';
+import { addressesOf, decodeWords, headerValues, withHeaders } from '../../../src/sinks/smtp/message-headers.js';
 import { classifySmtpError } from '../../../src/sinks/smtp/smtp-reply.js';
 
 const original = Buffer.from([
@@ -13,9 +13,15 @@ describe('journal report', () => {
   it('lists sender, subject, Message-Id and each true recipient once, from folded headers with quoted commas', () => {
     expect(addressesOf(headerValues(original, 'To')[0]!)).toEqual(['bob@example.com', 'carol@example.com']);
     expect(journalReportBody(original).split('\r\n')).toEqual([
-      'Sender: alice@example.com', 'Subject: =?UTF-8?B?w6l0w6k=?=', 'Message-Id: <wx-1@webex-archiver.invalid>',
+      'Sender: alice@example.com', 'Subject: été', 'Message-Id: <wx-1@webex-archiver.invalid>',
       'To: bob@example.com', 'To: carol@example.com', 'Cc: dan@partner.example', '',
     ]);
+  });
+
+  it('decodes encoded-words (B and Q, split words joined) and leaves unknown charsets alone', () => {
+    expect(decodeWords('=?UTF-8?B?W21lbWJlciBqb2luZWRdIFdlYmV4OiDDiXF1aXBlIDE=?=')).toBe('[member joined] Webex: Équipe 1');
+    expect(decodeWords('=?utf-8?q?caf=C3=A9_au?= =?UTF-8?B?IGxhaXQ=?= ok')).toBe('café au lait ok');
+    expect(decodeWords('=?iso-2022-jp?B?GyRCJTUbKEI=?=')).toBe('=?iso-2022-jp?B?GyRCJTUbKEI=?=');
   });
 
   it('attaches the original byte for byte and is deterministic', () => {
