@@ -45,6 +45,13 @@ const RUN_USER = isRoot ? 'nobody' : userInfo().username;
 const RUN_GROUP = isRoot ? 'nogroup' : (spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim() || RUN_USER);
 
 /**
+ * Dovecot's default auth_username_chars refuse `'` and `+`, so `o'brien@…` or `first+tag@…` could
+ * not log in. These are RFC 5321 atext (§4.1.2) minus `/` (user names become home folders here)
+ * and `%` (Dovecot's variable sign). Exported for the private test instance.
+ */
+export const DOVECOT_USERNAME_CHARS = "auth_username_chars = abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567890.-_@'+!#$&*=?^`{|}~";
+
+/**
  * The configuration: IMAP for the tests and the IMAP sink, LMTP (RFC 2033) on PORTS.dovecotLmtp
  * for the local Postfix (infra/postfix.ts) to deliver into the same mailboxes, and Dovecot's auth
  * protocol on PORTS.dovecotAuth, which Postfix's SMTP AUTH listener asks (smtpd_sasl_type=dovecot).
@@ -66,6 +73,7 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_master_user_separator = *
+${DOVECOT_USERNAME_CHARS}
 default_internal_user = ${RUN_USER}
 default_internal_group = ${RUN_GROUP}
 default_login_user = ${RUN_USER}

@@ -1,5 +1,4 @@
 import type { CrawlerStatus } from './crawler-status.js';
-import { redriveCommand } from './dead-letter-rows.js';
 import type { DeadLetterView } from './dead-letter-tail.js';
 import type { LagSnapshot } from './lag-source.js';
 import type { OutcomeTailView } from './outcome-tail.js';
@@ -25,21 +24,32 @@ export interface DashboardStatus {
     lastCommitAt: string | null;
     lastCommitSource: string | null;
     error: string | null;
+    /** Set while the group retries a record in place past WXA_MAX_ATTEMPTS (a stalled partition). */
+    stalledSince: string | null;
+    /** Error codes this stage waits on in this process (a refused credential: docs/failure-answers.md); empty when none. */
+    paused: string[];
   }[];
   crawler: CrawlerStatus | null;
   today: OutcomeTailView['today'] | null;
   importsPerMinute: number[];
   /** Each issue with the command that sends it again once the cause is fixed (failed and parked items). */
-  recentIssues: (OutcomeTailView['recentIssues'][number] & { redrive: string | null })[];
+  recentIssues: OutcomeTailView['recentIssues'];
   deadLetters: DeadLetterView | null;
   /** Dead letters and parked tasks: today's counts, how many wait now, the latest of each with the command that redrives it. */
   recovery: RecoveryView;
 }
 
-/** Kinds the redrive command takes back: a failed copy, or one parked on a delay topic. */
-const REDRIVABLE: ReadonlySet<string> = new Set(['failed', 'parked']);
+/** What the status shows besides lag, outcomes and the crawler, each from its own source. */
+export interface StatusExtras {
+  deadLetters?: DeadLetterView | null;
+  /** Parked tasks waiting on each retry topic now. */
+  waiting?: RecoveryView['waiting'];
+  /** The error codes a processor of this process is paused on. */
+  pausedCodes?: (processor: string) => string[];
+}
 
-export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date, deadLetters: DeadLetterView | null = null, waiting: RecoveryView['waiting'] = null): DashboardStatus {
+export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date, extras: StatusExtras = {}): DashboardStatus {
+  const { deadLetters = null, waiting = null, pausedCodes = () => [] } = extras;
   return {
     generatedAt: now.toISOString(),
     lagAt: snap.at,
@@ -55,11 +65,13 @@ export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | nul
       lastCommitAt: g.lastCommitAt,
       lastCommitSource: g.lastCommitSource,
       error: g.error ?? null,
+      stalledSince: g.stalledSince ?? null,
+      paused: pausedCodes(g.processor),
     })),
     crawler,
     today: tail?.today ?? null,
     importsPerMinute: tail?.importsPerMinute ?? [],
-    recentIssues: (tail?.recentIssues.slice(0, 50) ?? []).map((i) => ({ ...i, redrive: REDRIVABLE.has(i.kind) ? redriveCommand(i, i.processor) : null })),
+    recentIssues: tail?.recentIssues.slice(0, 50) ?? [],
     deadLetters,
     recovery: toRecoveryView(tail?.today ?? null, tail?.recentIssues ?? [], waiting),
   };

@@ -1,5 +1,6 @@
 import type { DeadLetter } from '../kafka/records.js';
 import { cleanReason } from './outcome-rows.js';
+import { redriveCommand } from './redrive-command.js';
 
 /**
  * One dead letter as the dashboard and `trace` show it: where the record came from, why it can
@@ -32,16 +33,12 @@ export function idsOf(value: unknown): { itemId: string | null; webexMessageId: 
   return { itemId: str(v.itemId), webexMessageId: str(v.webexMessageId) ?? str(message.id) ?? str(v.dataId) };
 }
 
-export function redriveCommand(ids: { itemId: string | null; webexMessageId: string | null }, processor: string): string {
-  const id = ids.itemId ?? ids.webexMessageId;
-  return id ? `webex-archiver redrive --item ${id}` : `webex-archiver redrive --processor ${processor}`;
-}
 
 export function toDeadLetterRow(d: DeadLetter, original: unknown): DeadLetterRow {
   const ids = idsOf(original);
   return {
     at: d.at, processor: d.processor, topic: d.topic, partition: d.partition, offset: d.offset,
     errorCode: d.errorCode, reason: cleanReason(d.errorMessage), attempts: d.attempts, ...ids,
-    redrive: redriveCommand(ids, d.processor),
+    redrive: redriveCommand({ kind: 'failed', processor: d.processor, ...ids }),
   };
 }

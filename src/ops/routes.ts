@@ -15,7 +15,7 @@ import type { CrawlerStatus } from './crawler-status.js';
 import { toDashboardStatus } from './dashboard-status.js';
 import { createLagSource } from './lag-source.js';
 import { LOGIN_CSS, loginPage, UNAUTHORIZED_HTML } from './login.js';
-import { captureLatencySeconds, createMetrics, registerLagMetrics, registerOutcomeMetrics, type ArchiverMetrics } from './metrics.js';
+import { captureLatencySeconds, createMetrics, registerLagMetrics, registerOutcomeMetrics, registerParkedWaitingMetric, type ArchiverMetrics } from './metrics.js';
 import { registerMetricsRoute } from './metrics-endpoint.js';
 import { startDeadLetterTail } from './dead-letter-tail.js';
 import { createOperatorSessions, type OperatorSessions } from './operator-sessions.js';
@@ -107,6 +107,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
     }
     return waiting.value;
   };
+  registerParkedWaitingMetric(registry, parkedWaiting);
   app.addHook('onReady', async () => { void outcomes.get().then((t) => { outcomesNow = t; }); void deadLetters.get(); });
   app.addHook('onClose', async () => {
     await lag.close();
@@ -157,7 +158,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
 
     ops.get('/ops/api/status', { preHandler: auth }, async (_req, reply) => {
       const [snap, t, c, d, w] = await Promise.all([lag.get(), outcomes.get(), crawlerStatus(), deadLetters.get(), parkedWaiting()]);
-      return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date(), d?.view() ?? null, w));
+      return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date(), { deadLetters: d?.view() ?? null, waiting: w, pausedCodes: (p) => metrics.pausedCodes(p) }));
     });
 
     // A trace reads every topic whole; one at a time, so a few clicks cannot multiply that.

@@ -99,7 +99,9 @@ describe('trace: one Webex message through the whole pipeline', () => {
       expect(v.staged!.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(v.mailboxes.map((m) => m.mailbox)).toEqual(mailboxes);
       expect(v.mailboxes.every((m) => m.task !== null && m.outcomes[0]?.kind === 'imported' && m.state === 'imported')).toBe(true);
-      expect(v.otherOutcomes).toEqual([expect.objectContaining({ kind: 'unmapped', processor: 'route', participantEmail: `ext-${id}@partner.test` })]);
+      // The fixture's dates are older than the Events API's reach, so convert also notes that the
+      // participants came from the current membership (a `noted` outcome).
+      expect(v.otherOutcomes.filter((o) => o.kind !== 'noted')).toEqual([expect.objectContaining({ kind: 'unmapped', processor: 'route', participantEmail: `ext-${id}@partner.test` })]);
     }
     const created = r.versions[0]!;
     expect(created.mailboxes[2]!.outcomes.map((o) => o.kind)).toEqual(['imported', 'duplicate']);

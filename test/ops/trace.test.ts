@@ -30,7 +30,7 @@ describe('buildTrace', () => {
     expect(v!.mailboxes[0]!.outcomes[0]!.reason).toBe('FORBIDDEN: refused');
     expect(v!.otherOutcomes).toEqual([expect.objectContaining({ kind: 'unmapped', participantEmail: 'x@partner.test' })]);
     expect(v!.reached).toBe('imports');
-    expect(r.deadLetters).toEqual([expect.objectContaining({ processor: 'hydrate', webexMessageId: 'm-item-1', redrive: 'webex-archiver redrive --item m-item-1' })]);
+    expect(r.deadLetters).toEqual([expect.objectContaining({ processor: 'hydrate', webexMessageId: 'm-item-1', redrive: "webex-archiver redrive --processor hydrate --item 'm-item-1'" })]);
   });
 
   it('an item id finds the same story; an unknown id finds nothing', () => {
