@@ -51,14 +51,24 @@ const RUN_GROUP = isRoot ? 'nogroup' : (spawnSync('id', ['-gn'], { encoding: 'ut
  */
 export const DOVECOT_USERNAME_CHARS = "auth_username_chars = abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567890.-_@'+!#$&*=?^`{|}~";
 
-function dovecotConf(): string {
+/**
+ * The configuration: IMAP for the tests and the IMAP sink, LMTP (RFC 2033) on PORTS.dovecotLmtp
+ * for the local Postfix (infra/postfix.ts) to deliver into the same mailboxes, and Dovecot's auth
+ * protocol on PORTS.dovecotAuth, which Postfix's SMTP AUTH listener asks (smtpd_sasl_type=dovecot).
+ * `lmtpOnly` is the same store served by LMTP alone from a second instance (own base_dir, log and
+ * instance name): for a running Dovecot started before LMTP was configured, which must not be
+ * restarted under other users' tests (test/support/lmtp.ts).
+ */
+export function dovecotConf(opts: { lmtpOnly?: boolean } = {}): string {
   const d = DOVECOT_DIR;
-  return `protocols = imap
+  const suffix = opts.lmtpOnly ? '-lmtp' : '';
+  return `protocols = ${opts.lmtpOnly ? 'lmtp' : 'imap lmtp'}
 listen = ${HOST}
-base_dir = ${d}/run
-state_dir = ${d}/state
-instance_name = webex-archiver-imap
-log_path = ${DOVECOT_LOG}
+base_dir = ${d}/run${suffix}
+state_dir = ${d}/state${suffix}
+instance_name = webex-archiver-imap${suffix}
+log_path = ${opts.lmtpOnly ? path.join(d, 'dovecot-lmtp.log') : DOVECOT_LOG}
+postmaster_address = postmaster@example.com
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
@@ -99,6 +109,18 @@ service imap-login {
     port = 0
   }
   chroot =
+}
+service auth {
+  inet_listener auth-sasl {
+    address = ${HOST}
+    port = ${PORTS.dovecotAuth}
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = ${HOST}
+    port = ${PORTS.dovecotLmtp}
+  }
 }
 service anvil {
   chroot =
@@ -158,10 +180,11 @@ export const dovecotServer: LocalServer = {
   startTimeoutMs: 20_000,
 
   async prepare(progress) {
-    if (commandExists('dovecot')) return;
-    if (!isRoot) throw new Error('dovecot: not installed; run `sudo apt-get install -y dovecot-imapd`');
-    progress('dovecot: installing Debian package dovecot-imapd (first run only)');
-    aptInstall('dovecot', 'dovecot-imapd');
+    // dovecot-lmtpd: the LMTP listener Postfix delivers through (infra/postfix.ts).
+    if (commandExists('dovecot') && existsSync('/usr/lib/dovecot/lmtp')) return;
+    if (!isRoot) throw new Error('dovecot: not installed; run `sudo apt-get install -y dovecot-imapd dovecot-lmtpd`');
+    progress('dovecot: installing Debian packages dovecot-imapd and dovecot-lmtpd (first run only)');
+    aptInstall('dovecot', 'dovecot-imapd', 'dovecot-lmtpd');
   },
 
   async start(progress) {

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:f
 import path from 'node:path';
 import { azuriteServer } from './azurite.js';
 import { dovecotServer } from './dovecot.js';
+import { postfixServer } from './postfix.js';
 import { kafkaServer } from './kafka.js';
 import { prometheusServer } from './prometheus.js';
 import { HOST, PORTS, RUN_DIR } from './paths.js';
@@ -14,7 +15,7 @@ import type { LocalServer } from './server.js';
  * up is idempotent (a healthy server is reused, whoever started it); down stops only the
  * servers whose pid files we wrote, so it never kills someone else's process.
  */
-export const SERVERS: readonly LocalServer[] = [kafkaServer, registryServer, azuriteServer, dovecotServer];
+export const SERVERS: readonly LocalServer[] = [kafkaServer, registryServer, azuriteServer, dovecotServer, postfixServer];
 /** Started only when named (`--only prometheus`): what the tests and `npm start` need is above. */
 export const OPTIONAL_SERVERS: readonly LocalServer[] = [prometheusServer];
 export type ServerName = LocalServer['name'];
@@ -24,7 +25,8 @@ export const SERVER_PORTS: Readonly<Record<ServerName, readonly number[]>> = {
   kafka: [PORTS.kafka, PORTS.kafkaController],
   registry: [PORTS.registry],
   azurite: [PORTS.azurite],
-  dovecot: [PORTS.dovecot],
+  dovecot: [PORTS.dovecot, PORTS.dovecotLmtp, PORTS.dovecotAuth],
+  postfix: [PORTS.postfix, PORTS.postfixBusy, PORTS.postfixAuth],
   prometheus: [PORTS.prometheus],
 };
 

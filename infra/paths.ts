@@ -15,6 +15,11 @@ export const PORTS = {
   azurite: 10000,
   dovecot: 11143,
   prometheus: 19090,
+  dovecotLmtp: 11024,
+  postfix: 11025,
+  postfixBusy: 11026,
+  postfixAuth: 11027,
+  dovecotAuth: 11028,
 } as const;
 
 export const HOST = '127.0.0.1';

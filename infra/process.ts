@@ -105,9 +105,9 @@ export function commandExists(command: string): boolean {
 }
 
 /** Installs a Debian package with apt-get (as root, on first use), its output in `<name>-apt`'s log. */
-export function aptInstall(name: string, pkg: string): void {
+export function aptInstall(name: string, ...pkgs: string[]): void {
   runToCompletion(`${name}-apt`, 'apt-get', ['update', '-qq']);
-  runToCompletion(`${name}-apt`, 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], {
+  runToCompletion(`${name}-apt`, 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
 }

@@ -1,6 +1,6 @@
 /** What every local server provides to `infra up|down|status`. */
 export interface LocalServer {
-  name: 'kafka' | 'registry' | 'azurite' | 'dovecot' | 'prometheus';
+  name: 'kafka' | 'registry' | 'azurite' | 'dovecot' | 'postfix' | 'prometheus';
   endpoint: string;
   /** Downloads or installs what the server needs; cheap when already done. */
   prepare(progress: (line: string) => void): Promise<void>;

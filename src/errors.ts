@@ -31,7 +31,7 @@ export const ERROR_CODES = {
   GONE: { retriable: false, disposition: 'permanent', doc: 'The resource was removed for good (e.g. an infected file, 410)' },
   CONFIG: { retriable: false, disposition: 'permanent', doc: 'The configuration is invalid; names the key' },
   TOO_LARGE: { retriable: false, disposition: 'permanent', doc: 'An item exceeds a hard size limit' },
-  REJECTED: { retriable: false, disposition: 'permanent', doc: 'The target refuses this item for good as it is (IMAP CANNOT, a malformed request answered 400)' },
+  REJECTED: { retriable: false, disposition: 'permanent', doc: 'The target refuses this item for good as it is (IMAP CANNOT, a malformed request answered 400, an SMTP 5xx reply, which the message quotes)' },
   INTERNAL: { retriable: false, disposition: 'permanent', doc: 'A programmer error; never retried' },
 } as const satisfies Record<string, { retriable: boolean; disposition: Disposition; doc: string }>;
 

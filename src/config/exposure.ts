@@ -66,6 +66,7 @@ export function addressesInUse(c: Config): { env: string; host: string }[] {
   if (blob !== undefined) out.push(at('blobConnectionString', blob));
   if (c.sink === 'imap') out.push(at('imapHost', c.imapHost));
   if (c.sink === 'graph') out.push(at('graphBaseUrl', urlHost(c.graphBaseUrl)), at('graphAuthority', urlHost(c.graphAuthority)));
+  if (c.sink === 'smtp') out.push(at('smtpHost', c.smtpHost));
   return out;
 }
 
@@ -74,6 +75,7 @@ const IN_USE_WHEN: Partial<Record<Key, (c: Config) => boolean>> = {
   imapPassword: (c) => c.sink === 'imap' && c.imapAccessToken === '',
   imapAccessToken: (c) => c.sink === 'imap',
   graphClientSecret: (c) => c.sink === 'graph',
+  smtpPassword: (c) => c.sink === 'smtp' && c.smtpUser !== '',
   webexClientSecret: (c) => c.webexRefreshToken !== '',
 };
 
@@ -105,4 +107,17 @@ export function tokensInClear(c: Config): ConfigProblem[] {
       ? [{ env: CONFIG_SPEC[key].env, reason: `would send its access token in clear to ${u.hostname}; use https` }]
       : [];
   });
+}
+
+/**
+ * The journal stream (WXA_SINK=smtp) in plain text, or to a certificate nobody checked, only to
+ * this machine (a local test server): anywhere else it would be readable or redirectable on the
+ * network (RFC 3207 §6; docs/smtp-journaling.md).
+ */
+export function journalInClear(c: Config): ConfigProblem[] {
+  if (c.sink !== 'smtp' || isLoopbackHost(c.smtpHost)) return [];
+  return [
+    ...(c.smtpTls === 'none' ? [{ env: CONFIG_SPEC.smtpTls.env, reason: `none is allowed only for a loopback WXA_SMTP_HOST, not ${c.smtpHost}` }] : []),
+    ...(c.smtpTlsVerify ? [] : [{ env: CONFIG_SPEC.smtpTlsVerify.env, reason: `false is allowed only for a loopback WXA_SMTP_HOST, not ${c.smtpHost}` }]),
+  ];
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ArchiverError } from '../errors.js';
 import { GRAPH_MAX_MIME_BYTES } from './sink-limits.js';
 import { unworkableCombinations } from './cross-field.js';
-import { developmentSecretsExposed, tokensInClear, type ConfigProblem } from './exposure.js';
+import { developmentSecretsExposed, journalInClear, tokensInClear, type ConfigProblem } from './exposure.js';
 import { nearestKey } from './nearest-key.js';
 import { CONFIG_SPEC, type Config } from './schema.js';
 
@@ -50,7 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     }
   }
   const config = out as Config;
-  refuse([...unworkableCombinations(config), ...tokensInClear(config), ...developmentSecretsExposed(config)]);
+  refuse([...unworkableCombinations(config), ...tokensInClear(config), ...journalInClear(config), ...developmentSecretsExposed(config)]);
   return Object.freeze(out) as Config;
 }
 

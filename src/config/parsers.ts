@@ -102,6 +102,23 @@ export const parsers = {
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(raw)) throw new Error(`expected HH:MM, got "${raw}"`);
     return raw;
   },
+  /** `X-Name=value;X-Other=value`: extra X- headers (at most 10, like Global Relay's custom headers). */
+  xHeaders: (raw: string): { name: string; value: string }[] => {
+    const items = raw.split(';').map((s) => s.trim()).filter(Boolean).map((item) => {
+      const eq = item.indexOf('=');
+      const name = eq > 0 ? item.slice(0, eq).trim() : '';
+      const value = eq > 0 ? item.slice(eq + 1).trim() : '';
+      if (!/^X-[A-Za-z0-9-]+$/i.test(name)) throw new Error(`"${item}": expected X-Name=value with a name starting X-`);
+      if (!/^[\x20-\x7e]+$/.test(value)) throw new Error(`"${item}": the value must be printable ASCII`);
+      return { name, value };
+    });
+    if (items.length > 10) throw new Error(`at most 10 headers, got ${items.length}`);
+    return items;
+  },
+  email: (raw: string): string => {
+    if (!EMAIL.test(raw)) throw new Error(`"${raw}" is not an email address`);
+    return raw.toLowerCase();
+  },
   /**
    * fastify's `trustProxy` (https://fastify.dev/docs/latest/Reference/Server/#trustproxy): false,
    * true (every hop), a hop count, or the proxies' addresses and CIDR ranges, comma-separated.

@@ -52,7 +52,7 @@ export const CONFIG_SPEC = {
   transcriptMode: { env: 'WXA_TRANSCRIPT_MODE', default: 'false', parse: p.bool, doc: 'One email per space per day instead of one per message version: message versions stop at limit, and the transcript job (webex-archiver transcript) imports one transcript per room per closed UTC day' },
   transcriptDailyAt: { env: 'WXA_TRANSCRIPT_DAILY_AT', default: '03:00', parse: p.timeOfDay, doc: 'UTC time (HH:MM) at which `transcript --schedule` builds the previous day\'s transcripts; after the daily crawl, so it sees what the crawl found' },
   // --- Mailbox sink ---
-  sink: { env: 'WXA_SINK', default: 'maildir', parse: p.oneOf(['maildir', 'imap', 'graph'] as const), doc: 'Where items are imported' },
+  sink: { env: 'WXA_SINK', default: 'maildir', parse: p.oneOf(['maildir', 'imap', 'graph', 'smtp'] as const), doc: 'Where items are imported (smtp: journaled to WXA_SMTP_JOURNAL_ADDRESS)' },
   mailFolder: { env: 'WXA_MAIL_FOLDER', default: 'Webex Teams', parse: p.folderName, doc: 'Folder under the Inbox that receives the items' },
   maildirRoot: { env: 'WXA_MAILDIR_ROOT', default: '.data/archive', parse: p.nonEmpty, doc: 'Root folder of the Maildir sink (one folder per mailbox)' },
   imapHost: { env: 'WXA_IMAP_HOST', default: '127.0.0.1', parse: p.host, doc: 'IMAP server' },
@@ -71,6 +71,18 @@ export const CONFIG_SPEC = {
   rsmfMaxBytes: { env: 'WXA_RSMF_MAX_BYTES', default: String(200 * 1024 * 1024), parse: p.intRange(64 * 1024, 2 * 1024 * 1024 * 1024), doc: 'Size of one .rsmf slice at most, in bytes (default 200 MiB, what older Relativity Server releases recommend; at most 2 GiB); a single message larger than this gets a slice of its own' },
   rsmfContainer: { env: 'WXA_BLOB_RSMF_CONTAINER', default: 'rsmf', parse: p.containerName, doc: 'Private container where `rsmf --schedule` writes each day\'s .rsmf files' },
   rsmfDailyAt: { env: 'WXA_RSMF_DAILY_AT', default: '03:30', parse: p.timeOfDay, doc: 'UTC time (HH:MM) at which `rsmf --schedule` exports the previous day; after the daily crawl, so the export holds what the crawl found' },
+  // --- SMTP journaling sink (WXA_SINK=smtp; docs/smtp-journaling.md) ---
+  smtpHost: { env: 'WXA_SMTP_HOST', default: '127.0.0.1', parse: p.host, doc: 'SMTP server of the journaling archive (the local Postfix by default)' },
+  smtpPort: { env: 'WXA_SMTP_PORT', default: '11025', parse: p.intRange(1, 65535), doc: 'SMTP port (587 or 25 for a real archive)' },
+  smtpTls: { env: 'WXA_SMTP_TLS', default: 'starttls', parse: p.oneOf(['starttls', 'implicit', 'none'] as const), doc: 'starttls: upgrade with STARTTLS and refuse to send without it; implicit: TLS from the first byte (port 465); none: plain text, allowed only to a loopback host' },
+  smtpTlsVerify: { env: 'WXA_SMTP_TLS_VERIFY', default: 'true', parse: p.bool, doc: 'Check the server certificate and name; false is allowed only for a loopback host (a local test server\'s self-signed certificate)' },
+  smtpUser: { env: 'WXA_SMTP_USER', default: '', parse: p.string, doc: 'AUTH user name; empty sends without AUTH' },
+  smtpPassword: { env: 'WXA_SMTP_PASSWORD', default: '', parse: p.string, secret: true, doc: 'AUTH password' },
+  smtpFrom: { env: 'WXA_SMTP_FROM', default: 'webex-archiver@example.com', parse: p.email, doc: 'Envelope sender (MAIL FROM) and the From of journal reports' },
+  smtpJournalAddress: { env: 'WXA_SMTP_JOURNAL_ADDRESS', default: 'journal@example.com', parse: p.email, doc: 'The archive\'s ingestion address: the only envelope recipient of every item' },
+  smtpForm: { env: 'WXA_SMTP_FORM', default: 'plain', parse: p.oneOf(['plain', 'envelope'] as const), doc: 'plain: the item itself; envelope: an Exchange-style envelope journal report with the item attached as message/rfc822 and its true recipients listed' },
+  smtpHeaders: { env: 'WXA_SMTP_HEADERS', default: '', parse: p.xHeaders, doc: 'Extra headers for the archive to index, `X-Name=value;X-Other=value` (at most 10)' },
+  smtpMaxConnections: { env: 'WXA_SMTP_MAX_CONNECTIONS', default: '2', parse: p.intRange(1, 32), doc: 'Pooled SMTP connections per import process' },
   // --- Crawler ---
   crawlDailyAt: { env: 'WXA_CRAWL_DAILY_AT', default: '02:00', parse: p.timeOfDay, doc: 'UTC time of the daily reconciliation crawl (HH:MM)' },
   crawlPageSize: { env: 'WXA_CRAWL_PAGE_SIZE', default: '1000', parse: p.intRange(1, 1000), doc: 'Events per page the crawler asks for (`max`; 1000 is the largest the Events API accepts). The whole range from the checkpoint to now is read as one list, page by page, and the checkpoint moves after each page; lower it only if Webex answers 504, as its docs advise for large `max`' },

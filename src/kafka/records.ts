@@ -262,3 +262,13 @@ export interface DedupeEntry {
   sourcePartition: number;
   sourceOffset: string;
 }
+
+/** One item the SMTP journaling sink saw accepted (webex.smtp.ledger.v1, compacted, key: target + Message-ID). */
+export interface SmtpLedgerEntry {
+  messageId: string;
+  target: string;
+  form: string;
+  acceptedAt: string;
+  size: number;
+  reply: string;
+}

@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Config } from '../config/schema.js';
 import { withRetriableKafka } from './admin-offsets.js';
-import type { CrawlerCheckpoint, DeadLetter, DedupeEntry, EmailPlan, ImportTask, MembershipChange, Outcome, ParkedRecord, RawMessage, RedriveEntry, StagedItem, WebhookDelivery } from './records.js';
+import type { CrawlerCheckpoint, DeadLetter, DedupeEntry, EmailPlan, ImportTask, MembershipChange, Outcome, ParkedRecord, RawMessage, RedriveEntry, SmtpLedgerEntry, StagedItem, WebhookDelivery } from './records.js';
 import { durabilityConfigEntries } from './topic-durability.js';
 
 /**
@@ -59,6 +59,8 @@ export const TOPICS = {
   redriveLedger: topic<RedriveEntry>()({ base: 'webex.redrive.ledger.v1', compacted: true, key: 'dead letter topic:partition:offset', role: 'state' }),
   // The membership timeline: one record per join or leave, keyed by room and person (src/capture/membership-store.ts).
   memberships: topic<MembershipChange>()({ base: 'webex.memberships.v1', compacted: true, key: 'room id, person id and membership start' }),
+  // The SMTP journaling sink's accepted items, written after the server's 250 (src/sinks/smtp/ledger.ts).
+  smtpLedger: topic<SmtpLedgerEntry>()({ base: 'webex.smtp.ledger.v1', compacted: true, key: 'journal address, newline, Message-ID', role: 'state' }),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

@@ -10,8 +10,12 @@ import { dayRange } from '../processors/transcript/transform.js';
  * A version belongs to the UTC day it happened (`versionAt`), as in transcript mode, so each
  * version is in exactly one day's export; an edit made the next morning appears in that day's file
  * under the same event id (the Webex message id), with the original's time as its timestamp.
+ * Joins and leaves (raw records of kind `membership`, from the membership timeline) are entries
+ * of their own, in time order among the messages.
  */
 export interface MessageVersions {
+  /** `membership`: a join or a leave (one record, from the membership timeline); else a Webex message. */
+  kind: 'message' | 'membership';
   messageId: string;
   created: string;
   parentId: string | null;
@@ -25,7 +29,16 @@ export interface ConversationDay {
   messages: MessageVersions[];
 }
 
+export function isMembership(raw: RawMessage): boolean {
+  return raw.kind === 'membership' && !!raw.change;
+}
+
+/**
+ * The identity of a version: a message version's item id; for a join or a leave its membership
+ * and change (the webhook and the crawler date a leave differently, so never by its time).
+ */
 export function versionItemId(raw: RawMessage): string {
+  if (isMembership(raw)) return `membership:${raw.change!.id}:${raw.change!.type}`;
   return itemIdOf(raw.message.id, raw.event, raw.versionAt);
 }
 
@@ -77,17 +90,20 @@ export function toConversationDays(records: readonly RawMessage[], days: readonl
     if (!wanted.has(day) || (roomSet.size > 0 && !roomSet.has(r.message.roomId))) continue;
     const key = `${day}\u0000${r.message.roomId}`;
     const messages = groups.get(key) ?? new Map<string, RawMessage[]>();
-    const list = messages.get(r.message.id) ?? [];
+    // A join and its leave share the membership id: each is an event of its own.
+    const entry = isMembership(r) ? versionItemId(r) : r.message.id;
+    const list = messages.get(entry) ?? [];
     list.push(r);
-    messages.set(r.message.id, list);
+    messages.set(entry, list);
     groups.set(key, messages);
   }
   return [...groups.keys()].sort().map((key) => {
     const [day, roomId] = key.split('\u0000') as [string, string];
     const messages = [...groups.get(key)!.entries()].map(([messageId, versions]): MessageVersions => {
       const sorted = versions.sort(byVersion);
-      const m = sorted[0]!.message;
-      return { messageId, created: m.created, parentId: m.parentId, versions: sorted };
+      const first = sorted[0]!;
+      if (isMembership(first)) return { kind: 'membership', messageId, created: first.change!.at, parentId: null, versions: [first] };
+      return { kind: 'message', messageId, created: first.message.created, parentId: first.message.parentId, versions: sorted };
     }).sort((a, b) => Date.parse(a.created) - Date.parse(b.created) || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
     return { roomId, day, messages };
   });

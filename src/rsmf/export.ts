@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { BlobStore } from '../blob/store.js';
 import type { Config } from '../config/schema.js';
 import { ArchiverError } from '../errors.js';
@@ -31,6 +31,13 @@ export interface RsmfFailure { name: string; roomId: string; day: string; reason
 export interface RsmfExport { read: number; files: RsmfFile[]; failed: RsmfFailure[] }
 
 export type RsmfWriter = (name: string, bytes: Buffer) => Promise<void>;
+
+/** Writes each file to a private blob container under its name (the daily mode's copy). */
+export function blobWriter(blob: BlobStore, container: string): RsmfWriter {
+  return async (name, bytes) => {
+    await blob.putStream(container, name, Readable.from([bytes]), { contentType: 'message/rfc822', expectedSize: bytes.length });
+  };
+}
 
 export interface RsmfExportDeps {
   kafka: Kafka;

@@ -13,6 +13,7 @@ import type { MessageVersions } from './conversation.js';
  * text it removed: the point of an archive). A thread reply names its parent as `parent` when
  * the parent is in the same slice (RSMF requires the id to map to an event in the manifest);
  * otherwise the parent's id is kept as a custom property, so the thread is still traceable.
+ * A join or a leave is a `join` or `leave` event by the person who joined or left.
  */
 export const RSMF_VERSION = '2.0.0';
 export const PLATFORM = 'webex';
@@ -95,6 +96,23 @@ export function buildManifest(roomId: string, day: string, messages: readonly Me
 
   const events = messages.map((m): RsmfEvent => {
     const first = m.versions[0]!;
+    if (m.kind === 'membership') {
+      const c = first.change!;
+      addPerson(c.person);
+      if (c.actor) addPerson(c.actor);
+      first.participants.forEach(addPerson);
+      times.push(Date.parse(c.at));
+      versions += 1;
+      return {
+        id: m.messageId,
+        type: c.type === 'joined' ? 'join' : 'leave',
+        participant: c.person.personId,
+        conversation: roomId,
+        timestamp: iso(c.at),
+        body: first.message.text ?? '',
+        custom: [{ name: 'Webex membership id', value: c.id }, ...(c.actor ? [{ name: c.type === 'joined' ? 'Added by' : 'Removed by', value: `${c.actor.displayName} <${c.actor.email}>` }] : [])],
+      };
+    }
     for (const v of m.versions) { addPerson(v.sender); v.participants.forEach(addPerson); times.push(Date.parse(v.versionAt)); }
     versions += m.versions.length;
     const sender = first.sender.personId || first.message.personId;

@@ -21,6 +21,7 @@ export function transcriptText(manifest: RsmfManifest, slice: { day: string; ind
   for (const e of manifest.events) {
     const day = e.timestamp.slice(0, 10);
     const when = day === slice.day ? time(e.timestamp) : `${day} ${time(e.timestamp)}`;
+    if (e.type !== 'message') { lines.push(`[${when}] ${e.body}`); continue; }
     const parent = e.parent ? byId.get(e.parent) : undefined;
     lines.push(`[${when}] ${names.get(e.participant) ?? e.participant}:${parent ? ` (reply to ${names.get(parent.participant) ?? parent.participant} at ${time(parent.timestamp)})` : ''}`);
     for (const l of (e.body || '(no text)').split(/\r?\n/)) lines.push(`    ${l}`);

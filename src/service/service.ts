@@ -77,7 +77,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   const observer = metrics.observer;
   const source = opts.source ?? webexSource(createWebexFromConfig(config, rt.logger, webexMetricsObserver(metrics.webexObserver)));
   let sink: Promise<MailboxSink> | undefined;
-  const deps = { ...rt, source, sink: () => (sink ??= Promise.resolve(createSink(config, rt.logger))) };
+  const deps = { ...rt, source, sink: () => (sink ??= Promise.resolve(createSink(config, rt.logger, rt))) };
   const processors: RunningProcessor[] = [];
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= (async () => {

@@ -26,6 +26,23 @@ describe('loadConfig', () => {
     expect((err as Error).message).toContain(message);
   });
 
+  // A journal stream in clear text, or to an unchecked certificate, only to this machine.
+  describe('WXA_SINK=smtp transport security', () => {
+    it('allows TLS off or an unchecked certificate only for a loopback host', () => {
+      expect(loadConfig({ WXA_SINK: 'smtp', WXA_SMTP_TLS_VERIFY: 'false' }).smtpTlsVerify).toBe(false);
+      expect(loadConfig({ WXA_SINK: 'smtp', WXA_SMTP_TLS: 'none', WXA_SMTP_HOST: 'localhost' }).smtpTls).toBe('none');
+      // Off loopback the development secrets are refused too (one line per key); these lines are ours.
+      expect(() => loadConfig({ WXA_SINK: 'smtp', WXA_SMTP_HOST: 'smtp.archive.example', WXA_SMTP_TLS_VERIFY: 'false' })).toThrow(/^WXA_SMTP_TLS_VERIFY: false is allowed only for a loopback WXA_SMTP_HOST, not smtp\.archive\.example$/m);
+      expect(() => loadConfig({ WXA_SINK: 'smtp', WXA_SMTP_HOST: '10.0.0.5', WXA_SMTP_TLS: 'none' })).toThrow(/^WXA_SMTP_TLS: none is allowed only for a loopback WXA_SMTP_HOST, not 10\.0\.0\.5$/m);
+      expect(() => loadConfig({ WXA_SINK: 'smtp', WXA_SMTP_HOST: 'smtp.archive.example' })).not.toThrow(/WXA_SMTP_TLS/);
+    });
+
+    it('parses X- headers and names the key when one is malformed', () => {
+      expect(loadConfig({ WXA_SMTP_HEADERS: 'X-Archive-Source=webex; X-Kvs-Channel=chat' }).smtpHeaders).toEqual([{ name: 'X-Archive-Source', value: 'webex' }, { name: 'X-Kvs-Channel', value: 'chat' }]);
+      expect(() => loadConfig({ WXA_SMTP_HEADERS: 'Subject=hi' })).toThrow(/^WXA_SMTP_HEADERS: "Subject=hi": expected X-Name=value/);
+    });
+  });
+
   // Graph refuses requests over 4 MB, so its sink fails MIME over 3,000,000 bytes at import; the
   // limit stage must strip or reject such items first, not let the 10 MB default wave them through.
   describe('WXA_MAX_ITEM_BYTES with WXA_SINK=graph', () => {

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RawMessage } from '../../src/kafka/records.js';
+import { blobWriter, exportRsmf } from '../../src/rsmf/export.js';
 import type { RsmfEvent } from '../../src/rsmf/manifest.js';
 import { createRuntime } from '../../src/runtime.js';
 import { startWebexSimulator } from '../../src/simulator/index.js';
@@ -80,6 +81,14 @@ describe('rsmf export end to end', () => {
     expect(stored.size).toBeGreaterThan(0);
     expect([...stored].filter((s) => !fileShas.has(s))).toEqual([]);
     expect(raws.some((r) => r.files.some((f) => f.size > 10 * 1024 * 1024))).toBe(true);
+    // The daily mode's copy: the same files, byte for byte, in a private blob container.
+    const container = `rsmf-${path.basename(env.WXA_DATA_DIR!).toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 40);
+    await rt.blob.ensureContainers([container]);
+    const daily = await exportRsmf(rt, { from: days[0]!, to: days[days.length - 1]!, writers: [blobWriter(rt.blob, container)] });
+    expect(daily.failed).toEqual([]);
+    expect(daily.files.map((f) => f.name).sort()).toEqual(names);
+    const first = Buffer.concat(await (await rt.blob.openRead(container, names[0]!)).toArray() as Buffer[]);
+    expect(first.equals(readFileSync(path.join(outA, names[0]!)))).toBe(true);
     // One collection id per conversation-day.
     for (const ids of collections.values()) expect(ids.size).toBeLessThanOrEqual(days.length);
   }, 240_000);

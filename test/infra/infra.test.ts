@@ -30,7 +30,7 @@ describe('infra up twice in a row is harmless', () => {
     expect(status.map((s) => [s.name, s.healthy])).toEqual(NAMES.map((n) => [n, true]));
   });
 
-  it('the CLI: `infra up` says everything was already running; `infra status --json` parses, four healthy', async () => {
+  it('the CLI: `infra up` says everything was already running; `infra status --json` parses, every server healthy', async () => {
     const before = pids();
     const up = spawnCli(['infra', 'up'], {});
     expect(await up.exited, up.output()).toBe(0);

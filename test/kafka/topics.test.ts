@@ -49,7 +49,7 @@ describe('ensureTopics', () => {
   it('creates every topic with config.topicPartitions partitions, the compacted ones with one partition and cleanup.policy=compact; a second call is harmless', async () => {
     const config = testConfig({ WXA_TOPIC_PARTITIONS: '5' });
     created.push(...KEYS.map((k) => topicName(config, k)));
-    expect(KEYS.filter((k) => TOPICS[k].compacted).sort()).toEqual(['checkpoints', 'dedupeState', 'memberships', 'redriveLedger']);
+    expect(KEYS.filter((k) => TOPICS[k].compacted).sort()).toEqual(['checkpoints', 'dedupeState', 'memberships', 'redriveLedger', 'smtpLedger']);
 
     await ensureTopics(admin, config);
     expect(await ourTopics(config)).toEqual(KEYS.map((k) => topicName(config, k)).sort());

@@ -20,7 +20,7 @@ export interface TestPipeline {
 export async function startPipeline(config: Config, names: readonly StageName[] = STAGE_NAMES): Promise<TestPipeline> {
   const rt = await createRuntime(config);
   let sink: Promise<MailboxSink> | undefined;
-  const deps = { ...rt, sink: () => (sink ??= Promise.resolve(createSink(config, rt.logger))) };
+  const deps = { ...rt, sink: () => (sink ??= Promise.resolve(createSink(config, rt.logger, rt))) };
   const running: RunningProcessor[] = [];
   for (const name of names) running.push(await startProcessor(name, deps));
   return {

@@ -6,7 +6,7 @@ const NAMES = [...SERVERS, ...OPTIONAL_SERVERS].map((s) => s.name) as string[];
 
 export const infraCommand: Command = {
   name: 'infra',
-  usage: `webex-archiver infra up|down|status [--only kafka,registry,azurite,dovecot,prometheus] [--json]
+  usage: `webex-archiver infra up|down|status [--only kafka,registry,azurite,dovecot,postfix,prometheus] [--json]
 
   up       start every server that is not already healthy (downloads jars on first run); idempotent;
            prometheus (Debian's, for checking the Grafana panels and alert rules) only when named

@@ -1,12 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { nextDailyRun } from '../../capture/crawl-window.js';
-import type { BlobStore } from '../../blob/store.js';
 import { loadConfig } from '../../config/load.js';
 import { ArchiverError } from '../../errors.js';
 import { dayRange, dueDay } from '../../processors/transcript/transform.js';
-import { exportRsmf, type RsmfWriter } from '../../rsmf/export.js';
+import { blobWriter, exportRsmf, type RsmfWriter } from '../../rsmf/export.js';
 import { createRuntime, type Runtime } from '../../runtime.js';
 import { parseFlags, type Command } from '../command.js';
 import { onShutdown } from '../lifecycle.js';
@@ -68,12 +66,6 @@ function dirWriter(root: string): RsmfWriter {
     const path = join(root, name);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, bytes);
-  };
-}
-
-function blobWriter(blob: BlobStore, container: string): RsmfWriter {
-  return async (name, bytes) => {
-    await blob.putStream(container, name, Readable.from([bytes]), { contentType: 'message/rfc822', expectedSize: bytes.length });
   };
 }
 

@@ -109,6 +109,25 @@ describe('RSMF builder', () => {
     expect(next.events[2]!.parent).toBe('m1');
   });
 
+  it('writes joins and leaves from the membership timeline as join and leave events, each once', async () => {
+    const carol = { personId: 'p-carol', email: 'carol@example.com', displayName: 'Carol Diaz' };
+    const membership = (type: 'joined' | 'left', at: string, source: RawMessage['source']): RawMessage => ({
+      ...version('mem-carol', type === 'joined' ? 'created' : 'deleted', at, { text: `Carol Diaz <carol@example.com> ${type} the space (by Alice Ng <alice@example.com>).`, created: '2026-01-05T09:03:00.000Z' }, { source, sender: carol }),
+      kind: 'membership',
+      change: { type, id: 'mem-carol', since: '2026-01-05T09:03:00.000Z', at, person: carol, actor: sampleRaw().sender },
+    });
+    // The webhook and the crawler see the leave at slightly different times: still one leave.
+    const records = [...day(), membership('joined', '2026-01-05T09:03:00.000Z', 'webhook'), membership('left', '2026-01-05T09:30:00.000Z', 'webhook'), membership('left', '2026-01-05T09:30:01.000Z', 'crawler')];
+    const [slice] = planSlices(toConversationDays(records, ['2026-01-05'])[0]!, limits);
+    const m = slice!.built.manifest;
+    expect(m.events.map((e) => [e.type, e.id])).toEqual([['message', 'm1'], ['join', 'membership:mem-carol:joined'], ['message', 'm2'], ['leave', 'membership:mem-carol:left']]);
+    expect(m.events[1]).toMatchObject({ participant: 'p-carol', timestamp: '2026-01-05T09:03:00.000Z', custom: [{ name: 'Webex membership id', value: 'mem-carol' }, { name: 'Added by', value: 'Alice Ng <alice@example.com>' }] });
+    expect(m.participants.map((p) => p.id)).toContain('p-carol');
+    expect(slice!.built.versions).toBe(6);
+    expect((await rsmfFileProblems(assembleSlice(slice!, [fileBytes]))).problems).toEqual([]);
+    expect(slice!.body).toContain('[09:03:00] Carol Diaz <carol@example.com> joined the space (by Alice Ng <alice@example.com>).');
+  });
+
   it('names a 1:1 chat direct and gives two different files with one name distinct zip names', () => {
     const other = { ...file, sha256: 'cd'.repeat(32), blobName: 'cd'.repeat(32), size: 3 };
     const direct = { ...sampleRaw().room, type: 'direct', title: 'Bob Li' };
