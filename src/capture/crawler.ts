@@ -4,7 +4,7 @@ import { ArchiverError } from '../errors.js';
 import { captureMessage, type CaptureDeps } from './capture-message.js';
 import type { CheckpointStore } from './checkpoints.js';
 import { changeFromEvent } from './membership-change.js';
-import { captureMembershipItem } from './membership-item.js';
+import { captureMembershipItem, captureModeratorItem, captureRoomItem } from './membership-item.js';
 import { COVERAGE_CHECKPOINT, type MembershipStore } from './membership-store.js';
 import { planWindows, type CrawlWindow } from './crawl-window.js';
 import type { CrawlSource, WxEvent } from './crawl-source.js';
@@ -31,16 +31,16 @@ const BATCH = 100;
  * The checkpoint moves only after a window's records are durably in Kafka, so a crawler killed
  * mid-run resumes with that window and misses nothing (dedupe drops what it repeats).
  */
-export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promise<{ published: number; windows: number; membershipChanges: number; membershipItems: number }> {
+export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promise<{ published: number; windows: number; membershipChanges: number; changeItems: number }> {
   // Every join and leave up to now first, so each message version, whatever its window, meets
   // the people who were there at its time, those who left after it included.
   const membershipChanges = deps.memberships ? await crawlMemberships(deps, deps.memberships, opts) : 0;
   // With the timeline, each join and leave is also an item, published with the messages of its window.
-  const resources = deps.memberships ? ['messages', 'memberships'] : ['messages'];
+  const resources = deps.memberships ? ['messages', 'memberships', 'rooms'] : ['messages'];
   const runStartedAt = new Date().toISOString();
   const windows = await windowsFrom(deps, EVENTS_CHECKPOINT, opts);
   let published = 0;
-  let membershipItems = 0;
+  let changeItems = 0;
   for (const [i, w] of windows.entries()) {
     const events: WxEvent[] = [];
     for (const resource of resources) for await (const e of deps.source.listEvents({ resource, from: w.from, to: w.to })) events.push(e);
@@ -49,11 +49,11 @@ export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promis
     let pending: Output[] = [];
     const flush = async () => {
       await deps.publisher.publish(pending);
-      for (const o of pending) if ((o.value as RawMessage).kind === 'membership') membershipItems++; else published++;
+      for (const o of pending) if (((o.value as RawMessage).kind ?? 'message') === 'message') published++; else changeItems++;
       pending = [];
     };
     for (const e of events) {
-      const raw = e.resource === 'memberships' ? await membershipItemFromEvent(deps, e) : await rawFromEvent(deps, e);
+      const raw = e.resource === 'messages' ? await rawFromEvent(deps, e) : await changeItemFromEvent(deps, e);
       if (raw) pending.push({ topic: 'raw', key: raw.message.roomId, value: raw });
       if (pending.length >= BATCH) await flush();
     }
@@ -61,10 +61,14 @@ export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promis
     await deps.checkpoints.put({ name: EVENTS_CHECKPOINT, cursor: w.to, complete: i === windows.length - 1, runStartedAt, updatedAt: new Date().toISOString(), published });
     deps.progress?.({ phase: 'events', done: i + 1, total: windows.length, published, detail: `events up to ${w.to}` });
   }
-  return { published, windows: windows.length, membershipChanges, membershipItems };
+  return { published, windows: windows.length, membershipChanges, changeItems };
 }
 
-async function membershipItemFromEvent(deps: CrawlerDeps, e: WxEvent): Promise<RawMessage | null> {
+/** A conversation change from its compliance event: joins, leaves, moderator changes, room updates. */
+async function changeItemFromEvent(deps: CrawlerDeps, e: WxEvent): Promise<RawMessage | null> {
+  const req = { at: new Date(e.created).toISOString(), actorId: e.actorId ?? null, source: 'crawler' as const };
+  if (e.resource === 'rooms') return e.type === 'updated' ? captureRoomItem(deps, { ...req, room: e.data }) : null;
+  if (e.type === 'updated') return captureModeratorItem(deps, { ...req, membership: e.data });
   const change = changeFromEvent(e, 'crawler', new Date());
   if (!change) return null;
   const since = typeof e.data.created === 'string' ? new Date(e.data.created).toISOString() : change.at;

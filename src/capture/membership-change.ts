@@ -40,3 +40,17 @@ export async function findLeave(source: Pick<CrawlSource, 'listEvents'>, joined:
   }
   return first;
 }
+
+/**
+ * When an update a webhook announces happened: the latest `<resource>/updated` compliance event
+ * for that id whose snapshot matches the webhook's (`matches`), since `from`. Both paths then
+ * name the item by the same time; undefined while Webex shows no such event yet.
+ */
+export async function findUpdateTime(source: Pick<CrawlSource, 'listEvents'>, q: { resource: string; id: string; from: string; matches: (data: Record<string, unknown>) => boolean }): Promise<string | undefined> {
+  let latest: string | undefined;
+  for await (const e of source.listEvents({ resource: q.resource, from: q.from })) {
+    if (e.type !== 'updated' || e.data.id !== q.id || !q.matches(e.data)) continue;
+    if (latest === undefined || e.created > latest) latest = e.created;
+  }
+  return latest;
+}

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebexSimulator } from '../../src/simulator/index.js';
+import { startWebexSimulator, type WebexSimulator } from '../../src/simulator/index.js';
 import { DERIVED_PATH, KEEP, ROOTS, SCHEMA_ID, deriveSchemas } from './derive-schemas.js';
-import { api, startReceiver, startSmall, walk } from './helpers.js';
+import { api, smallOrg, startReceiver, startSmall, walk } from './helpers.js';
 
 /**
  * Every response shape is checked against schemas derived from Cisco's OpenAPI spec, tightened so
@@ -162,6 +162,36 @@ describe('responses validate against the OpenAPI schemas', () => {
     const items = pages.flatMap((p) => p.body.items);
     expect(new Set(items.map((e: any) => `${e.resource}/${e.type}`))).toEqual(new Set(['messages/created', 'messages/updated', 'messages/deleted', 'memberships/created', 'memberships/deleted']));
     expectValid('EventCollectionResponse', { items });
+  });
+
+  it('room updates and moderator changes: rooms/updated and memberships/updated events, webhooks, and the resources after them', async () => {
+    const f: any = smallOrg();
+    f.rooms[0].updates = [{ at: '2026-01-05T09:30:00.000Z', by: f.people[0].key, title: 'Renamed', classification: 'Confidential' }];
+    f.memberships[0].moderator = [{ at: '2026-01-05T09:40:00.000Z', isModerator: true, by: f.people[0].key }];
+    const s2 = await startWebexSimulator({ fixture: f });
+    const target = await startReceiver();
+    try {
+      const items = (await walk(s2, '/events?max=1000')).flatMap((p) => p.body.items);
+      const updates = items.filter((e: any) => e.type === 'updated' && e.resource !== 'messages');
+      expect(updates.map((e: any) => `${e.resource}/${e.type}`).sort()).toEqual(['memberships/updated', 'rooms/updated']);
+      expect(updates.find((e: any) => e.resource === 'rooms').data).toMatchObject({ title: 'Renamed', classificationId: expect.any(String) });
+      expect(updates.find((e: any) => e.resource === 'memberships').data.isModerator).toBe(true);
+      expectValid('EventCollectionResponse', { items });
+      expectValid('Room', (await api(s2, `/rooms/${s2.ids.room(f.rooms[0].key)}`)).body);
+      expectValid('MembershipCollectionResponse', (await api(s2, `/memberships?roomId=${s2.ids.room(f.rooms[0].key)}`)).body);
+      for (const resource of ['rooms', 'memberships']) {
+        await api(s2, '/webhooks', { method: 'POST', body: JSON.stringify({ name: resource, targetUrl: target.url, resource, event: 'updated' }) });
+      }
+      const played = await s2.playLive({ memberships: true, rooms: true, messages: [] });
+      expect(played.conversationChanges).toBe(2);
+      const bodies = target.received.map((r) => JSON.parse(r.raw.toString('utf8')));
+      expect(bodies.map((b) => `${b.resource}/${b.event}`).sort()).toEqual(['memberships/updated', 'rooms/updated']);
+      expectValid('Room', bodies.find((b) => b.resource === 'rooms').data);
+      expectValid('Membership', bodies.find((b) => b.resource === 'memberships').data);
+    } finally {
+      await target.close();
+      await s2.close();
+    }
   });
 
   it('errors have the documented body', async () => {

@@ -1,0 +1,102 @@
+import { simpleParser } from 'mailparser';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROCESSOR_NAMES } from '../../src/processors/index.js';
+import type { ArchiverService } from '../../src/service/service.js';
+import type { OrgFixture } from '../../src/simulator/index.js';
+import { crawlFrom, readOutcomes, startArchive } from '../support/archive-service.js';
+import { drained } from '../support/capture.js';
+import { uniqueId } from '../support/config.js';
+import { readMailbox } from '../support/imap.js';
+import { waitUntil } from '../support/wait.js';
+
+const SECRET = 'conversation-changes-secret';
+const HOUR = 3600_000;
+
+/** Alice renames the space and makes Bob a moderator; Carol is in the room only for the rename. */
+function org(id: string): { fixture: OrgFixture; day: number } {
+  const day = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 2 * 24 * HOUR;
+  const at = (h: number) => new Date(day + h * HOUR).toISOString();
+  return {
+    day,
+    fixture: {
+      org: { domains: ['example.com'] },
+      people: [
+        { key: 'alice', email: `alice-${id}@example.com`, displayName: 'Alice Ng' },
+        { key: 'bob', email: `bob-${id}@example.com`, displayName: 'Bob Li' },
+        { key: 'carol', email: `carol-${id}@example.com`, displayName: 'Carol Diaz' },
+      ],
+      rooms: [{ key: 'r1', type: 'group', title: 'Falcon', created: at(8), updates: [{ at: at(10), by: 'alice', title: 'Falcon (closing)', classification: 'Confidential' }] }],
+      memberships: [
+        { room: 'r1', person: 'alice', joined: at(8) },
+        { room: 'r1', person: 'bob', joined: at(8), moderator: [{ at: at(12), isModerator: true, by: 'alice' }] },
+        { room: 'r1', person: 'carol', joined: at(9), left: at(11) },
+      ],
+      messages: [],
+    },
+  };
+}
+
+/** The conversation-change items of one mailbox as "event: subject / first body line", parsed by mailparser. */
+async function changes(mailbox: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const m of await readMailbox(mailbox)) {
+    const p = await simpleParser(m.source);
+    const event = p.headers.get('x-webex-event');
+    if (event === 'joined' || event === 'left') continue;
+    out.push(`${String(event)}: ${p.subject} / ${(p.text ?? '').split('\n')[0]}`);
+  }
+  return out.sort();
+}
+
+/**
+ * `live`: played live, the rename and the moderation happen now (the simulator stamps what it plays
+ * now), after Carol's leave in the fixture's past; from history they happen at the fixture's times.
+ */
+async function expectChanges(id: string, service: ArchiverService, live: boolean): Promise<void> {
+  // Joins (2 + 2 + 3) and Carol's leave (3) to whoever was there, the rename (3 there, or 2 when
+  // live) and Bob's moderation (2 there).
+  const total = live ? 14 : 15;
+  await waitUntil(async () => (await readOutcomes(service)).filter((o) => o.kind === 'imported').length >= total, 120_000, `${total} imported copies`);
+  await waitUntil(() => drained(service.rt, PROCESSOR_NAMES), 60_000, 'the pipeline to drain');
+  const rename = `room-updated: [space updated] Webex: Falcon (closing) / Alice Ng <alice-${id}@example.com> updated the space: title "Falcon (closing)", classification `;
+  const moderator = `moderator-added: [moderator added] Webex: Falcon (closing) / Bob Li <bob-${id}@example.com> was made a moderator by Alice Ng <alice-${id}@example.com>.`;
+  const [alice, bob, carol] = await Promise.all([changes(`alice-${id}@example.com`), changes(`bob-${id}@example.com`), changes(`carol-${id}@example.com`)]);
+  for (const box of [alice, bob]) {
+    expect(box).toHaveLength(2);
+    expect(box[0]).toBe(moderator);
+    expect(box[1]!.startsWith(rename)).toBe(true);
+  }
+  // Carol was there for the rename (from history), not for Bob's moderation.
+  expect(carol).toHaveLength(live ? 0 : 1);
+  if (!live) expect(carol[0]!.startsWith(rename)).toBe(true);
+  expect((await readOutcomes(service)).filter((o) => o.kind === 'imported')).toHaveLength(total);
+}
+
+describe('moderator changes and room updates are items (simulator → Kafka → Dovecot, parsed)', () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterAll(async () => { for (const c of cleanup.reverse()) await c(); });
+
+  it('through webhooks, and a crawl of the same history afterwards adds nothing', async () => {
+    const id = uniqueId();
+    const { fixture, day } = org(id);
+    const { sim, service, stop } = await startArchive(fixture, { secret: SECRET });
+    cleanup.push(stop);
+    const played = await sim.playLive({ memberships: true, rooms: true });
+    expect(played.conversationChanges).toBe(2);
+    await expectChanges(id, service, true);
+
+    const r = await crawlFrom(service, day - HOUR);
+    expect(r.changeItems).toBeGreaterThanOrEqual(6);
+    await expectChanges(id, service, true);
+  });
+
+  it('through the crawl alone', async () => {
+    const id = uniqueId();
+    const { fixture, day } = org(id);
+    const { service, stop } = await startArchive(fixture);
+    cleanup.push(stop);
+    const r = await crawlFrom(service, day - HOUR);
+    expect(r.changeItems).toBe(6);
+    await expectChanges(id, service, false);
+  });
+});
