@@ -36,7 +36,8 @@ export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promis
   // the people who were there at its time, those who left after it included.
   const membershipChanges = deps.memberships ? await crawlMemberships(deps, deps.memberships, opts) : 0;
   // With the timeline, each join and leave is also an item, published with the messages of its window.
-  const resources = deps.memberships ? ['messages', 'memberships', 'rooms'] : ['messages'];
+  const changes = deps.memberships ? (deps.captureChanges ?? { memberships: true, rooms: true }) : { memberships: false, rooms: false };
+  const resources = ['messages', ...(changes.memberships ? ['memberships'] : []), ...(changes.rooms ? ['rooms'] : [])];
   const runStartedAt = new Date().toISOString();
   const windows = await windowsFrom(deps, EVENTS_CHECKPOINT, opts);
   let published = 0;

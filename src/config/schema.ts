@@ -69,6 +69,9 @@ export const CONFIG_SPEC = {
   crawlWindowMinutes: { env: 'WXA_CRAWL_WINDOW_MINUTES', default: '360', parse: p.intRange(1, 7 * 24 * 60), doc: 'Events are read in windows of this size; the checkpoint moves after each' },
   crawlFirstLookbackDays: { env: 'WXA_CRAWL_FIRST_LOOKBACK_DAYS', default: '90', parse: p.intRange(1, 3650), doc: 'How far back the first crawl (no checkpoint yet) reads events (the Events API keeps 90 days without Pro Pack)' },
   crawlOverlapMinutes: { env: 'WXA_CRAWL_OVERLAP_MINUTES', default: '60', parse: p.intRange(0, 24 * 60), doc: 'How far before its checkpoint each crawl starts again' },
+  // --- Capture: the whole conversation ---
+  captureMemberships: { env: 'WXA_CAPTURE_MEMBERSHIPS', default: 'true', parse: p.bool, doc: 'Archive joins, leaves and moderator changes as items of their own (the membership timeline that gives every item its participants at the time is kept either way)' },
+  captureRooms: { env: 'WXA_CAPTURE_ROOMS', default: 'true', parse: p.bool, doc: 'Archive space renames and re-classifications (rooms/updated) as items of their own' },
   // --- Processing ---
   processorConcurrency: { env: 'WXA_PROCESSOR_CONCURRENCY', default: '6', parse: p.intRange(1, 64), doc: 'Partitions each processor instance works on at once; as many as a topic has by default, so one partition\'s records never wait behind another\'s batch (with 2 of 6, import added 0.6 s at p50 to capture latency in the bench)' },
   maxAttempts: { env: 'WXA_MAX_ATTEMPTS', default: '8', parse: p.intRange(1, 1000), doc: 'Attempts for a retriable failure before the runner pauses the partition and tries later' },

@@ -7,7 +7,7 @@ import { topicName } from '../kafka/topics.js';
 import { summarizeCheckpoints, type CrawlerStatus } from './crawler-status.js';
 import type { GroupLag } from './lag.js';
 import { fetchPipelineLag } from './offsets.js';
-import { countOutcomes, ISSUE_KINDS, toIssueRow, utcDayStart, type IssueRow, type OutcomeCounts } from './outcome-rows.js';
+import { countImportedByKind, countOutcomes, ISSUE_KINDS, toIssueRow, utcDayStart, type IssueRow, type KindCounts, type OutcomeCounts } from './outcome-rows.js';
 import { readTopicSince } from './read-since.js';
 
 /** Everything `status` shows: the same shape is served as JSON by `status --json` and /ops/api/status. */
@@ -15,7 +15,8 @@ export interface StatusReport {
   generatedAt: string;
   groups: GroupLag[];
   crawler: CrawlerStatus;
-  today: { date: string; counts: OutcomeCounts };
+  /** `importedByKind`: copies imported today per item kind (message versions, conversation changes, transcripts). */
+  today: { date: string; counts: OutcomeCounts; importedByKind: KindCounts };
   /** The latest failed, rejected and unmapped items of today, newest first. */
   recentIssues: IssueRow[];
 }
@@ -44,7 +45,7 @@ export async function readTodayOutcomes(deps: StatusDeps, now: Date, keepIssues 
   await readTopicSince<Outcome>(deps.kafka, deps.serde, topicName(deps.config, 'outcomes'), dayStart, (v) => { if (v) outcomes.push(v); });
   const issues = outcomes.filter((o) => ISSUE_KINDS.has(o.kind) && Date.parse(o.at) >= dayStart).sort((a, b) => b.at.localeCompare(a.at));
   return {
-    today: { date: new Date(dayStart).toISOString().slice(0, 10), counts: countOutcomes(outcomes, dayStart, dayStart + 24 * 3600 * 1000) },
+    today: { date: new Date(dayStart).toISOString().slice(0, 10), counts: countOutcomes(outcomes, dayStart, dayStart + 24 * 3600 * 1000), importedByKind: countImportedByKind(outcomes, dayStart, dayStart + 24 * 3600 * 1000) },
     recentIssues: issues.slice(0, keepIssues).map(toIssueRow),
   };
 }

@@ -1,5 +1,5 @@
 import type { GroupLag } from './lag.js';
-import { OUTCOME_KINDS } from './outcome-rows.js';
+import { ITEM_KINDS, OUTCOME_KINDS } from './outcome-rows.js';
 import type { StatusReport } from './status-report.js';
 
 /**
@@ -27,6 +27,7 @@ export function formatStatus(report: StatusReport, opts: { partitions?: boolean 
   if (c.backfill.roomsInLastRun > 0 || c.backfill.roomsDone > 0) lines.push(`  backfill          ${c.backfill.roomsDone} rooms done, ${c.backfill.published} published in the last run`);
   lines.push('', `outcomes today (${report.today.date}, UTC)`);
   lines.push('  ' + OUTCOME_KINDS.map((k) => `${k}=${report.today.counts[k]}`).join('  '));
+  lines.push('  imported by kind: ' + ITEM_KINDS.map((k) => `${k}=${report.today.importedByKind[k]}`).join('  '));
   if (report.recentIssues.length > 0) {
     lines.push('', 'latest failed, rejected and unmapped items');
     for (const i of report.recentIssues.slice(0, 10)) {

@@ -2,10 +2,12 @@ import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROCESSOR_NAMES } from '../../src/processors/index.js';
 import type { ArchiverService } from '../../src/service/service.js';
-import type { OrgFixture } from '../../src/simulator/index.js';
+import { crawlEvents } from '../../src/capture/crawler.js';
+import { createRuntime } from '../../src/runtime.js';
+import { startWebexSimulator, type OrgFixture } from '../../src/simulator/index.js';
 import { crawlFrom, readOutcomes, startArchive } from '../support/archive-service.js';
-import { drained } from '../support/capture.js';
-import { uniqueId } from '../support/config.js';
+import { drained, readRawItems, testCrawlerDeps } from '../support/capture.js';
+import { testConfig, uniqueId } from '../support/config.js';
 import { readMailbox } from '../support/imap.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -98,5 +100,18 @@ describe('moderator changes and room updates are items (simulator → Kafka → 
     const r = await crawlFrom(service, day - HOUR);
     expect(r.changeItems).toBe(6);
     await expectChanges(id, service, false);
+  });
+
+  it('with WXA_CAPTURE_MEMBERSHIPS and WXA_CAPTURE_ROOMS off, no change becomes an item, and the timeline is kept', async () => {
+    const { fixture, day } = org(uniqueId());
+    const sim = await startWebexSimulator({ fixture });
+    cleanup.push(() => sim.close());
+    const rt = await createRuntime(testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_CAPTURE_MEMBERSHIPS: 'false', WXA_CAPTURE_ROOMS: 'false' }));
+    cleanup.push(() => rt.close());
+    const deps = testCrawlerDeps(rt);
+    expect(deps.captureChanges).toEqual({ memberships: false, rooms: false });
+    const r = await crawlEvents(deps, { now: new Date(), overlapMinutes: 0, windowMinutes: 24 * 60, firstRunLookbackHours: (Date.now() - day) / HOUR + 1 });
+    expect(r).toMatchObject({ membershipChanges: 4, changeItems: 0 });
+    expect(await readRawItems(rt)).toEqual([]);
   });
 });

@@ -73,6 +73,7 @@ async function membershipOutputs(delivery: WebhookDelivery, deps: HydrateDeps & 
   const c = membershipChangeFrom(data, change, at, 'webhook', now);
   if (!c) throw new ArchiverError('BAD_RECORD', 'membership webhook without id, roomId, personId or personEmail');
   const timeline = await deps.memberships.outputsFor([c]);
+  if (deps.captureChanges?.memberships === false) return timeline;
   // The join or leave is also an item of its own, once it is in the timeline (so it reaches the
   // people in the room at that moment, the one who joined or left included).
   const since = typeof data.created === 'string' ? new Date(data.created).toISOString() : c.at;
@@ -88,9 +89,10 @@ async function membershipOutputs(delivery: WebhookDelivery, deps: HydrateDeps & 
  */
 async function updateOutputs(delivery: WebhookDelivery, deps: HydrateDeps): Promise<Output[]> {
   if (!deps.memberships) return [];
+  const moderator = delivery.resource === 'memberships';
+  if ((moderator ? deps.captureChanges?.memberships : deps.captureChanges?.rooms) === false) return [];
   const data = parseData(delivery);
   if (typeof data.id !== 'string') throw new ArchiverError('BAD_RECORD', `${delivery.resource} webhook without data.id`);
-  const moderator = delivery.resource === 'memberships';
   const same = (d: Record<string, unknown>) => (moderator ? d.isModerator === data.isModerator : d.title === data.title && d.classificationId === data.classificationId);
   const from = new Date(Date.parse(delivery.receivedAt) - UPDATE_LOOKBACK_MS).toISOString();
   const found = deps.events ? await findUpdateTime(deps.events, { resource: delivery.resource, id: data.id, from, matches: same }) : undefined;
