@@ -19,6 +19,8 @@ export interface WxMessage {
   created: string;
   updated?: string;
   isVoiceClip?: boolean;
+  /** Adaptive Cards: `{contentType: 'application/vnd.microsoft.card.adaptive', content}`. */
+  attachments?: { contentType: string; content: unknown }[];
 }
 
 export interface WxRoom { id: string; title?: string; type: string; teamId?: string; created: string }

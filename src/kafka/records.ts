@@ -55,6 +55,8 @@ export interface RawMessage {
     updated: string | null;
     mentionedPeople: string[];
     isVoiceClip: boolean;
+    /** Adaptive Cards sent with the message, each its JSON (also claim-checked as a file). */
+    cards?: string[];
   };
   files: FileRef[];
   room: { id: string; title: string; type: string; teamId: string | null; teamName: string | null; created: string };

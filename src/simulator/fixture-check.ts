@@ -8,7 +8,7 @@ import type { OrgFixture } from './fixture-types.js';
  * Every error names the JSON path, e.g. `messages[3].files[0].sise`.
  */
 
-type Kind = 'string' | 'string?' | 'iso' | 'iso?' | 'int?' | 'base64?' | 'roomType' | 'boolean' | 'nested';
+type Kind = 'string' | 'string?' | 'iso' | 'iso?' | 'int?' | 'base64?' | 'roomType' | 'boolean' | 'nested' | 'card?';
 type Shape = Record<string, { kind: Kind; required: boolean }>;
 
 const req = (kind: Kind) => ({ kind, required: true });
@@ -23,7 +23,7 @@ const SHAPES: Record<string, Shape> = {
   moderatorChange: { at: req('iso'), isModerator: req('boolean'), by: req('string') },
   message: {
     key: req('string'), room: req('string'), person: req('string'), created: req('iso'), text: req('string'),
-    html: opt('string?'), parent: opt('string?'), edits: opt('string?'), deleted: opt('iso?'), files: opt('string?'),
+    html: opt('string?'), parent: opt('string?'), edits: opt('string?'), deleted: opt('iso?'), files: opt('string?'), card: opt('card?'),
   },
   edit: { at: req('iso'), text: req('string'), html: opt('string?') },
   file: { name: req('string'), contentType: req('string'), base64: opt('base64?'), size: opt('int?') },
@@ -70,6 +70,10 @@ function checkValue(path: string, kind: Kind, v: unknown): void {
       return;
     case 'nested':
       return; // an array checked by its own shape
+    case 'card?':
+      // An Adaptive Card is a JSON object of type AdaptiveCard (adaptivecards.io/explorer/AdaptiveCard.html).
+      if (!isObject(v) || v.type !== 'AdaptiveCard') fail(path, 'must be an Adaptive Card object ({"type": "AdaptiveCard", ...})');
+      return;
   }
 }
 

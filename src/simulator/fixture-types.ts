@@ -84,4 +84,6 @@ export interface FixtureMessage {
   edits?: FixtureEdit[];
   deleted?: string | null;
   files?: FixtureFile[];
+  /** An Adaptive Card (its JSON), sent as the message's `attachments` like a bot or integration would. */
+  card?: Record<string, unknown> | null;
 }

@@ -84,6 +84,8 @@ export interface MessageRec {
   /** How many of `versions` have happened so far (playLive releases held ones). */
   released: number;
   files: FileRec[];
+  /** An Adaptive Card sent with the message (its `attachments`). */
+  card?: Record<string, unknown>;
   /** Global creation order, the tie-breaker for equal `created` times. */
   seq: number;
 }

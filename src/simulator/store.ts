@@ -62,7 +62,7 @@ export class OrgStore {
         index, contentId: contentId(uuid, index), name: f.name, contentType: f.contentType,
         bytes: f.base64 != null ? bytesFromBase64(f.base64) : bytesFromSeed(`${m.key}/${index}/${f.name}`, f.size ?? 0),
       }));
-      this.addMessage({ key: m.key, uuid, id: encodeId('MESSAGE', uuid), roomKey: m.room, personKey: m.person, parentKey: m.parent ?? undefined, created: versions[0]!.at, versions, released: opts.hold ? 0 : versions.length, files, seq: 0 });
+      this.addMessage({ key: m.key, uuid, id: encodeId('MESSAGE', uuid), roomKey: m.room, personKey: m.person, parentKey: m.parent ?? undefined, created: versions[0]!.at, versions, released: opts.hold ? 0 : versions.length, files, ...(m.card ? { card: m.card } : {}), seq: 0 });
     }
     this.buildHistoricEvents();
   }

@@ -67,6 +67,8 @@ export function membershipJson(store: OrgStore, m: MembershipRec, upTo: number =
   };
 }
 
+export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
 /** Where a file's bytes are fetched: `<base>/contents/{contentId}` (webex-api.md, Message fields). */
 export function fileUrl(baseUrl: string, contentId: string): string {
   return `${baseUrl}/contents/${contentId}`;
@@ -85,7 +87,10 @@ export function messageJson(store: OrgStore, baseUrl: string, m: MessageRec, upT
   Object.assign(out, { roomId: room.id, roomType: room.type, text: s.text });
   if (s.html !== undefined) Object.assign(out, { markdown: s.text, html: s.html });
   if (m.files.length > 0) out.files = m.files.map((f) => fileUrl(baseUrl, f.contentId));
-  Object.assign(out, { personId: person.id, personEmail: person.email, created: m.created });
+  Object.assign(out, { personId: person.id, personEmail: person.email });
+  // Cards are message `attachments` (developer.webex.com, Buttons and Cards guide).
+  if (m.card) out.attachments = [{ contentType: ADAPTIVE_CARD, content: m.card }];
+  out.created = m.created;
   if (s.updated) out.updated = s.updated;
   out.isVoiceClip = false;
   return out;

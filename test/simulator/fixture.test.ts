@@ -58,6 +58,7 @@ describe('fixture checks', () => {
     expectFixtureError((x) => { ok(x); x.rooms[0].updates[0] = { at: '2026-01-05T09:30:00.000Z', by: x.people[0].key }; }, /rooms\[0\]\.updates\[0\]: give a title, a classification or both/);
     expectFixtureError((x) => { ok(x); x.memberships[0].moderator[0].isModerator = 'yes'; }, /memberships\[0\]\.moderator\[0\]\.isModerator: must be true or false/);
     expectFixtureError((x) => { ok(x); x.memberships[0].moderator[0].at = '2020-01-01T00:00:00.000Z'; }, /memberships\[0\]\.moderator\[0\]\.at: changes must be in time order/);
+    expectFixtureError((x) => { x.messages[0].card = { body: [] }; }, /messages\[0\]\.card: must be an Adaptive Card object/);
   });
 
   it('a fixture file that fails names the file', async () => {

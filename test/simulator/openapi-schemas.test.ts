@@ -32,6 +32,15 @@ function tightened(): Record<string, unknown> {
   // from the spec's enums (webex-api.md §1, Webhooks).
   copy.$defs.Webhook.properties.resource.enum.push('all');
   copy.$defs.Webhook.properties.event.enum.push('all');
+  // A message's `attachments` carry Adaptive Cards, `{contentType, content}` (developer.webex.com,
+  // Buttons and Cards guide); the spec's Attachment schema describes ECM files only (webex-api.md,
+  // Messages). Either shape validates; a card must say it is one.
+  copy.$defs.Attachment = {
+    anyOf: [copy.$defs.Attachment, {
+      type: 'object', additionalProperties: false, required: ['contentType', 'content'],
+      properties: { contentType: { enum: ['application/vnd.microsoft.card.adaptive'] }, content: { type: 'object', required: ['type'], properties: { type: { enum: ['AdaptiveCard'] } } } },
+    }],
+  };
   return { ...copy, $id: `${SCHEMA_ID}-strict` };
 }
 
@@ -164,11 +173,16 @@ describe('responses validate against the OpenAPI schemas', () => {
     expectValid('EventCollectionResponse', { items });
   });
 
-  it('room updates and moderator changes: rooms/updated and memberships/updated events, webhooks, and the resources after them', async () => {
+  it('room updates, moderator changes and cards: rooms/updated and memberships/updated events, webhooks, and the resources after them', async () => {
     const f: any = smallOrg();
     f.rooms[0].updates = [{ at: '2026-01-05T09:30:00.000Z', by: f.people[0].key, title: 'Renamed', classification: 'Confidential' }];
     f.memberships[0].moderator = [{ at: '2026-01-05T09:40:00.000Z', isModerator: true, by: f.people[0].key }];
+    f.messages[0].card = { type: 'AdaptiveCard', version: '1.3', body: [{ type: 'TextBlock', text: 'card' }] };
     const s2 = await startWebexSimulator({ fixture: f });
+    // A card is a message attachment (contentType + content), which the spec's ListMessage allows.
+    const carded = (await api(s2, `/messages/${s2.ids.message(f.messages[0].key)}`)).body;
+    expect(carded.attachments).toEqual([{ contentType: 'application/vnd.microsoft.card.adaptive', content: f.messages[0].card }]);
+    expectValid('ListMessage', carded);
     const target = await startReceiver();
     try {
       const items = (await walk(s2, '/events?max=1000')).flatMap((p) => p.body.items);
