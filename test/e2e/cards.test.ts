@@ -4,13 +4,12 @@ import { originalMessageId } from '../../src/mail/message-id.js';
 import { PROCESSOR_NAMES } from '../../src/processors/index.js';
 import type { ArchiverService } from '../../src/service/service.js';
 import type { OrgFixture, WebexSimulator } from '../../src/simulator/index.js';
-import { crawlFrom, readOutcomes, startArchive } from '../support/archive-service.js';
+import { crawlFrom, dayAgo, peopleOf, readOutcomes, startArchive } from '../support/archive-service.js';
 import { drained } from '../support/capture.js';
 import { uniqueId } from '../support/config.js';
 import { readMailbox } from '../support/imap.js';
 import { waitUntil } from '../support/wait.js';
 
-const HOUR = 3600_000;
 const CARD = {
   type: 'AdaptiveCard', version: '1.3',
   body: [
@@ -22,16 +21,12 @@ const CARD = {
 };
 
 function org(id: string): { fixture: OrgFixture; day: number } {
-  const day = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 24 * HOUR;
-  const at = (h: number) => new Date(day + h * HOUR).toISOString();
+  const { day, at } = dayAgo(1);
   return {
     day,
     fixture: {
       org: { domains: ['example.com'] },
-      people: [
-        { key: 'alice', email: `alice-${id}@example.com`, displayName: 'Alice Ng' },
-        { key: 'bot', email: `desk-bot-${id}@example.com`, displayName: 'Desk Bot' },
-      ],
+      people: peopleOf(id, ['alice', 'Alice Ng'], ['bot', 'Desk Bot']),
       rooms: [{ key: 'r1', type: 'group', title: 'Approvals', created: at(8) }],
       memberships: [{ room: 'r1', person: 'alice', joined: at(8) }, { room: 'r1', person: 'bot', joined: at(8) }],
       messages: [{ key: 'ticket', room: 'r1', person: 'bot', created: at(9), text: 'Trade ticket FX-42 needs approval', card: CARD }],

@@ -5,7 +5,7 @@ import type { ArchiverService } from '../../src/service/service.js';
 import { crawlEvents } from '../../src/capture/crawler.js';
 import { createRuntime } from '../../src/runtime.js';
 import { startWebexSimulator, type OrgFixture } from '../../src/simulator/index.js';
-import { crawlFrom, readOutcomes, startArchive } from '../support/archive-service.js';
+import { crawlFrom, dayAgo, peopleOf, readOutcomes, startArchive } from '../support/archive-service.js';
 import { drained, readRawItems, testCrawlerDeps } from '../support/capture.js';
 import { testConfig, uniqueId } from '../support/config.js';
 import { readMailbox } from '../support/imap.js';
@@ -16,17 +16,12 @@ const HOUR = 3600_000;
 
 /** Alice renames the space and makes Bob a moderator; Carol is in the room only for the rename. */
 function org(id: string): { fixture: OrgFixture; day: number } {
-  const day = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 2 * 24 * HOUR;
-  const at = (h: number) => new Date(day + h * HOUR).toISOString();
+  const { day, at } = dayAgo(2);
   return {
     day,
     fixture: {
       org: { domains: ['example.com'] },
-      people: [
-        { key: 'alice', email: `alice-${id}@example.com`, displayName: 'Alice Ng' },
-        { key: 'bob', email: `bob-${id}@example.com`, displayName: 'Bob Li' },
-        { key: 'carol', email: `carol-${id}@example.com`, displayName: 'Carol Diaz' },
-      ],
+      people: peopleOf(id, ['alice', 'Alice Ng'], ['bob', 'Bob Li'], ['carol', 'Carol Diaz']),
       rooms: [{ key: 'r1', type: 'group', title: 'Falcon', created: at(8), updates: [{ at: at(10), by: 'alice', title: 'Falcon (closing)', classification: 'Confidential' }] }],
       memberships: [
         { room: 'r1', person: 'alice', joined: at(8) },

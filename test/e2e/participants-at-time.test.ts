@@ -7,7 +7,7 @@ import { PROCESSOR_NAMES } from '../../src/processors/index.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { ArchiverService } from '../../src/service/service.js';
 import { startWebexSimulator, type OrgFixture } from '../../src/simulator/index.js';
-import { crawlFrom, readOutcomes, startArchive } from '../support/archive-service.js';
+import { crawlFrom, dayAgo, peopleOf, readOutcomes, startArchive } from '../support/archive-service.js';
 import { drained, readRaw, testCrawlerDeps } from '../support/capture.js';
 import { testConfig, uniqueId } from '../support/config.js';
 import { readMailbox } from '../support/imap.js';
@@ -21,18 +21,13 @@ const HOUR = 3600_000;
  * few days back, inside the Events API's 90 days, so the timeline covers them.
  */
 function dealRoom(id: string): { fixture: OrgFixture; day: number } {
-  const day = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 3 * 24 * HOUR;
-  const at = (h: number) => new Date(day + h * HOUR).toISOString();
+  const { day, at } = dayAgo(3);
   const msg = (key: string, person: string, h: number, text: string) => ({ key, room: 'deal', person, created: at(h), text, parent: null, edits: [], deleted: null, files: [] });
   return {
     day,
     fixture: {
       org: { domains: ['example.com'] },
-      people: [
-        { key: 'alice', email: `alice-${id}@example.com`, displayName: 'Alice Ng' },
-        { key: 'bob', email: `bob-${id}@example.com`, displayName: 'Bob Li' },
-        { key: 'dana', email: `dana-${id}@example.com`, displayName: 'Dana Roy' },
-      ],
+      people: peopleOf(id, ['alice', 'Alice Ng'], ['bob', 'Bob Li'], ['dana', 'Dana Roy']),
       teams: [],
       rooms: [{ key: 'deal', type: 'group', title: 'Project Falcon', created: at(-24) }],
       memberships: [

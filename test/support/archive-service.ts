@@ -32,3 +32,14 @@ export async function readOutcomes(service: ArchiverService): Promise<Outcome[]>
 export function crawlFrom(service: ArchiverService, fromMs: number): ReturnType<typeof crawlEvents> {
   return crawlEvents(testCrawlerDeps(service.rt, service.source), { now: new Date(), overlapMinutes: 0, windowMinutes: 24 * 60, firstRunLookbackHours: (Date.now() - fromMs) / 3600_000 });
 }
+
+/** A UTC day `daysBack` days ago (inside the Events API's 90 days) and its hours as ISO times. */
+export function dayAgo(daysBack: number): { day: number; at: (hour: number) => string } {
+  const day = Math.floor(Date.now() / 86_400_000) * 86_400_000 - daysBack * 86_400_000;
+  return { day, at: (h) => new Date(day + h * 3600_000).toISOString() };
+}
+
+/** People of example.com whose addresses are unique to the test: `[key, displayName]` each. */
+export function peopleOf(id: string, ...people: [string, string][]): OrgFixture['people'] {
+  return people.map(([key, displayName]) => ({ key, email: `${key}-${id}@example.com`, displayName }));
+}
