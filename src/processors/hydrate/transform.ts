@@ -68,7 +68,11 @@ async function membershipOutputs(delivery: WebhookDelivery, deps: HydrateDeps & 
   const now = (deps.now ?? (() => new Date()))();
   let at = delivery.receivedAt;
   if (change === 'left' && deps.events && typeof data.id === 'string' && typeof data.created === 'string') {
-    at = (await findLeave(deps.events, { membershipId: data.id, at: new Date(data.created).toISOString() })) ?? at;
+    // The leave just happened: read the last hour of membership events, not all since the join
+    // (a member of a year would cost the org's whole 90 days of them per leave).
+    const joined = new Date(data.created).toISOString();
+    const recent = new Date(Date.parse(delivery.receivedAt) - UPDATE_LOOKBACK_MS).toISOString();
+    at = (await findLeave(deps.events, { membershipId: data.id, at: joined }, { from: recent > joined ? recent : joined })) ?? at;
   }
   const c = membershipChangeFrom(data, change, at, 'webhook', now);
   if (!c) throw new ArchiverError('BAD_RECORD', 'membership webhook without id, roomId, personId or personEmail');
