@@ -1,10 +1,11 @@
+import { Readable } from 'node:stream';
 import type { BlobStore } from '../blob/store.js';
 import { ArchiverError } from '../errors.js';
 import type { CaptureSource, FileRef, MessageEvent, RawMessage } from '../kafka/records.js';
 import type { Logger } from '../log.js';
 import { isUnscannable } from '../webex/webex-error.js';
 import type { ParticipantsOf } from './participants.js';
-import { buildRawMessage, versionAtOf } from './raw-record.js';
+import { buildRawMessage, cardsOf, versionAtOf } from './raw-record.js';
 import type { RoomCache } from './room-cache.js';
 import type { WebexReader, WxMessage } from './webex-reader.js';
 
@@ -17,6 +18,14 @@ export interface CaptureDeps {
   now?: () => Date;
   /** The participants at an item's own time (participants.ts); without it, the current members. */
   participants?: ParticipantsOf;
+  /** Which conversation changes become items (WXA_CAPTURE_MEMBERSHIPS, WXA_CAPTURE_ROOMS); all by default. */
+  captureChanges?: CaptureChanges;
+}
+
+export interface CaptureChanges { memberships: boolean; rooms: boolean }
+
+export function captureChangesOf(config: { captureMemberships: boolean; captureRooms: boolean }): CaptureChanges {
+  return { memberships: config.captureMemberships, rooms: config.captureRooms };
 }
 
 /**
@@ -40,6 +49,8 @@ export async function captureMessage(
   const senderName = member?.personDisplayName ?? (await deps.rooms.person(message.personId))?.displayName ?? message.personEmail;
   // A message's files download at once; the Webex client's in-flight limit (src/webex/limiter.ts) bounds them.
   const files: FileRef[] = await Promise.all((message.files ?? []).map((url) => captureFile(deps, url)));
+  // The card JSON itself is kept with the item, as an attachment, like any file.
+  for (const [i, card] of cardsOf(message).entries()) files.push(await captureCard(deps, message.id, i, card));
   return buildRawMessage({
     source: req.source,
     event,
@@ -53,6 +64,14 @@ export async function captureMessage(
     sender: { personId: message.personId, email: message.personEmail, displayName: senderName },
     files,
   });
+}
+
+async function captureCard(deps: CaptureDeps, messageId: string, index: number, json: string): Promise<FileRef> {
+  const stored = await deps.blob.putContentAddressed(deps.attachmentsContainer, Readable.from([Buffer.from(json, 'utf8')]), { contentType: 'application/json' });
+  return {
+    contentId: `card-${index}`, url: `card:${messageId}/${index}`, name: `adaptive-card-${index + 1}.json`, contentType: 'application/json',
+    size: stored.size, sha256: stored.sha256, blobName: stored.blobName, container: deps.attachmentsContainer, status: 'stored',
+  };
 }
 
 async function captureFile(deps: CaptureDeps, url: string): Promise<FileRef> {

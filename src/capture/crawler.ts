@@ -4,7 +4,7 @@ import { ArchiverError } from '../errors.js';
 import { captureMessage, type CaptureDeps } from './capture-message.js';
 import type { CheckpointStore } from './checkpoints.js';
 import { changeFromEvent } from './membership-change.js';
-import { captureMembershipItem } from './membership-item.js';
+import { captureMembershipItem, captureModeratorItem, captureRoomItem } from './membership-item.js';
 import { COVERAGE_CHECKPOINT, type MembershipStore } from './membership-store.js';
 import { walkEvents } from './event-walk.js';
 import { mapByKey } from '../kafka/keyed-concurrency.js';
@@ -40,13 +40,15 @@ const walkOptions = (opts: CrawlOptions) => ({ now: opts.now, overlapMinutes: op
  * would. The checkpoint moves only after a page's records are durably in Kafka, so a crawler
  * killed mid-run resumes at that page and misses nothing (dedupe drops what it repeats).
  */
-export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promise<{ published: number; pages: number; membershipChanges: number; membershipItems: number }> {
+export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promise<{ published: number; pages: number; membershipChanges: number; changeItems: number }> {
   // Every join and leave up to now first, so each message version, whatever its page, meets
   // the people who were there at its time, those who left after it included.
   const membershipChanges = deps.memberships ? await crawlMemberships(deps, deps.memberships, opts) : 0;
-  // With the timeline, each join and leave is also an item, published with the messages.
-  const resources = deps.memberships ? ['messages', 'memberships'] : ['messages'];
-  let membershipItems = 0;
+  // With the timeline, each join, leave, moderator change and room change is also an item,
+  // published with the messages (WXA_CAPTURE_MEMBERSHIPS, WXA_CAPTURE_ROOMS).
+  const changes = deps.memberships ? (deps.captureChanges ?? { memberships: true, rooms: true }) : { memberships: false, rooms: false };
+  const resources = ['messages', ...(changes.memberships ? ['memberships'] : []), ...(changes.rooms ? ['rooms'] : [])];
+  let changeItems = 0;
   const walked = await walkEvents(deps, EVENTS_CHECKPOINT, resources, walkOptions(opts), {
     page: async (resource, events) => {
       // Archive a page in the order things happened (Webex documents no order for /events).
@@ -54,19 +56,23 @@ export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promis
       let published = 0;
       for (let i = 0; i < sorted.length; i += BATCH) {
         const slice = sorted.slice(i, i + BATCH);
-        const raws = await mapByKey(slice, () => null, CAPTURE_CONCURRENCY, (e) => (resource === 'memberships' ? membershipItemFromEvent(deps, e) : rawFromEvent(deps, e)));
+        const raws = await mapByKey(slice, () => null, CAPTURE_CONCURRENCY, (e) => (resource === 'messages' ? rawFromEvent(deps, e) : changeItemFromEvent(deps, e)));
         const out: Output<'raw'>[] = raws.filter((r): r is RawMessage => r !== null).map((raw) => ({ topic: 'raw', key: raw.message.roomId, value: raw }));
         await deps.publisher.publish(out);
-        for (const o of out) if (o.value.kind === 'membership') membershipItems++; else published++;
+        for (const o of out) if ((o.value.kind ?? 'message') === 'message') published++; else changeItems++;
       }
       return published;
     },
     progress: (p) => deps.progress?.({ phase: 'events', done: p.pages, total: 0, published: p.published, detail: p.detail }),
   });
-  return { published: walked.published, pages: walked.pages, membershipChanges, membershipItems };
+  return { published: walked.published, pages: walked.pages, membershipChanges, changeItems };
 }
 
-async function membershipItemFromEvent(deps: CrawlerDeps, e: WxEvent): Promise<RawMessage | null> {
+/** A conversation change from its compliance event: joins, leaves, moderator changes, room updates. */
+async function changeItemFromEvent(deps: CrawlerDeps, e: WxEvent): Promise<RawMessage | null> {
+  const req = { at: new Date(e.created).toISOString(), actorId: e.actorId ?? null, source: 'crawler' as const };
+  if (e.resource === 'rooms') return e.type === 'updated' ? captureRoomItem(deps, { ...req, room: e.data }) : null;
+  if (e.type === 'updated') return captureModeratorItem(deps, { ...req, membership: e.data });
   const change = changeFromEvent(e, 'crawler', new Date());
   if (!change) return null;
   const since = typeof e.data.created === 'string' ? new Date(e.data.created).toISOString() : change.at;

@@ -29,14 +29,29 @@ export function changeFromEvent(e: WxEvent, source: CaptureSource, observedAt: D
 
 /**
  * When the membership that began with `joined` ended: the first memberships/deleted event for
- * it since then (GET /events, resource=memberships). Undefined when Webex shows none yet (its
- * REST can lag a webhook, webex-api.md §4).
+ * it since then (GET /events, resource=memberships), read from `opts.from` when the caller knows
+ * the leave is recent. Undefined when Webex shows none yet (its REST can lag a webhook,
+ * webex-api.md §4).
  */
-export async function findLeave(source: Pick<CrawlSource, 'listEvents'>, joined: Pick<MembershipChange, 'membershipId' | 'at'>): Promise<string | undefined> {
+export async function findLeave(source: Pick<CrawlSource, 'listEvents'>, joined: Pick<MembershipChange, 'membershipId' | 'at'>, opts: { from?: string } = {}): Promise<string | undefined> {
   let first: string | undefined;
-  for await (const e of source.listEvents({ resource: 'memberships', from: joined.at })) {
+  for await (const e of source.listEvents({ resource: 'memberships', from: opts.from ?? joined.at })) {
     if (e.type !== 'deleted' || e.data.id !== joined.membershipId || e.created < joined.at) continue;
     if (first === undefined || e.created < first) first = e.created;
   }
   return first;
+}
+
+/**
+ * When an update a webhook announces happened: the latest `<resource>/updated` compliance event
+ * for that id whose snapshot matches the webhook's (`matches`), since `from`. Both paths then
+ * name the item by the same time; undefined while Webex shows no such event yet.
+ */
+export async function findUpdateTime(source: Pick<CrawlSource, 'listEvents'>, q: { resource: string; id: string; from: string; matches: (data: Record<string, unknown>) => boolean }): Promise<string | undefined> {
+  let latest: string | undefined;
+  for await (const e of source.listEvents({ resource: q.resource, from: q.from })) {
+    if (e.type !== 'updated' || e.data.id !== q.id || !q.matches(e.data)) continue;
+    if (latest === undefined || e.created > latest) latest = e.created;
+  }
+  return latest;
 }

@@ -25,8 +25,6 @@ export type ParticipantsOf = (roomId: string, at: string, current: WxMembership[
 const RETRY_MS = 60_000;
 const SYNC_STALE_MS = 2_000;
 const SKEW_MS = 5_000;
-/** The Events API answers for 90 days (older needs the Pro Pack; webex-api.md §1, Events). */
-export const EVENTS_REACH_MS = 90 * 24 * 3600_000;
 
 export interface ParticipantsDeps {
   store: MembershipStore;
@@ -65,10 +63,9 @@ export function participantsResolver(deps: ParticipantsDeps): ParticipantsOf {
       if (from < synced.from) { await record({ from, to: synced.from }); synced.from = from; }
       if (end.getTime() - Date.parse(synced.to) > SYNC_STALE_MS) { await record({ from: synced.to }); synced.to = to; }
     }
-    // Complete from where the sync began, as far as Webex keeps events: it asks for older ones
-    // too (an org with the Pro Pack has them), but only within the reach is the answer certain.
-    const reach = new Date(end.getTime() - EVENTS_REACH_MS).toISOString();
-    timeline.coverFrom(synced.from < reach ? reach : synced.from);
+    // Complete from where the sync began: a webhook is about something that just happened, well
+    // inside the Events API's 90 days, so what Webex answers is all there is.
+    timeline.coverFrom(synced.from);
   }
 
   async function resolveLeaves(unresolved: readonly MembershipChange[]): Promise<MembershipChange[]> {

@@ -23,6 +23,13 @@ export interface RawInputs {
   files: FileRef[];
 }
 
+/** The Adaptive Cards of a message, each as its JSON text (webex-api.md: message `attachments`). */
+export function cardsOf(m: Pick<WxMessage, 'attachments'>): string[] {
+  return (m.attachments ?? []).filter((a) => a.contentType === ADAPTIVE_CARD && a.content && typeof a.content === 'object').map((a) => JSON.stringify(a.content));
+}
+
+export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
 /** When a version came to be: created, the edit, or the deletion (event time). */
 export function versionAtOf(event: MessageEvent, m: Pick<WxMessage, 'created' | 'updated'>, deletedAt?: string): string {
   return event === 'created' ? m.created : event === 'updated' ? (m.updated ?? m.created) : (deletedAt ?? m.updated ?? m.created);
@@ -56,6 +63,7 @@ export function buildRawMessage(i: RawInputs): RawMessage {
       updated: m.updated ?? null,
       mentionedPeople: m.mentionedPeople ?? [],
       isVoiceClip: m.isVoiceClip ?? false,
+      cards: cardsOf(m),
     },
     files: i.files,
     room: {

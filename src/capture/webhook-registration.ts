@@ -2,8 +2,9 @@ import type { WebexClient } from '../webex/client.js';
 import type { Webhook, WebhookCreate } from '../webex/types.js';
 
 /**
- * The webhooks the archiver needs: every message event (created/updated/deleted) and every
- * membership event (so hydrate's cached members stay right), org-wide, signed with our secret.
+ * The webhooks the archiver needs: every message event (created/updated/deleted), every
+ * membership event (the membership timeline, joins, leaves and moderator changes as items) and
+ * every room update (renames and re-classifications as items), org-wide, signed with our secret.
  * Registration is idempotent: a webhook with the same name and target is kept, and re-activated
  * when Webex disabled it after failed deliveries (Webex never re-enables one by itself), or given
  * our secret when it carries an older one.
@@ -11,6 +12,7 @@ import type { Webhook, WebhookCreate } from '../webex/types.js';
 export const WANTED: readonly Pick<WebhookCreate, 'name' | 'resource' | 'event'>[] = [
   { name: 'webex-archiver messages', resource: 'messages', event: 'all' },
   { name: 'webex-archiver memberships', resource: 'memberships', event: 'all' },
+  { name: 'webex-archiver rooms', resource: 'rooms', event: 'updated' },
 ];
 
 export interface RegistrationPlan {

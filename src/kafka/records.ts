@@ -63,6 +63,8 @@ export interface RawMessage {
     updated: string | null;
     mentionedPeople: string[];
     isVoiceClip: boolean;
+    /** Adaptive Cards sent with the message, each its JSON (also claim-checked as a file). */
+    cards?: string[];
   };
   files: FileRef[];
   room: { id: string; title: string; type: string; teamId: string | null; teamName: string | null; created: string };
@@ -79,18 +81,31 @@ export interface RawMessage {
   change?: ConversationChange | null;
 }
 
-export type RawKind = 'message' | 'membership';
+export type RawKind = 'message' | 'membership' | 'room';
 
-/** A change to a conversation that is archived as an item of its own: a join or a leave. */
+export type ConversationChangeType = 'joined' | 'left' | 'moderator-added' | 'moderator-removed' | 'room-updated';
+
+/**
+ * A change to a conversation archived as an item of its own: a join, a leave, a moderator change
+ * (kind `membership`), a rename or re-classification (kind `room`).
+ */
 export interface ConversationChange {
-  type: 'joined' | 'left';
-  /** The Webex membership id. */
+  type: ConversationChangeType;
+  /** The Webex membership id, or the room id for `room-updated`. */
   id: string;
-  /** When the membership began (its `created`): a leave's identity, since the two paths date a leave differently. */
+  /**
+   * What names the item on both paths: when the membership began for joins and leaves (the two
+   * paths date a leave differently), the change's event time otherwise.
+   */
   since: string;
   at: string;
+  /** Who joined, left or had moderation changed; for `room-updated`, who updated the room. */
   person: Person;
+  /** Who made the change, when someone else. */
   actor: Person | null;
+  /** `room-updated`: the title and classification after the change. */
+  title?: string | null;
+  classificationId?: string | null;
 }
 
 export type ParticipantsSource = 'timeline' | 'current-membership';

@@ -49,14 +49,18 @@ export function transcriptItemId(roomId: string, day: string, digest: string): s
 }
 
 /**
- * A join or a leave (an item of its own): named by the membership, the change and when the
- * membership began, which the webhook and the crawl both know (a leave's own time they see
- * differently, like a deletion's).
+ * A conversation change (an item of its own: a join, a leave, a moderator change, a room update):
+ * named by the membership or room, the change and `since`, which the webhook and the crawl both
+ * know: when the membership began for joins and leaves (a leave's own time they see differently,
+ * like a deletion's), the change's event time otherwise.
  */
-export function membershipItemId(membershipId: string, change: 'joined' | 'left', since: string): string {
-  return `membership:${membershipId}:${change}:${Date.parse(since)}`;
+export type ChangeType = 'joined' | 'left' | 'moderator-added' | 'moderator-removed' | 'room-updated';
+const CHANGE_TAG: Record<ChangeType, string> = { joined: 'm-{h}-j', left: 'm-{h}-l', 'moderator-added': 'm-{h}-a', 'moderator-removed': 'm-{h}-r', 'room-updated': 'r-{h}-u' };
+
+export function changeItemId(type: ChangeType, id: string, since: string): string {
+  return `${type === 'room-updated' ? 'room' : 'membership'}:${id}:${type}:${Date.parse(since)}`;
 }
 
-export function membershipMessageId(membershipId: string, change: 'joined' | 'left', since: string): string {
-  return `<wx-m-${h(membershipId)}-${change === 'joined' ? 'j' : 'l'}${Date.parse(since)}@${MESSAGE_ID_DOMAIN}>`;
+export function changeMessageId(type: ChangeType, id: string, since: string): string {
+  return `<wx-${CHANGE_TAG[type].replace('{h}', h(id))}${Date.parse(since)}@${MESSAGE_ID_DOMAIN}>`;
 }

@@ -67,3 +67,32 @@ export function countOutcomes(outcomes: Iterable<Outcome>, fromMs: number, toMs:
 export function utcDayStart(d: Date): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
+
+/** What an archived item is: a message version, a conversation change (membership, room), a transcript. */
+export type ItemKind = 'message' | 'membership' | 'room' | 'transcript';
+export const ITEM_KINDS: readonly ItemKind[] = ['message', 'membership', 'room', 'transcript'];
+export type KindCounts = Record<ItemKind, number>;
+
+/** From the item id alone: src/mail/message-id.ts gives every kind but message versions a prefix. */
+export function itemKindOf(itemId: string): ItemKind {
+  const prefix = itemId.slice(0, itemId.indexOf(':'));
+  return prefix === 'membership' || prefix === 'room' || prefix === 'transcript' ? prefix : 'message';
+}
+
+export function emptyKindCounts(): KindCounts {
+  return { message: 0, membership: 0, room: 0, transcript: 0 };
+}
+
+/** Copies imported (fully or partially) per item kind, from import outcomes whose `at` is in [fromMs, toMs). */
+export function countImportedByKind(outcomes: Iterable<Outcome>, fromMs: number, toMs: number): KindCounts {
+  const counts = emptyKindCounts();
+  for (const o of outcomes) {
+    const t = Date.parse(o.at);
+    if (isImportedCopy(o) && t >= fromMs && t < toMs) counts[itemKindOf(o.itemId)]++;
+  }
+  return counts;
+}
+
+export function isImportedCopy(o: Outcome): boolean {
+  return o.processor === 'import' && (o.kind === 'imported' || o.kind === 'partial');
+}

@@ -5,11 +5,11 @@ import type { Logger } from '../log.js';
 import type { Outcome } from '../kafka/records.js';
 import type { Serde } from '../kafka/serde.js';
 import { topicName } from '../kafka/topics.js';
-import { emptyCounts, ISSUE_KINDS, toIssueRow, utcDayStart, type IssueRow, type OutcomeCounts } from './outcome-rows.js';
+import { emptyCounts, emptyKindCounts, isImportedCopy, ISSUE_KINDS, itemKindOf, toIssueRow, utcDayStart, type IssueRow, type KindCounts, type OutcomeCounts } from './outcome-rows.js';
 import { fetchTopicOffsets, fetchTopicOffsetsByTimestamp } from '../kafka/admin-offsets.js';
 
 export interface OutcomeTailView {
-  today: { date: string; counts: OutcomeCounts };
+  today: { date: string; counts: OutcomeCounts; importedByKind: KindCounts };
   recentIssues: IssueRow[];
   /** Import outcomes (imported, partial, duplicate, failed) seen per minute, last 15 minutes, oldest first. */
   importsPerMinute: number[];
@@ -33,6 +33,7 @@ export async function startOutcomeTail(deps: { kafka: Kafka; serde: Serde; confi
   const topic = topicName(deps.config, 'outcomes');
   let day = utcDayStart(now());
   let counts = emptyCounts();
+  let byKind = emptyKindCounts();
   let issues: IssueRow[] = [];
   const minutes = new Map<number, number>();
 
@@ -50,7 +51,7 @@ export async function startOutcomeTail(deps: { kafka: Kafka; serde: Serde; confi
 
   const rollDay = (t: Date) => {
     const d = utcDayStart(t);
-    if (d !== day) { day = d; counts = emptyCounts(); issues = issues.filter((i) => Date.parse(i.at) >= d); }
+    if (d !== day) { day = d; counts = emptyCounts(); byKind = emptyKindCounts(); issues = issues.filter((i) => Date.parse(i.at) >= d); }
   };
 
   const consumer: Consumer = deps.kafka.consumer({ groupId: `webex-archiver.ops-tail.${randomUUID()}`, maxWaitTimeInMs: 500, allowAutoTopicCreation: false });
@@ -66,7 +67,10 @@ export async function startOutcomeTail(deps: { kafka: Kafka; serde: Serde; confi
         let o: Outcome;
         try { o = await deps.serde.decode<Outcome>(m.value); } catch { continue; }
         const at = Date.parse(o.at);
-        if (at >= day && at < day + 86_400_000) counts[o.kind]++;
+        if (at >= day && at < day + 86_400_000) {
+          counts[o.kind]++;
+          if (isImportedCopy(o)) byKind[itemKindOf(o.itemId)]++;
+        }
         if (ISSUE_KINDS.has(o.kind) && at >= day) {
           issues.unshift(toIssueRow(o));
           if (issues.length > keep * 2) issues = issues.sort((a, b) => b.at.localeCompare(a.at)).slice(0, keep);
@@ -87,7 +91,7 @@ export async function startOutcomeTail(deps: { kafka: Kafka; serde: Serde; confi
       const current = Math.floor(at.getTime() / 60_000);
       for (const k of minutes.keys()) if (k < current - 15) minutes.delete(k);
       return {
-        today: { date: new Date(day).toISOString().slice(0, 10), counts: { ...counts } },
+        today: { date: new Date(day).toISOString().slice(0, 10), counts: { ...counts }, importedByKind: { ...byKind } },
         recentIssues: [...issues].sort((a, b) => b.at.localeCompare(a.at)).slice(0, keep),
         importsPerMinute: Array.from({ length: 15 }, (_, i) => minutes.get(current - 14 + i) ?? 0),
       };

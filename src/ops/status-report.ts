@@ -7,7 +7,7 @@ import { topicName } from '../kafka/topics.js';
 import { summarizeCheckpoints, type CrawlerStatus } from './crawler-status.js';
 import type { GroupLag } from './lag.js';
 import { fetchPipelineLag } from './offsets.js';
-import { countOutcomes, ISSUE_KINDS, toIssueRow, utcDayStart, type IssueRow, type OutcomeCounts } from './outcome-rows.js';
+import { countImportedByKind, countOutcomes, ISSUE_KINDS, toIssueRow, utcDayStart, type IssueRow, type KindCounts, type OutcomeCounts } from './outcome-rows.js';
 import { readTopic } from '../kafka/read-topic.js';
 import { fetchParkedWaiting, toRecoveryView, type RecoveryView } from './recovery.js';
 
@@ -16,7 +16,8 @@ export interface StatusReport {
   generatedAt: string;
   groups: GroupLag[];
   crawler: CrawlerStatus;
-  today: { date: string; counts: OutcomeCounts };
+  /** `importedByKind`: copies imported today per item kind (message versions, conversation changes, transcripts). */
+  today: { date: string; counts: OutcomeCounts; importedByKind: KindCounts };
   /** The latest failed, parked, rejected and unmapped items of today, newest first. */
   recentIssues: IssueRow[];
   /** Dead letters and parked tasks: counts, the latest of each and how to redrive them. */
@@ -47,7 +48,7 @@ export async function readTodayOutcomes(deps: StatusDeps, now: Date, keepIssues 
   await readTopic<Outcome>(deps.kafka, deps.serde, topicName(deps.config, 'outcomes'), (v) => { if (v) outcomes.push(v); }, { sinceMs: dayStart, timeoutMs: 120_000 });
   const issues = outcomes.filter((o) => ISSUE_KINDS.has(o.kind) && Date.parse(o.at) >= dayStart).sort((a, b) => b.at.localeCompare(a.at));
   return {
-    today: { date: new Date(dayStart).toISOString().slice(0, 10), counts: countOutcomes(outcomes, dayStart, dayStart + 24 * 3600 * 1000) },
+    today: { date: new Date(dayStart).toISOString().slice(0, 10), counts: countOutcomes(outcomes, dayStart, dayStart + 24 * 3600 * 1000), importedByKind: countImportedByKind(outcomes, dayStart, dayStart + 24 * 3600 * 1000) },
     recentIssues: issues.slice(0, keepIssues).map(toIssueRow),
   };
 }

@@ -1,5 +1,5 @@
 import type { GroupLag } from './lag.js';
-import { OUTCOME_KINDS } from './outcome-rows.js';
+import { ITEM_KINDS, OUTCOME_KINDS } from './outcome-rows.js';
 import type { StatusReport } from './status-report.js';
 
 /**
@@ -30,6 +30,7 @@ export function formatStatus(report: StatusReport, opts: { partitions?: boolean 
   if (c.backfill.roomsInLastRun > 0 || c.backfill.roomsDone > 0) lines.push(`  backfill          ${c.backfill.roomsDone} rooms done, ${c.backfill.published} published in the last run`);
   lines.push('', `outcomes today (${report.today.date}, UTC)`);
   lines.push('  ' + OUTCOME_KINDS.map((k) => `${k}=${report.today.counts[k]}`).join('  '));
+  lines.push('  imported by kind: ' + ITEM_KINDS.map((k) => `${k}=${report.today.importedByKind[k]}`).join('  '));
   const r = report.recovery;
   const waiting = r.waiting ? r.waiting.reduce((s, w) => s + w.records, 0) : null;
   lines.push('', 'not in a mailbox yet');

@@ -8,7 +8,7 @@ import type { OrgFixture } from './fixture-types.js';
  * Every error names the JSON path, e.g. `messages[3].files[0].sise`.
  */
 
-type Kind = 'string' | 'string?' | 'iso' | 'iso?' | 'int?' | 'base64?' | 'roomType';
+type Kind = 'string' | 'string?' | 'iso' | 'iso?' | 'int?' | 'base64?' | 'roomType' | 'boolean' | 'nested' | 'card?';
 type Shape = Record<string, { kind: Kind; required: boolean }>;
 
 const req = (kind: Kind) => ({ kind, required: true });
@@ -17,11 +17,13 @@ const opt = (kind: Kind) => ({ kind, required: false });
 const SHAPES: Record<string, Shape> = {
   person: { key: req('string'), email: req('string'), displayName: req('string') },
   team: { key: req('string'), name: req('string') },
-  room: { key: req('string'), type: req('roomType'), title: req('string'), team: opt('string?'), created: req('iso') },
-  membership: { room: req('string'), person: req('string'), joined: req('iso'), left: opt('iso?') },
+  room: { key: req('string'), type: req('roomType'), title: req('string'), team: opt('string?'), created: req('iso'), updates: opt('nested') },
+  roomUpdate: { at: req('iso'), by: req('string'), title: opt('string?'), classification: opt('string?') },
+  membership: { room: req('string'), person: req('string'), joined: req('iso'), left: opt('iso?'), moderator: opt('nested') },
+  moderatorChange: { at: req('iso'), isModerator: req('boolean'), by: req('string') },
   message: {
     key: req('string'), room: req('string'), person: req('string'), created: req('iso'), text: req('string'),
-    html: opt('string?'), parent: opt('string?'), edits: opt('string?'), deleted: opt('iso?'), files: opt('string?'),
+    html: opt('string?'), parent: opt('string?'), edits: opt('string?'), deleted: opt('iso?'), files: opt('string?'), card: opt('card?'),
   },
   edit: { at: req('iso'), text: req('string'), html: opt('string?') },
   file: { name: req('string'), contentType: req('string'), base64: opt('base64?'), size: opt('int?') },
@@ -63,6 +65,15 @@ function checkValue(path: string, kind: Kind, v: unknown): void {
     case 'roomType':
       if (v !== 'direct' && v !== 'group') fail(path, 'must be "direct" or "group"');
       return;
+    case 'boolean':
+      if (typeof v !== 'boolean') fail(path, 'must be true or false');
+      return;
+    case 'nested':
+      return; // an array checked by its own shape
+    case 'card?':
+      // An Adaptive Card is a JSON object of type AdaptiveCard (adaptivecards.io/explorer/AdaptiveCard.html).
+      if (!isObject(v) || v.type !== 'AdaptiveCard') fail(path, 'must be an Adaptive Card object ({"type": "AdaptiveCard", ...})');
+      return;
   }
 }
 
@@ -93,6 +104,19 @@ function checkUnique(path: string, keys: Set<string>, key: string): void {
   keys.add(key);
 }
 
+/** A list of timed changes (room updates, moderator changes): shapes, `by` a person, in time order after `start`. */
+function checkChanges(path: string, shape: string, v: unknown, start: number, people: Set<string>, more: (o: Record<string, unknown>, path: string) => void): void {
+  let last = start;
+  checkArray(path, v ?? undefined, true).forEach((c, j) => {
+    const o = checkObject(`${path}[${j}]`, shape, c);
+    if (!people.has(o.by as string)) fail(`${path}[${j}].by`, `no person with key "${String(o.by)}"`);
+    const at = Date.parse(o.at as string);
+    if (at < last) fail(`${path}[${j}].at`, 'changes must be in time order, after the start');
+    last = at;
+    more(o, `${path}[${j}]`);
+  });
+}
+
 /** Validates shape and references; returns the same object typed. Throws ArchiverError BAD_INPUT. */
 export function checkFixture(input: unknown): OrgFixture {
   if (!isObject(input)) fail('(root)', 'must be an object');
@@ -121,12 +145,18 @@ export function checkFixture(input: unknown): OrgFixture {
     checkUnique(`rooms[${i}].key`, rooms, o.key as string);
     if (o.team != null && !teams.has(o.team as string)) fail(`rooms[${i}].team`, `no team with key "${String(o.team)}"`);
     if (o.team != null && o.type === 'direct') fail(`rooms[${i}].team`, 'a direct room cannot belong to a team');
+    checkChanges(`rooms[${i}].updates`, 'roomUpdate', o.updates, Date.parse(o.created as string), people, (u, p) => {
+      if (u.title == null && u.classification == null) fail(p, 'give a title, a classification or both');
+    });
   });
   checkArray('memberships', input.memberships).forEach((m, i) => {
     const o = checkObject(`memberships[${i}]`, 'membership', m);
     if (!rooms.has(o.room as string)) fail(`memberships[${i}].room`, `no room with key "${String(o.room)}"`);
     if (!people.has(o.person as string)) fail(`memberships[${i}].person`, `no person with key "${String(o.person)}"`);
     if (o.left != null && Date.parse(o.left as string) < Date.parse(o.joined as string)) fail(`memberships[${i}].left`, 'is before joined');
+    checkChanges(`memberships[${i}].moderator`, 'moderatorChange', o.moderator, Date.parse(o.joined as string), people, (c, p) => {
+      if (o.left != null && Date.parse(c.at as string) > Date.parse(o.left as string)) fail(`${p}.at`, 'is after the member left');
+    });
   });
   const messages = new Set<string>();
   checkArray('messages', input.messages).forEach((m, i) => {

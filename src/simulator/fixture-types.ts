@@ -30,6 +30,17 @@ export interface FixtureRoom {
   title: string;
   team?: string | null;
   created: string;
+  /** Renames and re-classifications, in time order: each a `rooms/updated` event (and webhook). */
+  updates?: FixtureRoomUpdate[];
+}
+
+export interface FixtureRoomUpdate {
+  at: string;
+  /** Who made the change (a person key). */
+  by: string;
+  title?: string | null;
+  /** A space classification, by name (the simulator derives its `classificationId`). */
+  classification?: string | null;
 }
 
 export interface FixtureMembership {
@@ -37,6 +48,15 @@ export interface FixtureMembership {
   person: string;
   joined: string;
   left?: string | null;
+  /** Moderator changes, in time order: each a `memberships/updated` event (and webhook). */
+  moderator?: FixtureModeratorChange[];
+}
+
+export interface FixtureModeratorChange {
+  at: string;
+  isModerator: boolean;
+  /** Who made the change (a person key). */
+  by: string;
 }
 
 export interface FixtureEdit {
@@ -64,4 +84,6 @@ export interface FixtureMessage {
   edits?: FixtureEdit[];
   deleted?: string | null;
   files?: FixtureFile[];
+  /** An Adaptive Card (its JSON), sent as the message's `attachments` like a bot or integration would. */
+  card?: Record<string, unknown> | null;
 }

@@ -53,7 +53,14 @@ function makeRooms(prng: Prng, n: number, people: FixturePerson[], teams: Fixtur
     // Membership changes over time: someone joins a day later, someone leaves after two days.
     if (members.length >= 3 && prng.chance(0.5)) members[members.length - 1]!.joined = at(created + 86_400_000);
     if (members.length >= 3 && prng.chance(0.4)) members[1]!.left = at(created + 2 * 86_400_000);
-    return { room: { key, type: 'group', title: `${prng.pick(['Rates', 'FX desk', 'Équipe', '项目', 'فريق', 'Ops'])} ${i + 1}`, team, created: at(created) }, members };
+    const title = `${prng.pick(['Rates', 'FX desk', 'Équipe', '项目', 'فريق', 'Ops'])} ${i + 1}`;
+    // The whole conversation: the first member is made a moderator after an hour, and every other
+    // group space is renamed (and classified) on its third day. Drawn without the PRNG, so the
+    // rest of a seeded organization is what it was before these existed.
+    const owner = members[0]!;
+    owner.moderator = [{ at: at(created + 3_600_000), isModerator: true, by: owner.person }];
+    const updates = i % 2 === 0 ? [{ at: at(created + 3 * 86_400_000), by: owner.person, title: `${title} (renamed)`, classification: i % 4 === 0 ? 'Confidential' : null }] : [];
+    return { room: { key, type: 'group', title, team, created: at(created), ...(updates.length ? { updates } : {}) }, members };
   });
 }
 

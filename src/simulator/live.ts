@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimContext } from './context.js';
 import { announceMessageVersion } from './message-events.js';
 import { iso } from './store.js';
-import type { MembershipRec, MessageRec } from './store-types.js';
-import { membershipJson } from './views.js';
+import type { MembershipRec, MessageRec, RoomRec } from './store-types.js';
+import { membershipJson, roomJson } from './views.js';
 
 /**
  * Plays fixture messages as if they happened now: every version (created, each edit, deleted) in
@@ -16,8 +16,10 @@ import { membershipJson } from './views.js';
 export interface PlayLiveOptions {
   /** Only these message keys (default: all fixture messages). */
   messages?: string[];
-  /** Also announce membership joins and leaves (default false). */
+  /** Also announce membership joins, leaves and moderator changes (default false). */
   memberships?: boolean;
+  /** Also announce room renames and re-classifications (`rooms/updated`; default false). */
+  rooms?: boolean;
   /** Pause between steps, in ms (default 0). */
   intervalMs?: number;
   /** Wait for every webhook delivery to finish before resolving (default true). */
@@ -27,13 +29,15 @@ export interface PlayLiveOptions {
 export interface PlayLiveResult {
   /** Message versions played. */
   versions: number;
-  /** Membership changes played. */
+  /** Membership joins and leaves played. */
   membershipChanges: number;
+  /** Moderator changes and room updates played. */
+  conversationChanges: number;
   /** Webhook deliveries queued. */
   deliveries: number;
 }
 
-type Step = { at: string; order: number } & ({ m: MessageRec; v: number } | { ms: MembershipRec; type: 'created' | 'deleted' });
+type Step = { at: string; order: number } & ({ m: MessageRec; v: number } | { ms: MembershipRec; type: 'created' | 'deleted' } | { ms: MembershipRec; moderator: number } | { room: RoomRec; update: number });
 
 function timeline(ctx: SimContext, opts: PlayLiveOptions): Step[] {
   const wanted = opts.messages ? new Set(opts.messages) : undefined;
@@ -48,20 +52,39 @@ function timeline(ctx: SimContext, opts: PlayLiveOptions): Step[] {
       // A join sorts before messages at the same instant, a leave after them.
       steps.push({ ms, type: 'created', at: ms.joined, order: -1 });
       if (ms.left) steps.push({ ms, type: 'deleted', at: ms.left, order: Number.MAX_SAFE_INTEGER });
+      ms.moderator.forEach((c, i) => steps.push({ ms, moderator: i, at: c.at, order: -1 }));
     }
   }
+  if (opts.rooms) for (const room of ctx.store.rooms.values()) room.updates.forEach((u, i) => steps.push({ room, update: i, at: u.at, order: -1 }));
   return steps.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.order - b.order));
+}
+
+/** An update happening now: its compliance event (data filled in at read time) and `<resource>/updated` webhooks. */
+function announceUpdate(ctx: SimContext, resource: 'rooms' | 'memberships', byKey: string, eventData: Record<string, unknown>, json: Record<string, unknown>): number {
+  const { store } = ctx;
+  store.addEvent(resource, 'updated', byKey, iso(ctx.now()), eventData, store.nextName(`live-${resource}:${JSON.stringify(eventData)}`));
+  return ctx.webhooks.dispatch(resource, 'updated', store.people.get(byKey)!.id, json);
 }
 
 export async function playLive(ctx: SimContext, opts: PlayLiveOptions = {}): Promise<PlayLiveResult> {
   const { store } = ctx;
-  const result: PlayLiveResult = { versions: 0, membershipChanges: 0, deliveries: 0 };
+  const result: PlayLiveResult = { versions: 0, membershipChanges: 0, conversationChanges: 0, deliveries: 0 };
   for (const [i, step] of timeline(ctx, opts).entries()) {
     if (i > 0 && opts.intervalMs) await sleep(opts.intervalMs);
     if ('m' in step) {
       if (step.m.released <= step.v) step.m.released = step.v + 1;
       result.versions += 1;
       result.deliveries += announceMessageVersion(ctx, step.m, step.v);
+    } else if ('room' in step) {
+      const { room, update } = step;
+      if (room.released <= update) room.released = update + 1;
+      result.conversationChanges += 1;
+      result.deliveries += announceUpdate(ctx, 'rooms', room.updates[update]!.byKey, { roomKey: room.key, update }, roomJson(store, room, update + 1));
+    } else if ('moderator' in step) {
+      const { ms, moderator } = step;
+      if (ms.released <= moderator) ms.released = moderator + 1;
+      result.conversationChanges += 1;
+      result.deliveries += announceUpdate(ctx, 'memberships', ms.moderator[moderator]!.byKey, { membershipSeq: ms.seq, moderator }, membershipJson(store, ms, moderator + 1));
     } else {
       const { ms, type } = step;
       store.addEvent('memberships', type, ms.personKey, iso(ctx.now()), { membershipSeq: ms.seq }, store.nextName(`live-membership:${ms.seq}:${type}`));

@@ -33,6 +33,16 @@ export interface RoomRec {
   creatorKey: string | undefined;
   /** Position in list order (ties on `created`). */
   seq: number;
+  /** Renames and re-classifications in time order; `released` of them have happened. */
+  updates: RoomUpdateRec[];
+  released: number;
+}
+
+export interface RoomUpdateRec {
+  at: string;
+  byKey: string;
+  title: string | undefined;
+  classificationId: string | undefined;
 }
 
 export interface MembershipRec {
@@ -42,6 +52,9 @@ export interface MembershipRec {
   joined: string;
   left: string | undefined;
   seq: number;
+  /** Moderator changes in time order; `released` of them have happened. */
+  moderator: { at: string; isModerator: boolean; byKey: string }[];
+  released: number;
 }
 
 export interface VersionRec {
@@ -71,13 +84,15 @@ export interface MessageRec {
   /** How many of `versions` have happened so far (playLive releases held ones). */
   released: number;
   files: FileRec[];
+  /** An Adaptive Card sent with the message (its `attachments`). */
+  card?: Record<string, unknown>;
   /** Global creation order, the tie-breaker for equal `created` times. */
   seq: number;
 }
 
 export interface EventRec {
   id: string;
-  resource: 'messages' | 'memberships';
+  resource: 'messages' | 'memberships' | 'rooms';
   type: 'created' | 'updated' | 'deleted';
   actorKey: string;
   created: string;

@@ -43,13 +43,15 @@ export class OrgStore {
     fixture.rooms.forEach((r, seq) => {
       const uuid = uuidFor(`room:${r.key}`);
       const creator = fixture.memberships.filter((m) => m.room === r.key).sort((a, b) => a.joined.localeCompare(b.joined))[0];
-      this.index({ key: r.key, uuid, id: encodeId('ROOM', uuid), type: r.type, title: r.title, teamKey: r.team ?? undefined, created: iso(r.created), creatorKey: creator?.person, seq }, this.rooms);
+      const updates = (r.updates ?? []).map((u) => ({ at: iso(u.at), byKey: u.by, title: u.title ?? undefined, classificationId: u.classification != null ? encodeId('CLASSIFICATION', uuidFor(`classification:${u.classification}`)) : undefined }));
+      this.index({ key: r.key, uuid, id: encodeId('ROOM', uuid), type: r.type, title: r.title, teamKey: r.team ?? undefined, created: iso(r.created), creatorKey: creator?.person, seq, updates, released: opts.hold ? 0 : updates.length }, this.rooms);
       this.roomMessages.set(r.key, []);
     });
     fixture.memberships.forEach((m, seq) => {
       const person = this.people.get(m.person)!;
       const room = this.rooms.get(m.room)!;
-      this.memberships.push({ id: membershipId(person.uuid, room.uuid), roomKey: m.room, personKey: m.person, joined: iso(m.joined), left: m.left ? iso(m.left) : undefined, seq });
+      const moderator = (m.moderator ?? []).map((c) => ({ at: iso(c.at), isModerator: c.isModerator, byKey: c.by }));
+      this.memberships.push({ id: membershipId(person.uuid, room.uuid), roomKey: m.room, personKey: m.person, joined: iso(m.joined), left: m.left ? iso(m.left) : undefined, seq, moderator, released: opts.hold ? 0 : moderator.length });
     });
     for (const m of fixture.messages) {
       const versions: VersionRec[] = [{ kind: 'created', at: iso(m.created), text: m.text, html: m.html ?? undefined }];
@@ -60,7 +62,7 @@ export class OrgStore {
         index, contentId: contentId(uuid, index), name: f.name, contentType: f.contentType,
         bytes: f.base64 != null ? bytesFromBase64(f.base64) : bytesFromSeed(`${m.key}/${index}/${f.name}`, f.size ?? 0),
       }));
-      this.addMessage({ key: m.key, uuid, id: encodeId('MESSAGE', uuid), roomKey: m.room, personKey: m.person, parentKey: m.parent ?? undefined, created: versions[0]!.at, versions, released: opts.hold ? 0 : versions.length, files, seq: 0 });
+      this.addMessage({ key: m.key, uuid, id: encodeId('MESSAGE', uuid), roomKey: m.room, personKey: m.person, parentKey: m.parent ?? undefined, created: versions[0]!.at, versions, released: opts.hold ? 0 : versions.length, files, ...(m.card ? { card: m.card } : {}), seq: 0 });
     }
     this.buildHistoricEvents();
   }
@@ -96,6 +98,11 @@ export class OrgStore {
       const data = { membershipSeq: m.seq };
       this.addEvent('memberships', 'created', m.personKey, m.joined, data, `membership:${m.seq}:created`);
       if (m.left) this.addEvent('memberships', 'deleted', m.personKey, m.left, data, `membership:${m.seq}:deleted`);
+      // Moderator changes and room updates, like messages, are history only once released (held until playLive).
+      for (let i = 0; i < m.released; i++) this.addEvent('memberships', 'updated', m.moderator[i]!.byKey, m.moderator[i]!.at, { membershipSeq: m.seq, moderator: i }, `membership:${m.seq}:updated:${i}`);
+    }
+    for (const r of this.rooms.values()) {
+      for (let i = 0; i < r.released; i++) this.addEvent('rooms', 'updated', r.updates[i]!.byKey, r.updates[i]!.at, { roomKey: r.key, update: i }, `room:${r.key}:updated:${i}`);
     }
     for (const msg of this.messages.values()) {
       for (let v = 0; v < msg.released; v++) this.addMessageEvent(msg, v, msg.versions[v]!.at, `message:${msg.key}:${v}`);

@@ -31,7 +31,8 @@ export function teamJson(t: TeamRec): Json {
   return { id: t.id, name: t.name, created: t.created };
 }
 
-export function roomJson(store: OrgStore, r: RoomRec): Json {
+/** A room as it is after `upTo` of its updates (renames, classifications). */
+export function roomJson(store: OrgStore, r: RoomRec, upTo: number = r.released): Json {
   const list = store.roomMessages.get(r.key) ?? [];
   let lastActivity = r.created;
   for (const m of list) {
@@ -39,23 +40,34 @@ export function roomJson(store: OrgStore, r: RoomRec): Json {
     const at = m.versions[m.released - 1]!.at;
     if (at > lastActivity) lastActivity = at;
   }
-  const out: Json = { id: r.id, title: r.title, type: r.type, isLocked: false };
+  let title = r.title;
+  let classificationId: string | undefined;
+  for (const u of r.updates.slice(0, upTo)) {
+    title = u.title ?? title;
+    classificationId = u.classificationId ?? classificationId;
+  }
+  const out: Json = { id: r.id, title, type: r.type, isLocked: false };
   if (r.teamKey) out.teamId = store.teams.get(r.teamKey)!.id;
   Object.assign(out, {
     lastActivity, creatorId: r.creatorKey ? store.people.get(r.creatorKey)!.id : store.people.values().next().value!.id,
-    created: r.created, ownerId: orgIdOf(store.orgUuid), isAnnouncementOnly: false, isReadOnly: false, isPublic: false,
+    created: r.created, ownerId: orgIdOf(store.orgUuid),
   });
+  if (classificationId) out.classificationId = classificationId;
+  Object.assign(out, { isAnnouncementOnly: false, isReadOnly: false, isPublic: false });
   return out;
 }
 
-export function membershipJson(store: OrgStore, m: MembershipRec): Json {
+/** A membership as it is after `upTo` of its moderator changes. */
+export function membershipJson(store: OrgStore, m: MembershipRec, upTo: number = m.released): Json {
   const p = store.people.get(m.personKey)!;
   const r = store.rooms.get(m.roomKey)!;
   return {
     id: m.id, roomId: r.id, personId: p.id, personEmail: p.email, personDisplayName: p.displayName,
-    personOrgId: orgIdOf(p.orgUuid), isModerator: false, isRoomHidden: false, roomType: r.type, isMonitor: false, created: m.joined,
+    personOrgId: orgIdOf(p.orgUuid), isModerator: upTo > 0 ? m.moderator[upTo - 1]!.isModerator : false, isRoomHidden: false, roomType: r.type, isMonitor: false, created: m.joined,
   };
 }
+
+export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
 /** Where a file's bytes are fetched: `<base>/contents/{contentId}` (docs/webex-api.md §1, Messages). */
 export function fileUrl(baseUrl: string, contentId: string): string {
@@ -75,7 +87,10 @@ export function messageJson(store: OrgStore, baseUrl: string, m: MessageRec, upT
   Object.assign(out, { roomId: room.id, roomType: room.type, text: s.text });
   if (s.html !== undefined) Object.assign(out, { markdown: s.text, html: s.html });
   if (m.files.length > 0) out.files = m.files.map((f) => fileUrl(baseUrl, f.contentId));
-  Object.assign(out, { personId: person.id, personEmail: person.email, created: m.created });
+  Object.assign(out, { personId: person.id, personEmail: person.email });
+  // Cards are message `attachments` (developer.webex.com, Buttons and Cards guide).
+  if (m.card) out.attachments = [{ contentType: ADAPTIVE_CARD, content: m.card }];
+  out.created = m.created;
   if (s.updated) out.updated = s.updated;
   out.isVoiceClip = false;
   return out;
@@ -99,7 +114,13 @@ export function eventData(store: OrgStore, baseUrl: string, e: EventRec): Json {
     if (e.type === 'deleted') return messageWebhookData(store, m);
     return messageJson(store, baseUrl, m, v + 1);
   }
-  return membershipJson(store, store.memberships[e.data.membershipSeq as number]!);
+  if (e.resource === 'rooms') {
+    const r = store.rooms.get(e.data.roomKey as string)!;
+    return roomJson(store, r, (e.data.update as number) + 1);
+  }
+  const ms = store.memberships[e.data.membershipSeq as number]!;
+  // A join's snapshot is the membership as it began; an update's, as that change left it.
+  return membershipJson(store, ms, e.type === 'updated' ? (e.data.moderator as number) + 1 : e.type === 'created' ? 0 : ms.released);
 }
 
 export function eventJson(store: OrgStore, baseUrl: string, e: EventRec): Json {

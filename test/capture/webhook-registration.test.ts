@@ -25,9 +25,10 @@ afterEach(async () => { for (const c of cleanup.splice(0).reverse()) await c(); 
 
 interface Disabled { sim: WebexSimulator; rt: Runtime; client: WebexClient; env: Record<string, string>; targetUrl: string }
 
-/** Our two webhooks, registered with the old secret and disabled by the simulator after 3 failures each. */
+/** Our webhooks, registered with the old secret and disabled by the simulator after 3 failures each. */
 async function disabledWebhooks(): Promise<Disabled> {
-  const sim = await startWebexSimulator({ seed: { seed: 31, users: 4, rooms: 2, messages: 6 }, webhookFailureThreshold: 3 });
+  // Six rooms: three group spaces renamed, so the rooms webhook fails three times too.
+  const sim = await startWebexSimulator({ seed: { seed: 31, users: 4, rooms: 6, messages: 6 }, webhookFailureThreshold: 3 });
   cleanup.push(() => sim.close());
   const pre = testEnv({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_WEBHOOK_SECRET: SECRET });
   const rt = await createRuntime(loadConfig({}, pre));
@@ -37,22 +38,22 @@ async function disabledWebhooks(): Promise<Disabled> {
   const env = { ...pre, WXA_WEBHOOK_TARGET_URL: receiver.targetUrl };
   const client = createWebexFromConfig(rt.config, rt.logger);
   expect((await applyRegistration(client, receiver.targetUrl, OLD_SECRET)).create).toHaveLength(WANTED.length);
-  await sim.playLive({ memberships: true });
-  expect(sim.stats.webhooks).toMatchObject({ delivered: 0, disabled: 2 });
-  expect((await listWebhooks(client)).map((w) => w.status)).toEqual(['inactive', 'inactive']);
+  await sim.playLive({ memberships: true, rooms: true });
+  expect(sim.stats.webhooks).toMatchObject({ delivered: 0, disabled: WANTED.length });
+  expect((await listWebhooks(client)).map((w) => w.status)).toEqual(WANTED.map(() => 'inactive'));
   return { sim, rt, client, env, targetUrl: receiver.targetUrl };
 }
 
 /** After repair, a live play is delivered, accepted (signed with the current secret) and in webex.webhooks.v1. */
 async function expectDeliveriesInKafka({ sim, rt }: Pick<Disabled, 'sim' | 'rt'>): Promise<void> {
   sim.resetStats();
-  await sim.playLive({ memberships: true });
+  await sim.playLive({ memberships: true, rooms: true });
   expect(sim.stats.webhooks).toMatchObject({ failed: 0, disabled: 0 });
   expect(sim.stats.webhooks.delivered).toBeGreaterThan(0);
   const inKafka: WebhookDelivery[] = [];
   await readTopicToEnd<WebhookDelivery>(rt.kafka, rt.serde, topicName(rt.config, 'webhooks'), (v) => v && inKafka.push(v));
   expect(inKafka).toHaveLength(sim.stats.webhooks.delivered);
-  expect(new Set(inKafka.map((d) => d.resource))).toEqual(new Set(['messages', 'memberships']));
+  expect(new Set(inKafka.map((d) => d.resource))).toEqual(new Set(['messages', 'memberships', 'rooms']));
 }
 
 describe('webhook registration against the simulator', () => {
@@ -80,7 +81,7 @@ describe('webhook registration against the simulator', () => {
     const plan = await applyRegistration(client, receiver.targetUrl, SECRET);
     expect(plan).toMatchObject({ create: [], reactivate: [], keep: [] });
     expect(plan.resecret).toHaveLength(WANTED.length);
-    expect(await applyRegistration(client, receiver.targetUrl, SECRET)).toMatchObject({ resecret: [], keep: [{}, {}] });
+    expect(await applyRegistration(client, receiver.targetUrl, SECRET)).toMatchObject({ resecret: [], keep: WANTED.map(() => ({})) });
     await expectDeliveriesInKafka({ sim, rt });
   });
 
@@ -105,7 +106,7 @@ describe('webhook registration against the simulator', () => {
     expect(await list()).toEqual(WANTED.map((w) => [w.name, 'inactive', d.targetUrl]).sort());
     const repair = spawnCli(['webhooks', 'repair'], d.env);
     expect(await repair.exited, repair.output()).toBe(0);
-    expect(repair.output()).toContain('created 0, re-activated 2, re-keyed 0, already active 0');
+    expect(repair.output()).toContain(`created 0, re-activated ${WANTED.length}, re-keyed 0, already active 0`);
     expect(await list()).toEqual(WANTED.map((w) => [w.name, 'active', d.targetUrl]).sort());
     await expectDeliveriesInKafka(d);
   });
@@ -119,7 +120,7 @@ describe('webhook registration against the simulator', () => {
     const register = spawnCli(['webhooks', 'register'], env);
     expect(await register.exited, register.output()).toBe(0);
     // Without the re-keyed count the two updates this run made would not show in its output at all.
-    expect(register.output()).toContain('created 0, re-activated 0, re-keyed 2, already active 0');
-    expect(await applyRegistration(client, env.WXA_WEBHOOK_TARGET_URL!, SECRET)).toMatchObject({ resecret: [], keep: [{}, {}] });
+    expect(register.output()).toContain(`created 0, re-activated 0, re-keyed ${WANTED.length}, already active 0`);
+    expect(await applyRegistration(client, env.WXA_WEBHOOK_TARGET_URL!, SECRET)).toMatchObject({ resecret: [], keep: WANTED.map(() => ({})) });
   });
 });

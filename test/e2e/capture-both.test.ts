@@ -12,10 +12,12 @@ import { waitUntil } from '../support/wait.js';
 
 /**
  * What dedupe compares: the record without what legitimately differs between the two paths (who
- * captured it and when, and the instant a deletion was seen).
+ * captured it and when, the instant a deletion was seen, and how far each path's membership
+ * timeline reached: hydrate read the events from the message's time on, this crawl only the last
+ * hour; the participants themselves must agree).
  */
-function content(r: RawMessage): Omit<RawMessage, 'source' | 'capturedAt'> {
-  const { source: _source, capturedAt: _capturedAt, ...rest } = r;
+function content(r: RawMessage): Omit<RawMessage, 'source' | 'capturedAt' | 'participantsSource'> {
+  const { source: _source, capturedAt: _capturedAt, participantsSource: _participantsSource, ...rest } = r;
   return r.event === 'deleted' ? { ...rest, versionAt: '' } : rest;
 }
 

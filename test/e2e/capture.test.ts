@@ -25,8 +25,8 @@ describe('capture: every message reaches webex.raw.v1 (simulator → real Kafka,
     const capture: WebhookCapture = await startWebhookCapture(rt);
     cleanup.push(() => capture.stop());
     const again = await applyRegistration(createWebexFromConfig(rt.config, rt.logger), capture.targetUrl, SECRET);
-    expect(again.create).toEqual([]); // idempotent: both webhooks were created once and are kept
-    expect(again.keep).toHaveLength(2);
+    expect(again.create).toEqual([]); // idempotent: the three webhooks were created once and are kept
+    expect(again.keep).toHaveLength(3);
 
     const played = await sim.playLive();
     expect(played.versions).toBeGreaterThan(40);

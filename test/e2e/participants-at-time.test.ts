@@ -1,16 +1,13 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backfill, crawlEvents } from '../../src/capture/crawler.js';
-import { applyRegistration } from '../../src/capture/webhook-registration.js';
-import { createWebexFromConfig } from '../../src/capture/webex-source.js';
 import type { EmailPlan, Outcome, RawMessage } from '../../src/kafka/records.js';
-import { readTopicToEnd } from '../../src/kafka/read-topic.js';
-import { topicName } from '../../src/kafka/topics.js';
 import { convertProcessor } from '../../src/processors/convert/index.js';
 import { STAGE_NAMES } from '../../src/pipeline/stages.js';
 import { createRuntime } from '../../src/runtime.js';
-import { startService, type ArchiverService } from '../../src/service/service.js';
+import type { ArchiverService } from '../../src/service/service.js';
 import { startWebexSimulator, type OrgFixture } from '../../src/simulator/index.js';
+import { crawlFrom, dayAgo, peopleOf, readOutcomes, startArchive } from '../support/archive-service.js';
 import { drained, readRaw, testCrawlerDeps } from '../support/capture.js';
 import { testConfig, uniqueId } from '../support/config.js';
 import { readMailbox } from '../support/imap.js';
@@ -24,18 +21,13 @@ const HOUR = 3600_000;
  * few days back, inside the Events API's 90 days, so the timeline covers them.
  */
 function dealRoom(id: string): { fixture: OrgFixture; day: number } {
-  const day = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 3 * 24 * HOUR;
-  const at = (h: number) => new Date(day + h * HOUR).toISOString();
+  const { day, at } = dayAgo(3);
   const msg = (key: string, person: string, h: number, text: string) => ({ key, room: 'deal', person, created: at(h), text, parent: null, edits: [], deleted: null, files: [] });
   return {
     day,
     fixture: {
       org: { domains: ['example.com'] },
-      people: [
-        { key: 'alice', email: `alice-${id}@example.com`, displayName: 'Alice Ng' },
-        { key: 'bob', email: `bob-${id}@example.com`, displayName: 'Bob Li' },
-        { key: 'dana', email: `dana-${id}@example.com`, displayName: 'Dana Roy' },
-      ],
+      people: peopleOf(id, ['alice', 'Alice Ng'], ['bob', 'Bob Li'], ['dana', 'Dana Roy']),
       teams: [],
       rooms: [{ key: 'deal', type: 'group', title: 'Project Falcon', created: at(-24) }],
       memberships: [
@@ -56,12 +48,6 @@ function dealRoom(id: string): { fixture: OrgFixture; day: number } {
 
 const ALL = ['before Dana joined', 'Dana, welcome: the term sheet', 'pricing at 101.5', 'thanks, I am out tomorrow', 'now that Dana has left'];
 const WHILE_THERE = ALL.slice(1, 4);
-
-async function outcomes(service: ArchiverService): Promise<Outcome[]> {
-  const out: Outcome[] = [];
-  await readTopicToEnd<Outcome>(service.rt.kafka, service.rt.serde, topicName(service.rt.config, 'outcomes'), (v) => v && out.push(v));
-  return out;
-}
 
 interface Archived { text: string; to: string[]; source: string | undefined; kind: string | undefined; event: string | undefined; subject: string }
 
@@ -84,7 +70,7 @@ const changes = (items: Archived[]) => items.filter((m) => m.kind === 'membershi
 async function expectArchive(id: string, service: ArchiverService): Promise<void> {
   // Messages: Alice's and Bob's five each plus Dana's three; changes: Alice's and Bob's joins,
   // Dana's join and leave, to Alice and Bob, and Dana's own two. Then nothing left in the pipeline.
-  await waitUntil(async () => (await outcomes(service)).filter((o) => o.kind === 'imported').length >= 23, 120_000, '23 imported copies');
+  await waitUntil(async () => (await readOutcomes(service)).filter((o) => o.kind === 'imported').length >= 23, 120_000, '23 imported copies');
   await waitUntil(() => drained(service.rt, STAGE_NAMES), 60_000, 'the pipeline to drain');
   const [alice, bob, dana] = await Promise.all([archived(`alice-${id}@example.com`), archived(`bob-${id}@example.com`), archived(`dana-${id}@example.com`)]);
   expect(messages(alice).map((m) => m.text)).toEqual(ALL);
@@ -104,7 +90,7 @@ async function expectArchive(id: string, service: ArchiverService): Promise<void
   expect(left.to).toEqual([`alice-${id}@example.com`, `bob-${id}@example.com`]);
   // Inside the timeline's coverage: no item says it fell back to the current membership.
   expect([...alice, ...bob, ...dana].filter((m) => m.source !== undefined)).toEqual([]);
-  expect((await outcomes(service)).filter((o) => o.kind === 'noted')).toEqual([]);
+  expect((await readOutcomes(service)).filter((o) => o.kind === 'noted')).toEqual([]);
 }
 
 describe('participants at the time: a member who joined for a day and left (simulator → Kafka → Dovecot, parsed)', () => {
@@ -114,39 +100,30 @@ describe('participants at the time: a member who joined for a day and left (simu
   it('through webhooks: joins, messages and the leave played live', async () => {
     const id = uniqueId();
     const { fixture, day } = dealRoom(id);
-    const sim = await startWebexSimulator({ fixture, holdMessages: true });
-    cleanup.push(() => sim.close());
-    const config = testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_WEBHOOK_SECRET: SECRET, WXA_SINK: 'imap', WXA_RECEIVER_PORT: '0', WXA_ORG_DOMAINS: 'example.com' });
-    const service = await startService(config);
-    cleanup.push(() => service.stop());
-    await applyRegistration(createWebexFromConfig(config, service.rt.logger), `${service.url}/webhooks/webex`, SECRET);
+    const { sim, service, stop } = await startArchive(fixture, { secret: SECRET });
+    cleanup.push(stop);
     const played = await sim.playLive({ memberships: true });
     expect(played.membershipChanges).toBe(4);
     await expectArchive(id, service);
 
     // The reconciliation crawl over the same history adds nothing: every message version and
     // every join and leave it publishes meets its webhook twin in dedupe.
-    const lookbackHours = (Date.now() - day) / HOUR + 25;
-    const r = await crawlEvents(testCrawlerDeps(service.rt, service.source), { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: lookbackHours });
+    const r = await crawlFrom(service, day - 25 * HOUR);
     expect(r.published).toBe(5);
-    expect(r.membershipItems).toBeGreaterThanOrEqual(4);
+    expect(r.changeItems).toBeGreaterThanOrEqual(4);
     await expectArchive(id, service);
-    expect((await outcomes(service)).filter((o) => o.kind === 'imported')).toHaveLength(23);
+    expect((await readOutcomes(service)).filter((o) => o.kind === 'imported')).toHaveLength(23);
   });
 
   it('through the crawl: the Events API history, Dana no longer a member', async () => {
     const id = uniqueId();
     const { fixture, day } = dealRoom(id);
-    const sim = await startWebexSimulator({ fixture });
-    cleanup.push(() => sim.close());
-    const config = testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_SINK: 'imap', WXA_RECEIVER_PORT: '0', WXA_ORG_DOMAINS: 'example.com' });
-    const service = await startService(config);
-    cleanup.push(() => service.stop());
-    const lookbackHours = (Date.now() - day) / HOUR + 25;
-    const r = await crawlEvents(testCrawlerDeps(service.rt, service.source), { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: lookbackHours });
+    const { service, stop } = await startArchive(fixture);
+    cleanup.push(stop);
+    const r = await crawlFrom(service, day - 25 * HOUR);
     expect(r.membershipChanges).toBe(4);
     expect(r.published).toBe(5);
-    expect(r.membershipItems).toBe(4);
+    expect(r.changeItems).toBe(4);
     await expectArchive(id, service);
   });
 });

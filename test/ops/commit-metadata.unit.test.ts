@@ -4,7 +4,7 @@ import { parseCommitMetadata, partitionLag } from '../../src/ops/lag.js';
 import { formatStatus } from '../../src/ops/status.js';
 import type { StatusReport } from '../../src/ops/status-report.js';
 import { toRecoveryView } from '../../src/ops/recovery.js';
-import { emptyCounts } from '../../src/ops/outcome-rows.js';
+import { emptyCounts, emptyKindCounts } from '../../src/ops/outcome-rows.js';
 
 describe('commit metadata: the commit time, and the stall notice the runner writes (pure)', () => {
   it('reads a plain time, a stall notice with and without the last commit, and nothing from anything else', () => {
@@ -22,7 +22,7 @@ describe('commit metadata: the commit time, and the stall notice the runner writ
       generatedAt: '2026-01-05T10:00:00.000Z',
       groups: [{ processor: 'stage', groupId: 'g', topic: 'webex.limited.v1', state: 'Stable', members: 1, partitions: [p], lagSum: p.lag, lastCommitAt: null, lastCommitSource: null, stalledSince: p.stalledSince ?? null }],
       crawler: summarizeCheckpoints([]),
-      today: { date: '2026-01-05', counts: emptyCounts() },
+      today: { date: '2026-01-05', counts: emptyCounts(), importedByKind: emptyKindCounts() },
       recentIssues: [],
       recovery: toRecoveryView(null, [], []),
     };

@@ -45,6 +45,22 @@ describe('fixture checks', () => {
     expectFixtureError((f) => (f.people[1].key = 'alice'), /people\[1\]\.key: duplicate key "alice"/);
   });
 
+  it('room updates and moderator changes are checked like the rest', () => {
+    const ok = (f: any) => {
+      f.rooms[0].updates = [{ at: '2026-01-05T09:30:00.000Z', by: f.people[0].key, title: 'Renamed', classification: 'Confidential' }];
+      f.memberships[0].moderator = [{ at: '2026-01-05T09:40:00.000Z', isModerator: true, by: f.people[0].key }];
+    };
+    const f: any = smallOrg();
+    ok(f);
+    expect(() => checkFixture(f)).not.toThrow();
+    expectFixtureError((x) => { ok(x); x.rooms[0].updates[0].titel = 'x'; }, /rooms\[0\]\.updates\[0\]\.titel: unknown key "titel" \(allowed: at, by, title, classification\)/);
+    expectFixtureError((x) => { ok(x); x.rooms[0].updates[0].by = 'zed'; }, /rooms\[0\]\.updates\[0\]\.by: no person with key "zed"/);
+    expectFixtureError((x) => { ok(x); x.rooms[0].updates[0] = { at: '2026-01-05T09:30:00.000Z', by: x.people[0].key }; }, /rooms\[0\]\.updates\[0\]: give a title, a classification or both/);
+    expectFixtureError((x) => { ok(x); x.memberships[0].moderator[0].isModerator = 'yes'; }, /memberships\[0\]\.moderator\[0\]\.isModerator: must be true or false/);
+    expectFixtureError((x) => { ok(x); x.memberships[0].moderator[0].at = '2020-01-01T00:00:00.000Z'; }, /memberships\[0\]\.moderator\[0\]\.at: changes must be in time order/);
+    expectFixtureError((x) => { x.messages[0].card = { body: [] }; }, /messages\[0\]\.card: must be an Adaptive Card object/);
+  });
+
   it('a fixture file that fails names the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sim-fixture-'));
     const path = join(dir, 'bad.json');

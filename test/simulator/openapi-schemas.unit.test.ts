@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebexSimulator } from '../../src/simulator/index.js';
+import { startWebexSimulator, type WebexSimulator } from '../../src/simulator/index.js';
 import { DERIVED_PATH, KEEP, ROOTS, SCHEMA_ID, deriveSchemas } from './derive-schemas.js';
-import { api, startReceiver, startSmall, walk } from './helpers.js';
+import { api, smallOrg, startReceiver, startSmall, walk } from './helpers.js';
 
 /**
  * Every response shape is checked against schemas derived from Cisco's OpenAPI spec, tightened so
@@ -32,6 +32,15 @@ function tightened(): Record<string, unknown> {
   // from the spec's enums (docs/webex-api.md §1, Webhooks).
   copy.$defs.Webhook.properties.resource.enum.push('all');
   copy.$defs.Webhook.properties.event.enum.push('all');
+  // A message's `attachments` carry Adaptive Cards, `{contentType, content}` (developer.webex.com,
+  // Buttons and Cards guide); the spec's Attachment schema describes ECM files only (webex-api.md,
+  // Messages). Either shape validates; a card must say it is one.
+  copy.$defs.Attachment = {
+    anyOf: [copy.$defs.Attachment, {
+      type: 'object', additionalProperties: false, required: ['contentType', 'content'],
+      properties: { contentType: { enum: ['application/vnd.microsoft.card.adaptive'] }, content: { type: 'object', required: ['type'], properties: { type: { enum: ['AdaptiveCard'] } } } },
+    }],
+  };
   return { ...copy, $id: `${SCHEMA_ID}-strict` };
 }
 
@@ -162,6 +171,41 @@ describe('responses validate against the OpenAPI schemas', () => {
     const items = pages.flatMap((p) => p.body.items);
     expect(new Set(items.map((e: any) => `${e.resource}/${e.type}`))).toEqual(new Set(['messages/created', 'messages/updated', 'messages/deleted', 'memberships/created', 'memberships/deleted']));
     expectValid('EventCollectionResponse', { items });
+  });
+
+  it('room updates, moderator changes and cards: rooms/updated and memberships/updated events, webhooks, and the resources after them', async () => {
+    const f: any = smallOrg();
+    f.rooms[0].updates = [{ at: '2026-01-05T09:30:00.000Z', by: f.people[0].key, title: 'Renamed', classification: 'Confidential' }];
+    f.memberships[0].moderator = [{ at: '2026-01-05T09:40:00.000Z', isModerator: true, by: f.people[0].key }];
+    f.messages[0].card = { type: 'AdaptiveCard', version: '1.3', body: [{ type: 'TextBlock', text: 'card' }] };
+    const s2 = await startWebexSimulator({ fixture: f });
+    // A card is a message attachment (contentType + content), which the spec's ListMessage allows.
+    const carded = (await api(s2, `/messages/${s2.ids.message(f.messages[0].key)}`)).body;
+    expect(carded.attachments).toEqual([{ contentType: 'application/vnd.microsoft.card.adaptive', content: f.messages[0].card }]);
+    expectValid('ListMessage', carded);
+    const target = await startReceiver();
+    try {
+      const items = (await walk(s2, '/events?max=1000')).flatMap((p) => p.body.items);
+      const updates = items.filter((e: any) => e.type === 'updated' && e.resource !== 'messages');
+      expect(updates.map((e: any) => `${e.resource}/${e.type}`).sort()).toEqual(['memberships/updated', 'rooms/updated']);
+      expect(updates.find((e: any) => e.resource === 'rooms').data).toMatchObject({ title: 'Renamed', classificationId: expect.any(String) });
+      expect(updates.find((e: any) => e.resource === 'memberships').data.isModerator).toBe(true);
+      expectValid('EventCollectionResponse', { items });
+      expectValid('Room', (await api(s2, `/rooms/${s2.ids.room(f.rooms[0].key)}`)).body);
+      expectValid('MembershipCollectionResponse', (await api(s2, `/memberships?roomId=${s2.ids.room(f.rooms[0].key)}`)).body);
+      for (const resource of ['rooms', 'memberships']) {
+        await api(s2, '/webhooks', { method: 'POST', body: JSON.stringify({ name: resource, targetUrl: target.url, resource, event: 'updated' }) });
+      }
+      const played = await s2.playLive({ memberships: true, rooms: true, messages: [] });
+      expect(played.conversationChanges).toBe(2);
+      const bodies = target.received.map((r) => JSON.parse(r.raw.toString('utf8')));
+      expect(bodies.map((b) => `${b.resource}/${b.event}`).sort()).toEqual(['memberships/updated', 'rooms/updated']);
+      expectValid('Room', bodies.find((b) => b.resource === 'rooms').data);
+      expectValid('Membership', bodies.find((b) => b.resource === 'memberships').data);
+    } finally {
+      await target.close();
+      await s2.close();
+    }
   });
 
   it('errors have the documented body', async () => {

@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { kafkaCheckpoints } from '../../capture/checkpoints.js';
 import { backfill, crawlEvents, type CrawlerDeps } from '../../capture/crawler.js';
 import { nextDailyRun } from '../../capture/crawl-window.js';
+import { captureChangesOf } from '../../capture/capture-message.js';
 import { membershipCapture } from '../../capture/participants.js';
 import { createRoomCache } from '../../capture/room-cache.js';
 import { createWebexFromConfig, webexSource } from '../../capture/webex-source.js';
@@ -71,6 +72,7 @@ export function crawlerDeps(rt: Runtime, source = webexSource(createWebexFromCon
     publisher: rt.publisher,
     checkpoints: kafkaCheckpoints(rt),
     ...membershipCapture(rt, source, 'crawler'),
+    captureChanges: captureChangesOf(rt.config),
     progress: (p) => progress.update(`crawl ${p.phase}: ${p.phase === 'backfill' ? `${p.done}/${p.total} rooms` : `${p.done} pages`}, ${p.published} records published (${p.detail})`),
   };
 }

@@ -4,6 +4,7 @@ import { maildirFolderPath } from '../../sinks/maildir.js';
 import { infraDown, infraUp, type ServerName } from '../../../infra/index.js';
 import { kafkaCheckpoints } from '../../capture/checkpoints.js';
 import { crawlEvents } from '../../capture/crawler.js';
+import { captureChangesOf } from '../../capture/capture-message.js';
 import { membershipCapture } from '../../capture/participants.js';
 import { nextDailyRun } from '../../capture/crawl-window.js';
 import { createRoomCache } from '../../capture/room-cache.js';
@@ -67,7 +68,7 @@ export const demoCommand: Command = {
     const crawlerDeps = {
       source: service.source, reader: service.source, blob: service.rt.blob, rooms: createRoomCache(service.source),
       attachmentsContainer: config.attachmentsContainer, logger: service.rt.logger.child({ component: 'crawler' }),
-      publisher: service.rt.publisher, checkpoints: kafkaCheckpoints(service.rt), ...membershipCapture(service.rt, service.source, 'crawler'),
+      publisher: service.rt.publisher, checkpoints: kafkaCheckpoints(service.rt), ...membershipCapture(service.rt, service.source, 'crawler'), captureChanges: captureChangesOf(config),
     };
     const crawl = async () => {
       const r = await crawlEvents(crawlerDeps, { now: new Date(), overlapMinutes: config.crawlOverlapMinutes, pageSize: config.crawlPageSize, firstRunLookbackHours: config.crawlFirstLookbackDays * 24 * (simulated ? 5 : 1) });

@@ -89,10 +89,12 @@ function renderToday(today) {
   document.getElementById('today-date').textContent = today ? `(${today.date} UTC)` : '';
   const dl = document.getElementById('today');
   if (!today) { dl.replaceChildren(el('dt', {}, 'outcomes'), el('dd', {}, 'not available')); return; }
-  const known = ['imported', 'partial', 'duplicate', 'parked', 'failed', 'rejected', 'unmapped'];
+  const known = ['imported', 'partial', 'duplicate', 'parked', 'failed', 'rejected', 'unmapped', 'noted'];
   const order = [...known.filter((k) => k in today.counts), ...Object.keys(today.counts).filter((k) => !known.includes(k))];
   // Problem kinds turn red only when there is something to look at.
-  dl.replaceChildren(...order.flatMap((k) => { const cls = today.counts[k] > 0 ? k : ''; return [el('dt', { class: cls }, k), el('dd', { class: cls, 'data-kind': k }, fmtInt(today.counts[k]))]; }));
+  dl.replaceChildren(...order.flatMap((k) => { const cls = today.counts[k] > 0 ? k : ''; return [el('dt', { class: cls }, k), el('dd', { class: cls, 'data-kind': k }, fmtInt(today.counts[k]))]; }),
+    // Imported copies by what they are: message versions, joins/leaves/moderators, space updates, transcripts.
+    ...Object.entries(today.importedByKind ?? {}).flatMap(([k, n]) => [el('dt', {}, `imported ${k}`), el('dd', {}, fmtInt(n))]));
 }
 
 function renderCrawler(c) {

@@ -3,6 +3,7 @@ import type { AttachmentRef, EmailPlan, Person, RawMessage } from '../../kafka/r
 import { cleanHeaderText } from '../../mail/header-encoding.js';
 import { itemIdOf, originalMessageId, versionMessageId } from '../../mail/message-id.js';
 import { escapeHtml, sanitizeHtml, textToHtml } from '../../mail/safe-html.js';
+import { cardHtml, cardLines, cardText } from './card-text.js';
 import { toChangePlan } from './change-plan.js';
 
 /**
@@ -16,7 +17,7 @@ export function toEmailPlans(raw: RawMessage, ctx: { orgDomains: readonly string
   const m = raw.message;
   const event = raw.event;
   const roomKind = raw.room.type === 'direct' ? 'direct' : raw.room.teamId ? 'team' : 'group';
-  if (raw.kind === 'membership') return [toChangePlan(raw, subjectOf(raw, roomKind, raw.participants.filter((p) => p.email !== raw.sender.email)), roomKind)];
+  if (raw.kind === 'membership' || raw.kind === 'room') return [toChangePlan(raw, subjectOf(raw, roomKind, raw.participants.filter((p) => p.email !== raw.sender.email)), roomKind)];
   const original = originalMessageId(m.id);
   const parent = m.parentId ? originalMessageId(m.parentId) : null;
   const references = [...(parent ? [parent] : []), ...(event !== 'created' ? [original] : [])];
@@ -90,10 +91,14 @@ function bodies(raw: RawMessage, files: AttachmentRef[]): { text: string; html: 
   if (raw.event === 'deleted') lead.push(`This message was deleted by or on behalf of ${who} at ${raw.versionAt}.${body ? ' Its last known text follows.' : ''}`);
   if (raw.event === 'updated') lead.push(`This message was edited at ${raw.versionAt}; this is the text after the edit.`);
   const notes = files.filter((f) => f.status !== 'stored').map((f) => `Attachment "${f.name}" was not captured (${f.status}).`);
-  const text = [...lead, ...(lead.length ? [''] : []), body, ...(notes.length ? ['', ...notes] : [])].join('\n');
+  // Adaptive Cards, readable: their text and facts follow the message text (card-text.ts).
+  const cards = (m.cards ?? []).map(cardLines);
+  const cardTexts = cards.flatMap((lines, i) => ['', `Adaptive card ${i + 1} (attached as adaptive-card-${i + 1}.json):`, cardText(lines)]);
+  const text = [...lead, ...(lead.length ? [''] : []), body, ...cardTexts, ...(notes.length ? ['', ...notes] : [])].join('\n');
   const html = [
     ...lead.map((l) => `<p><em>${escapeHtml(l)}</em></p>`),
     `<div>${bodyHtml}</div>`,
+    ...cards.map((lines, i) => `<div><p><em>${escapeHtml(`Adaptive card ${i + 1} (attached as adaptive-card-${i + 1}.json):`)}</em></p>\n${cardHtml(lines)}</div>`),
     ...notes.map((n) => `<p><em>${escapeHtml(n)}</em></p>`),
   ].join('\n');
   return { text, html };

@@ -1,7 +1,7 @@
 import type { CaptureDeps } from '../../capture/capture-message.js';
 import type { CrawlSource } from '../../capture/crawl-source.js';
-import { findLeave, membershipChangeFrom } from '../../capture/membership-change.js';
-import { captureMembershipItem } from '../../capture/membership-item.js';
+import { findLeave, findUpdateTime, membershipChangeFrom } from '../../capture/membership-change.js';
+import { captureMembershipItem, captureModeratorItem, captureRoomItem } from '../../capture/membership-item.js';
 import type { MembershipStore } from '../../capture/membership-store.js';
 import { captureMessage } from '../../capture/capture-message.js';
 import { deletedMessageStub } from '../../capture/deleted-stub.js';
@@ -28,7 +28,12 @@ export interface HydrateDeps extends CaptureDeps {
 export async function hydrateDelivery(delivery: WebhookDelivery, deps: HydrateDeps): Promise<Output<'raw' | 'memberships'>[]> {
   if (delivery.resource === 'memberships') {
     if (delivery.roomId) deps.rooms.invalidate(delivery.roomId);
+    if (delivery.event === 'updated') return updateOutputs(delivery, deps);
     return deps.memberships ? membershipOutputs(delivery, { ...deps, memberships: deps.memberships }) : [];
+  }
+  if (delivery.resource === 'rooms') {
+    if (delivery.dataId) deps.rooms.invalidate(delivery.dataId);
+    return delivery.event === 'updated' ? updateOutputs(delivery, deps) : [];
   }
   if (delivery.resource !== 'messages' || !MESSAGE_EVENTS.has(delivery.event as MessageEvent)) return [];
   if (!delivery.dataId) throw new ArchiverError('BAD_RECORD', 'message webhook without data.id');
@@ -64,17 +69,47 @@ async function membershipOutputs(delivery: WebhookDelivery, deps: HydrateDeps & 
   const now = (deps.now ?? (() => new Date()))();
   let at = delivery.receivedAt;
   if (change === 'left' && deps.events && typeof data.id === 'string' && typeof data.created === 'string') {
-    at = (await findLeave(deps.events, { membershipId: data.id, at: new Date(data.created).toISOString() })) ?? at;
+    // The leave just happened: read the last hour of membership events, not all since the join
+    // (a member of a year would cost the org's whole 90 days of them per leave).
+    const joined = new Date(data.created).toISOString();
+    const recent = new Date(Date.parse(delivery.receivedAt) - UPDATE_LOOKBACK_MS).toISOString();
+    at = (await findLeave(deps.events, { membershipId: data.id, at: joined }, { from: recent > joined ? recent : joined })) ?? at;
   }
   const c = membershipChangeFrom(data, change, at, 'webhook', now);
   if (!c) throw new ArchiverError('BAD_RECORD', 'membership webhook without id, roomId, personId or personEmail');
   const timeline = await deps.memberships.outputsFor([c]);
+  if (deps.captureChanges?.memberships === false) return timeline;
   // The join or leave is also an item of its own, once it is in the timeline (so it reaches the
   // people in the room at that moment, the one who joined or left included).
   const since = typeof data.created === 'string' ? new Date(data.created).toISOString() : c.at;
   const item = await captureMembershipItem(deps, { change: c, since, actorId: delivery.actorId, source: 'webhook' });
   return [...timeline, { topic: 'raw', key: c.roomId, value: item }];
 }
+
+/**
+ * A moderator change (memberships/updated) or a room update (rooms/updated) as an item. The
+ * webhook carries the resource after the change and no time: the time (which also names the
+ * item, so the crawl's copy meets this one) is that of the matching compliance event when Webex
+ * already shows it (docs/webex-api.md §1, Events), else when we received it.
+ */
+async function updateOutputs(delivery: WebhookDelivery, deps: HydrateDeps): Promise<Output<'raw'>[]> {
+  if (!deps.memberships) return [];
+  const moderator = delivery.resource === 'memberships';
+  if ((moderator ? deps.captureChanges?.memberships : deps.captureChanges?.rooms) === false) return [];
+  const data = parseData(delivery);
+  if (typeof data.id !== 'string') throw new ArchiverError('BAD_RECORD', `${delivery.resource} webhook without data.id`);
+  const same = (d: Record<string, unknown>) => (moderator ? d.isModerator === data.isModerator : d.title === data.title && d.classificationId === data.classificationId);
+  const from = new Date(Date.parse(delivery.receivedAt) - UPDATE_LOOKBACK_MS).toISOString();
+  const found = deps.events ? await findUpdateTime(deps.events, { resource: delivery.resource, id: data.id, from, matches: same }) : undefined;
+  const at = new Date(found ?? delivery.receivedAt).toISOString();
+  const req = { at, actorId: delivery.actorId, source: 'webhook' as const };
+  const item = moderator ? await captureModeratorItem(deps, { ...req, membership: data }) : await captureRoomItem(deps, { ...req, room: data });
+  if (!item) throw new ArchiverError('BAD_RECORD', `${delivery.resource} webhook lacks what its item needs (ids, isModerator, actor)`);
+  return [{ topic: 'raw', key: item.room.id, value: item }];
+}
+
+/** How far back an update's compliance event is looked for (webhooks arrive within seconds). */
+const UPDATE_LOOKBACK_MS = 3600_000;
 
 /** The envelope's data: as the receiver kept it, or, for a record from before it did, parsed from the body. */
 function parseData(delivery: WebhookDelivery): Record<string, unknown> {

@@ -9,7 +9,7 @@ const alice = { personId: 'P-alice', email: 'alice@example.com', displayName: 'A
 function leave(source: RawMessage['source'], at: string): RawMessage {
   return {
     source, event: 'deleted', versionAt: at, capturedAt: '2026-01-06T18:00:00.000Z', kind: 'membership',
-    message: { id: 'M-1', roomId: 'R-1', roomType: 'group', parentId: null, personId: dana.personId, personEmail: dana.email, text: describeChange('left', dana, alice), markdown: null, html: null, created: at, updated: null, mentionedPeople: [], isVoiceClip: false },
+    message: { id: 'M-1', roomId: 'R-1', roomType: 'group', parentId: null, personId: dana.personId, personEmail: dana.email, text: describeChange({ type: 'left', person: dana, actor: alice }), markdown: null, html: null, created: at, updated: null, mentionedPeople: [], isVoiceClip: false },
     files: [],
     room: { id: 'R-1', title: 'Project Falcon', type: 'group', teamId: null, teamName: null, created: '2026-01-01T00:00:00.000Z' },
     sender: dana,
