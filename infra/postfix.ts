@@ -19,7 +19,8 @@ import type { LocalServer } from './server.js';
  * which admits one connection per client at a time and answers any other with 421 (Postfix's
  * own anvil limit), for tests of the sink's 4xx handling; and PORTS.postfixAuth, which relays only
  * after SMTP AUTH (RFC 4954) over TLS, checked by Dovecot's auth service (any user, Dovecot's test
- * password). See docs/smtp-journaling.md.
+ * password); each of its smtpd processes serves one connection (max_use=1), so none keeps a
+ * connection to an auth service that has since restarted. See docs/smtp-journaling.md.
  *
  * Postfix processes run as the `postfix` user, which must reach the queue: like Dovecot's store
  * (infra/dovecot.ts) it lives in a folder of its own under the system temp dir, named after this
@@ -109,6 +110,7 @@ ${HOST}:${PORTS.postfixAuth} inet n - n - - smtpd
   -o smtpd_sasl_path=inet:${HOST}:${PORTS.dovecotAuth}
   -o smtpd_tls_auth_only=yes
   -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+  -o max_use=1
 ${SERVICES}`;
 }
 

@@ -17,6 +17,8 @@ export function classifySmtpError(err: unknown): ArchiverError {
   const reply = (e.response ?? '').replace(/\s+/g, ' ').trim();
   const at = e.command ? ` (after ${e.command.split(' ')[0]})` : '';
   const code = e.responseCode;
+  // 454 (RFC 4954 §6): the server could not check the credentials just now; try again.
+  if (e.code === 'EAUTH' && code !== undefined && code >= 400 && code < 500) return new ArchiverError('UNAVAILABLE', `SMTP ${code}${at}: ${reply}`, { cause: err });
   if (e.code === 'EAUTH' || code === 535 || code === 534 || code === 530) {
     return new ArchiverError('AUTH_FAILED', `SMTP AUTH refused${at}: ${reply || e.message}`, { cause: err });
   }

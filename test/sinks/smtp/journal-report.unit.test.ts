@@ -48,5 +48,7 @@ describe('SMTP reply classification (RFC 5321 §4.2.1)', () => {
     expect([e552.code, e552.retriable]).toEqual(['REJECTED', false]);
     expect(classifySmtpError({ code: 'EAUTH', responseCode: 535, response: '535 5.7.8 Error: authentication failed' }).code).toBe('AUTH_FAILED');
     expect(classifySmtpError({ code: 'ECONNECTION', message: 'connect ECONNREFUSED' }).retriable).toBe(true);
+    // 454: the server's authentication backend is unreachable for now: retried, not a credential fault.
+    expect(classifySmtpError({ code: 'EAUTH', responseCode: 454, response: '454 4.7.0 Temporary authentication failure' }).code).toBe('UNAVAILABLE');
   });
 });
