@@ -44,6 +44,13 @@ const DOVECOT_LOG = path.join(DOVECOT_DIR, 'dovecot.log');
 const RUN_USER = isRoot ? 'nobody' : userInfo().username;
 const RUN_GROUP = isRoot ? 'nogroup' : (spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim() || RUN_USER);
 
+/**
+ * Dovecot's default auth_username_chars refuse `'` and `+`, so `o'brien@…` or `first+tag@…` could
+ * not log in. These are RFC 5321 atext (§4.1.2) minus `/` (user names become home folders here)
+ * and `%` (Dovecot's variable sign). Exported for the private test instance.
+ */
+export const DOVECOT_USERNAME_CHARS = "auth_username_chars = abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567890.-_@'+!#$&*=?^`{|}~";
+
 function dovecotConf(): string {
   const d = DOVECOT_DIR;
   return `protocols = imap
@@ -56,6 +63,7 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_master_user_separator = *
+${DOVECOT_USERNAME_CHARS}
 default_internal_user = ${RUN_USER}
 default_internal_group = ${RUN_GROUP}
 default_login_user = ${RUN_USER}

@@ -2,10 +2,10 @@ import type { BlobStore } from '../blob/store.js';
 import { ArchiverError } from '../errors.js';
 import type { CaptureSource, FileRef, MessageEvent, RawMessage } from '../kafka/records.js';
 import type { Logger } from '../log.js';
+import { isUnscannable } from '../webex/webex-error.js';
 import type { ParticipantsOf } from './participants.js';
 import { buildRawMessage, versionAtOf } from './raw-record.js';
 import type { RoomCache } from './room-cache.js';
-import { isUnscannable } from '../webex/webex-error.js';
 import type { WebexReader, WxMessage } from './webex-reader.js';
 
 export interface CaptureDeps {

@@ -3,6 +3,8 @@
  * characters, CR and LF are replaced before anything else, so no input can end a header line and
  * start another (header injection) or break the MIME structure. Non-ASCII text becomes RFC 2047
  * encoded-words ("B" encoding of UTF-8); long headers are folded at 78 characters (RFC 5322 §2.1.1).
+ * Hand-written rather than libmime's encoder and folder, so that the golden files' bytes stay as
+ * they are (docs/email-format.md).
  */
 
 /** Replaces CR, LF, TAB and other control characters with a space and trims the result. */
@@ -14,12 +16,11 @@ export function cleanHeaderText(value: string): string {
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
- * The longest plain token we write as is. A longer one (a title or a name without spaces) could
- * not be folded and would carry its line past RFC 5322's 998-octet limit (§2.1.1, a MUST): such
- * values are written as encoded-words, which split anywhere. The 78-character line of §2.1.1 is
- * only a SHOULD, and ids are long unbroken ASCII words (a Webex id is about 90 characters) that
- * tools search for as they are in X-Webex-* headers, so up to this length a token stays plain:
- * with the longest header name we write, its line stays far below 998 octets.
+ * The longest plain token we write as is. A token cannot be folded, so one longer than a line
+ * allows (a title or a name without spaces) would carry its line past RFC 5322's 998-octet limit
+ * (§2.1.1): such values are written as encoded-words, which split anywhere. Up to this length a
+ * token stays plain even past the 78-character SHOULD, so Webex ids (about 80 characters) in the
+ * X-Webex-* headers stay searchable as they are; 998 leaves room for the longest header name.
  */
 const MAX_PLAIN_TOKEN = 900;
 

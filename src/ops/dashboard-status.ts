@@ -24,6 +24,8 @@ export interface DashboardStatus {
     lastCommitAt: string | null;
     lastCommitSource: string | null;
     error: string | null;
+    /** Error codes this stage waits on in this process (a refused credential: docs/failure-answers.md); empty when none. */
+    paused: string[];
   }[];
   crawler: CrawlerStatus | null;
   today: OutcomeTailView['today'] | null;
@@ -35,7 +37,17 @@ export interface DashboardStatus {
 }
 
 
-export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date, deadLetters: DeadLetterView | null = null, waiting: RecoveryView['waiting'] = null): DashboardStatus {
+/** What the status shows besides lag, outcomes and the crawler, each from its own source. */
+export interface StatusExtras {
+  deadLetters?: DeadLetterView | null;
+  /** Parked tasks waiting on each retry topic now. */
+  waiting?: RecoveryView['waiting'];
+  /** The error codes a processor of this process is paused on. */
+  pausedCodes?: (processor: string) => string[];
+}
+
+export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | null, crawler: CrawlerStatus | null, now: Date, extras: StatusExtras = {}): DashboardStatus {
+  const { deadLetters = null, waiting = null, pausedCodes = () => [] } = extras;
   return {
     generatedAt: now.toISOString(),
     lagAt: snap.at,
@@ -51,6 +63,7 @@ export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | nul
       lastCommitAt: g.lastCommitAt,
       lastCommitSource: g.lastCommitSource,
       error: g.error ?? null,
+      paused: pausedCodes(g.processor),
     })),
     crawler,
     today: tail?.today ?? null,

@@ -19,6 +19,8 @@ export interface ArchiverMetrics {
   webexObserver: WebexObserver;
   /** Webex `created` → in the mailbox, in seconds. */
   observeCaptureLatency(seconds: number): void;
+  /** Error codes a processor of this process is paused on (a refused credential), for the dashboard. */
+  pausedCodes(processor: string): string[];
 }
 
 /**
@@ -46,6 +48,8 @@ export function createMetrics(registry: Registry): ArchiverMetrics {
       for (const [processor, m] of stalls) this.set({ processor }, m.size ? (Date.now() - Math.min(...m.values())) / 1000 : 0);
     },
   });
+  const pausedCount = new Map<string, number>();
+  const pausedKey = (processor: string, code: string) => `${processor}\u0000${code}`;
   const paused = new Gauge({ name: 'webex_archiver_paused', help: 'Partitions of a processor waiting on a refused credential or configuration (error code), 0 once it goes on', labelNames: ['processor', 'code'], registers });
   const requests = new Counter({ name: 'webex_archiver_webex_requests_total', help: 'Webex REST requests by resource and HTTP status', labelNames: ['resource', 'status'], registers });
   const retries = new Counter({ name: 'webex_archiver_webex_retries_total', help: 'Webex requests tried again, by resource and reason', labelNames: ['resource', 'reason'], registers });
@@ -68,7 +72,11 @@ export function createMetrics(registry: Registry): ArchiverMetrics {
         if (since === null) m.delete(record); else m.set(record, since);
         stalls.set(processor, m);
       },
-      paused: (processor, code, on) => (on ? paused.inc({ processor, code }) : paused.dec({ processor, code })),
+      paused: (processor, code, on) => {
+        const key = pausedKey(processor, code);
+        pausedCount.set(key, Math.max(0, (pausedCount.get(key) ?? 0) + (on ? 1 : -1)));
+        if (on) paused.inc({ processor, code }); else paused.dec({ processor, code });
+      },
     },
     webexObserver: {
       onRequest: (resource, status) => requests.inc({ resource, status: String(status) }),
@@ -76,6 +84,7 @@ export function createMetrics(registry: Registry): ArchiverMetrics {
       onRateLimited: (resource) => rateLimited.inc({ resource }),
     },
     observeCaptureLatency: (seconds) => { if (Number.isFinite(seconds) && seconds >= 0) latency.observe(seconds); },
+    pausedCodes: (processor) => [...pausedCount].filter(([k, n]) => n > 0 && k.startsWith(`${processor}\u0000`)).map(([k]) => k.slice(processor.length + 1)),
   };
 }
 

@@ -157,7 +157,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
 
     ops.get('/ops/api/status', { preHandler: auth }, async (_req, reply) => {
       const [snap, t, c, d, w] = await Promise.all([lag.get(), outcomes.get(), crawlerStatus(), deadLetters.get(), parkedWaiting()]);
-      return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date(), d?.view() ?? null, w));
+      return reply.header('Cache-Control', 'no-store').send(toDashboardStatus(snap, t?.view() ?? null, c, new Date(), { deadLetters: d?.view() ?? null, waiting: w, pausedCodes: (p) => metrics.pausedCodes(p) }));
     });
 
     // A trace reads every topic whole; one at a time, so a few clicks cannot multiply that.

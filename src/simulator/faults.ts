@@ -14,6 +14,8 @@ export interface FaultSettings {
   rateLimit?: { perMinute: number } | null;
   /** A 5xx burst: the next `count` requests (or each with `probability`) fail with `status`. */
   serverErrors?: { count?: number; probability?: number; status?: 500 | 502 | 503 | 504; only?: string } | null;
+  /** The token lost a scope or the Compliance Officer role: the next `count` requests (or each with `probability`) get 403. */
+  forbidden?: { count?: number; probability?: number; only?: string } | null;
   /** Every API response is delayed this many milliseconds. */
   delayMs?: number;
   /** Webhook deliveries silently not sent: the next `count`, or each with `probability`. */
@@ -117,6 +119,12 @@ export class Faults {
     const f = this.s.serverErrors;
     if (f && matches(f.only, url) && fires(f, this.prng)) return f.status ?? 503;
     return undefined;
+  }
+
+  /** True when this request is to be refused with 403 (a missing scope or role). */
+  forbidden(url: string): boolean {
+    const f = this.s.forbidden;
+    return !!f && matches(f.only, url) && fires(f, this.prng);
   }
 
   restLag(): boolean {

@@ -43,6 +43,8 @@ export function buildSimulatorApp(ctx: SimContext): FastifyInstance {
     }
     const retryAfter = ctx.faults.throttle(token, req.url, ctx.now());
     if (retryAfter !== undefined) return sendTooManyRequests(reply, retryAfter);
+    // Webex's text for 403 (developer.webex.com/docs/basics, status codes).
+    if (ctx.faults.forbidden(req.url)) return sendError(reply, 403, 'The request is understood, but it has been refused or access is not allowed.');
     const status = ctx.faults.serverError(req.url);
     if (status !== undefined) return sendError(reply, status, 'Service temporarily unavailable (simulated)');
   });

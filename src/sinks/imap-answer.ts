@@ -64,6 +64,33 @@ export function isPlainRefusal(err: unknown): boolean {
   return !!e && e.responseStatus === 'NO' && !responseCodeOf(err) && !e.authenticationFailed;
 }
 
+/**
+ * A server without RFC 5530 codes refuses with a plain NO that says nothing we may act on: it is
+ * retried, and after this many in a row for one mailbox the mailbox is parked (MAILBOX_UNAVAILABLE)
+ * for an operator to look at (docs/failure-answers.md, IMAP).
+ */
+export const PLAIN_REFUSALS_BEFORE_PARK = 3;
+
+/**
+ * Counts plain NO answers in a row per mailbox. `note` takes the sink's classified error (whose
+ * cause is the server's answer) and returns what to throw: the error itself, or MAILBOX_UNAVAILABLE
+ * once the count reaches the limit; `reset` after a success.
+ */
+export function plainRefusalCounter(limit = PLAIN_REFUSALS_BEFORE_PARK): { note(mailbox: string, err: unknown): unknown; reset(mailbox: string): void } {
+  const counts = new Map<string, number>();
+  return {
+    note(mailbox, err) {
+      const cause = (err as { cause?: unknown } | undefined)?.cause;
+      if (!isPlainRefusal(cause)) return err;
+      const n = (counts.get(mailbox) ?? 0) + 1;
+      counts.set(mailbox, n);
+      if (n < limit) return err;
+      return new ArchiverError('MAILBOX_UNAVAILABLE', `${(err as Error).message} (${n} plain NO answers in a row: parked)`, { cause });
+    },
+    reset(mailbox) { counts.delete(mailbox); },
+  };
+}
+
 function responseCodeOf(err: unknown): string | undefined {
   const c = (err as ImapFailure | undefined)?.serverResponseCode;
   return typeof c === 'string' && c !== '' ? c.toUpperCase() : undefined;

@@ -3,7 +3,7 @@ import { ImapFlow } from 'imapflow';
 import type { Config } from '../config/schema.js';
 import { ArchiverError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { classifyImapFailure, isAlreadyExists, isFolderMissing, isPlainRefusal } from './imap-answer.js';
+import { classifyImapFailure, isAlreadyExists, isFolderMissing, plainRefusalCounter } from './imap-answer.js';
 import { messageIdOfHeaders, normalizeMessageId } from './message-id-header.js';
 import type { ImportRequest, MailboxSink } from './sink.js';
 
@@ -61,12 +61,6 @@ const NOOP_AFTER_IDLE_MS = 1000;
  */
 const MAX_INDEXED_IDS = 1_000_000;
 
-/**
- * A server without RFC 5530 codes refuses with a plain NO that says nothing we may act on: it is
- * retried, and after this many in a row for one mailbox the mailbox is parked (MAILBOX_UNAVAILABLE)
- * for an operator to look at (docs/failure-answers.md, IMAP).
- */
-const PLAIN_REFUSALS_BEFORE_PARK = 3;
 
 /**
  * What we know of a mailbox's folder: Message-IDs of UIDs up to `lastUid` under `uidValidity`,
@@ -80,7 +74,9 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
   const pool = new Map<string, Conn[]>();
   const indexes = new Map<string, KnownIds>();
   const opening = new Map<string, number>();
-  const plainRefusals = new Map<string, number>();
+  const plainRefusals = plainRefusalCounter();
+  /** Whether our credential has logged in at all: then a refused login is that one mailbox's problem. */
+  let credentialAccepted = false;
   const connectionCount = () => [...pool.values()].reduce((n, cs) => n + cs.length, 0);
 
   /**
@@ -139,8 +135,14 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
     client.on('expunge', () => { indexes.delete(mailbox); });
     try {
       await client.connect();
+      credentialAccepted = true;
     } catch (err) {
-      throw classifyImapFailure(`connect ${mailbox}`, err);
+      const e = classifyImapFailure(`connect ${mailbox}`, err);
+      // With one credential for every mailbox (master user, XOAUTH2 app), a login refused for one
+      // mailbox after the same credential logged in elsewhere is that mailbox (unknown user, a name
+      // the server refuses, no proxy right): park it rather than pause every mailbox for it.
+      if (e.code === 'AUTH_FAILED' && credentialAccepted) throw new ArchiverError('MAILBOX_UNAVAILABLE', `${e.message} (the same credential logs in to other mailboxes)`, { cause: err });
+      throw e;
     }
     return { client, chain: Promise.resolve(), lastUsed: Date.now(), verified: false, lastReplyAt: 0, inFlight: 0 };
   }
@@ -174,15 +176,10 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
         if (!isFolderMissing((err as { cause?: unknown }).cause)) throw err;
         return importOnce(item);
       });
-      plainRefusals.delete(item.mailbox);
+      plainRefusals.reset(item.mailbox);
       return done;
     } catch (err) {
-      const cause = (err as { cause?: unknown }).cause;
-      if (!isPlainRefusal(cause)) throw err;
-      const n = (plainRefusals.get(item.mailbox) ?? 0) + 1;
-      plainRefusals.set(item.mailbox, n);
-      if (n < PLAIN_REFUSALS_BEFORE_PARK) throw err;
-      throw new ArchiverError('MAILBOX_UNAVAILABLE', `${(err as Error).message} (${n} plain NO answers in a row: parked)`, { cause });
+      throw plainRefusals.note(item.mailbox, err);
     }
   }
 
@@ -211,7 +208,8 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
       return await run;
     } catch (err) {
       const e = classifyImapFailure(`import into ${item.mailbox}`, err);
-      if (isFolderMissing(err)) conn.folderPath = undefined;
+      // The folder is gone for every connection of this mailbox, not only this one.
+      if (isFolderMissing(err)) for (const c of pool.get(item.mailbox) ?? []) c.folderPath = undefined;
       // A broken or refusing connection is not reused (the next attempt logs in again).
       if (e.retriable) retire(item.mailbox, conn);
       throw e;

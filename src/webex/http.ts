@@ -288,7 +288,7 @@ export class WebexHttp {
       // request; a second 401 (or a fixed token) is AUTH_FAILED, and capture pauses.
       if (outcome.kind === 'status' && outcome.status === 401 && !refreshedAfter401 && isRefreshable(this.tokens)) {
         refreshedAfter401 = true;
-        this.tokens.invalidate();
+        this.tokens.invalidate(token);
         this.log.info({ method, path, try: tries }, 'webex answered 401; refreshing the token and trying again');
         continue;
       }

@@ -51,8 +51,12 @@ interface TokenAnswer {
 }
 
 export interface RefreshingTokenProvider extends TokenProvider {
-  /** Forces the next getToken() to refresh (e.g. after the service refused the token). */
-  invalidate(): void;
+  /**
+   * Forces the next getToken() to refresh (e.g. after the service refused the token). Given the
+   * refused token, only when it is still the current one: many requests in flight with an expired
+   * token then cause one refresh, not one each.
+   */
+  invalidate(refused?: string): void;
   readonly refreshes: number;
 }
 
@@ -128,8 +132,8 @@ export function refreshingToken(opts: RefreshingTokenOptions): RefreshingTokenPr
       });
       return inFlight;
     },
-    invalidate() {
-      current = undefined;
+    invalidate(refused) {
+      if (refused === undefined || current?.token === refused) current = undefined;
     },
     get refreshes() {
       return refreshes;

@@ -53,7 +53,9 @@ describe('walking skeleton (simulator → receiver → Kafka → Azurite → Dov
       await readTopicToEnd<Outcome>(service.rt.kafka, service.rt.serde, topicName(service.rt.config, 'outcomes'), (v) => v && outcomes.push(v));
       return outcomes.filter((o) => o.kind === 'imported').length >= 2;
     }, 90_000, 'two imported outcomes');
-    expect(outcomes.map((o) => o.mailbox).sort()).toEqual([`alice-${id}@example.com`, `bob-${id}@example.com`]);
+    // Besides the two copies, convert notes (mailbox null) that the fixture's message is older than
+    // the membership timeline reaches.
+    expect(outcomes.filter((o) => o.kind !== 'noted').map((o) => o.mailbox).sort()).toEqual([`alice-${id}@example.com`, `bob-${id}@example.com`]);
 
     const staged: StagedItem[] = [];
     await readTopicToEnd<StagedItem>(service.rt.kafka, service.rt.serde, topicName(service.rt.config, 'staged'), (v) => v && staged.push(v));

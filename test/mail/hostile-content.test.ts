@@ -117,6 +117,11 @@ describe('hostile content goes through convert, limit and stage', () => {
     expect(parsed.subject).toBe(`Webex: ${LONG_WORD}`);
   });
 
+  it('Webex ids (about 80 characters) stay plain in X-Webex-* headers: only unfoldable words are encoded', () => {
+    const id = 'Y2lzY29zcGFyazovL3VzL01FU1NBR0UvOTJkYjNiZTAtNDNiZC0xMWU2LThhZTktZGQ1YjNkZmM1NjVk';
+    expect(foldHeader('X-Webex-Message-Id', unstructuredTokens(id))).toBe(`X-Webex-Message-Id: ${id}\r\n`);
+  });
+
   it('RFC 2231 continuations never split one character\'s UTF-8 bytes', () => {
     const param = rfc2231Param('filename', `${'a'.repeat(59)}€${'😀'.repeat(20)}`);
     const pieces = [...param.matchAll(/filename\*\d+\*=(?:utf-8'')?([^;\r]*)/g)].map((m) => m[1]!);

@@ -68,9 +68,8 @@ function fixture(id: string, words: string): OrgFixture {
 describe('operations on a real flow (simulator, real Kafka, Azurite)', () => {
   const id = uniqueId();
   const words = `Zebra${id}Quill`;
-  // A mapped mailbox with no domain: the Maildir sink refuses it for good (BAD_INPUT). An odd but legal
-  // local part (carol!x, o'brien) is archived, so it cannot stand for a refusal.
-  const refused = `carol-${id}@`;
+  // No local part: malformed, so the Maildir sink refuses it (every RFC 5321 local part is accepted).
+  const refused = `@carol-${id}.example.com`;
   let env: Record<string, string>;
   let config: Config;
   let sim: WebexSimulator;

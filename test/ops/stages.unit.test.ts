@@ -12,8 +12,9 @@ describe('ops pure cores', () => {
       expect(written.has(STAGES[name].input), `${name} reads ${STAGES[name].input}, which nothing before it writes`).toBe(true);
       for (const out of STAGES[name].outputs) written.add(out);
     }
-    // Every topic a stage writes is read by a later stage, or is a log or state the operators read.
-    const ends = new Set(['outcomes', 'dedupeState']);
+    // Every topic a stage writes is read by a later stage, or is a log or state the operators or
+    // capture read (the membership timeline is read by hydrate and the crawler).
+    const ends = new Set(['outcomes', 'dedupeState', 'memberships']);
     for (const [i, name] of STAGE_NAMES.entries()) {
       for (const out of STAGES[name].outputs) {
         const readLater = STAGE_NAMES.slice(i + 1).some((n) => STAGES[n].input === out);

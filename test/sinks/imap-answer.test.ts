@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyImapFailure, isAlreadyExists, isFolderMissing, isPlainRefusal } from '../../src/sinks/imap-answer.js';
+import { classifyImapFailure, isAlreadyExists, isFolderMissing, isPlainRefusal, plainRefusalCounter } from '../../src/sinks/imap-answer.js';
 
 /**
  * Recorded refusals (the fields imapflow 2.x puts on its errors) for the RFC 5530 codes our
@@ -72,5 +72,19 @@ describe('IMAP answers classified by response code (RFC 5530)', () => {
     expect(isAlreadyExists(refusal(false, 'Mailbox already exists'))).toBe(false);
     expect(isPlainRefusal(refusal(false, 'whatever'))).toBe(true);
     expect(isPlainRefusal(refusal('OVERQUOTA', 'whatever'))).toBe(false);
+  });
+
+  it('a plain NO (no code) is retried, and the third in a row for one mailbox parks it; a success resets the count', () => {
+    const counter = plainRefusalCounter();
+    const plain = () => classifyImapFailure('append', refusal(false, 'Message rejected'));
+    expect(counter.note('a@x', plain())).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(counter.note('a@x', plain())).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(counter.note('b@x', plain())).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(counter.note('a@x', plain())).toMatchObject({ code: 'MAILBOX_UNAVAILABLE', disposition: 'park' });
+    counter.reset('b@x');
+    expect(counter.note('b@x', plain())).toMatchObject({ code: 'UNAVAILABLE' });
+    // A coded answer is never counted: it already says what it is.
+    expect(counter.note('c@x', classifyImapFailure('append', refusal('OVERQUOTA', '')))).toMatchObject({ code: 'MAILBOX_UNAVAILABLE' });
+    expect(counter.note('c@x', classifyImapFailure('append', refusal('SERVERBUG', '')))).toMatchObject({ code: 'UNAVAILABLE' });
   });
 });

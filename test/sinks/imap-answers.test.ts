@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
+import { DOVECOT_MASTER_PASSWORD, DOVECOT_MASTER_USER } from '../../infra/dovecot.js';
 import { createImapSink } from '../../src/sinks/imap.js';
 import type { ImportRequest } from '../../src/sinks/sink.js';
 import { uniqueId } from '../support/config.js';
@@ -14,7 +15,7 @@ import { PRIVATE_DOVECOT_PASSWORD, startPrivateDovecot, type PrivateDovecot } fr
  */
 const MAX_MAIL_SIZE = 64 * 1024;
 const id = uniqueId();
-const users = { full: `full-${id}@quota.test`, plain: `plain-${id}@plain.test`, outage: `down-${id}@outage.test` };
+const users = { full: `full-${id}@quota.test`, plain: `plain-${id}@plain.test`, outage: `down-${id}@outage.test`, obrien: `o'brien+desk-${id}@plain.test` };
 let dovecot: PrivateDovecot;
 
 beforeAll(async () => {
@@ -22,8 +23,8 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => { await dovecot?.stop(); });
 
-function sinkFor(password = PRIVATE_DOVECOT_PASSWORD) {
-  return createImapSink({ imapHost: '127.0.0.1', imapPort: dovecot.port, imapSecure: false, imapLoginTemplate: '{mailbox}', imapPassword: password, imapAccessToken: '' }, createLogger({ level: 'silent' }));
+function sinkFor(password = PRIVATE_DOVECOT_PASSWORD, loginTemplate = '{mailbox}') {
+  return createImapSink({ imapHost: '127.0.0.1', imapPort: dovecot.port, imapSecure: false, imapLoginTemplate: loginTemplate, imapPassword: password, imapAccessToken: '' }, createLogger({ level: 'silent' }));
 }
 
 function item(mailbox: string, messageId: string, bodyBytes = 100): ImportRequest {
@@ -59,6 +60,22 @@ describe('IMAP answers from a real Dovecot', () => {
     const sink = sinkFor('wrong-password');
     try {
       await expect(sink.importItem(item(users.plain, `<a-${id}@x>`))).rejects.toMatchObject({ code: 'AUTH_FAILED', disposition: 'pause', message: expect.stringContaining('[AUTHENTICATIONFAILED]') });
+    } finally { await sink.close(); }
+  });
+
+  it("o'brien+desk@… (RFC 5321 atext) logs in, as itself and through the master user, and is archived", async () => {
+    for (const sink of [sinkFor(), sinkFor(DOVECOT_MASTER_PASSWORD, `{mailbox}*${DOVECOT_MASTER_USER}`)]) {
+      try {
+        await expect(sink.importItem(item(users.obrien, `<ob-${id}@x>`))).resolves.toMatchObject({ status: expect.stringMatching(/^(imported|duplicate)$/) });
+      } finally { await sink.close(); }
+    }
+  });
+
+  it('a login refused for one mailbox while the same credential works for others parks that mailbox, not the rest', async () => {
+    const sink = sinkFor();
+    try {
+      await expect(sink.importItem(item(users.plain, `<p-${id}@x>`))).resolves.toMatchObject({ status: 'imported' });
+      await expect(sink.importItem(item(`unknown-${id}@nobody.test`, `<u-${id}@x>`))).rejects.toMatchObject({ code: 'MAILBOX_UNAVAILABLE', disposition: 'park', message: expect.stringContaining('[AUTHENTICATIONFAILED]') });
     } finally { await sink.close(); }
   });
 

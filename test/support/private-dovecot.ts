@@ -3,6 +3,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DOVECOT_MASTER_PASSWORD, DOVECOT_MASTER_USER, DOVECOT_USERNAME_CHARS } from '../../infra/dovecot.js';
 import { isPortOpen, sleep } from '../../infra/process.js';
 
 /**
@@ -10,10 +11,12 @@ import { isPortOpen, sleep } from '../../infra/process.js';
  * limit, a broken authentication backend) without touching the shared instance other tests use.
  * It runs in the foreground as this test's child on a free loopback port and is stopped by it.
  *
- * Users are `<name>@<domain>` with the password `userpass`, from a passwd file per domain:
- * - `@quota.test`: a 1 KiB storage quota each (Dovecot quota plugin), so the second APPEND is
- *   refused with `NO [OVERQUOTA]`;
- * - `@plain.test`: no quota;
+ * Users are `<name>@<domain>` with the password `userpass`:
+ * - `@quota.test`: from a passwd file, with a 1 KiB storage quota each (Dovecot quota plugin), so
+ *   an APPEND above it is refused with `NO [OVERQUOTA]`;
+ * - `@plain.test`: any name, no quota; also reachable as the shared instance's master user
+ *   (`<user>*archiver`, DOVECOT_MASTER_PASSWORD);
+ * - `@nobody.test`: no such user (their passwd file is missing);
  * - `@outage.test`: their passdb is a checkpassword program that exits 111, the checkpassword
  *   protocol's "temporary problem", so every login is Dovecot's temporary authentication
  *   failure, `NO [UNAVAILABLE]` (an authentication backend outage);
@@ -43,14 +46,9 @@ export async function startPrivateDovecot(opts: { users: string[]; maxMailSize: 
   const runUser = isRoot ? 'nobody' : spawnSync('id', ['-un'], { encoding: 'utf8' }).stdout.trim();
   const runGroup = isRoot ? 'nogroup' : spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim();
   mkdirSync(path.join(dir, 'mail'), { recursive: true });
-  const byDomain = new Map<string, string[]>();
-  for (const u of opts.users) {
-    const domain = u.slice(u.indexOf('@') + 1);
-    if (domain === 'outage.test') continue;
-    const extra = domain === 'quota.test' ? 'userdb_quota_rule=*:storage=1K' : '';
-    byDomain.set(domain, [...(byDomain.get(domain) ?? []), `${u}:{PLAIN}${PRIVATE_DOVECOT_PASSWORD}::::::${extra}`]);
-  }
-  for (const [domain, lines] of byDomain) writeFileSync(path.join(dir, `passwd.${domain}`), lines.join('\n') + '\n');
+  const quotaUsers = opts.users.filter((u) => u.endsWith('@quota.test'));
+  writeFileSync(path.join(dir, 'passwd.quota.test'), quotaUsers.map((u) => `${u}:{PLAIN}${PRIVATE_DOVECOT_PASSWORD}::::::userdb_quota_rule=*:storage=1K\n`).join(''));
+  writeFileSync(path.join(dir, 'master-users'), `${DOVECOT_MASTER_USER}:{PLAIN}${DOVECOT_MASTER_PASSWORD}\n`);
   writeFileSync(path.join(dir, 'auth-backend-down'), '#!/bin/sh\nexit 111\n', { mode: 0o755 });
   writeFileSync(path.join(dir, 'dovecot.conf'), `protocols = imap
 listen = 127.0.0.1
@@ -61,6 +59,8 @@ log_path = ${dir}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_master_user_separator = *
+${DOVECOT_USERNAME_CHARS}
 default_internal_user = ${runUser}
 default_internal_group = ${runGroup}
 default_login_user = ${runUser}
@@ -82,6 +82,11 @@ namespace inbox {
   prefix =
 }
 passdb {
+  driver = passwd-file
+  master = yes
+  args = scheme=PLAIN username_format=%u ${dir}/master-users
+}
+passdb {
   driver = checkpassword
   args = ${dir}/auth-backend-down
   username_filter = *@outage.test
@@ -89,6 +94,12 @@ passdb {
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/passwd.%d
+  username_filter = *@quota.test *@nobody.test
+}
+passdb {
+  driver = static
+  args = password=${PRIVATE_DOVECOT_PASSWORD}
+  username_filter = *@plain.test
 }
 userdb {
   driver = static

@@ -11,7 +11,7 @@ import { clientFixture } from './sim-support.js';
  * the request tried again; without a working refresh it is AUTH_FAILED, whose disposition is
  * `pause` (retriable: the runner waits and alerts, no message is dead-lettered for it).
  * The simulator accepts only the tokens the test says; the OAuth grant (POST /v1/access_token,
- * webex-api.md §5) is answered by a stand-in here, as in token.test.ts.
+ * docs/webex-client.md) is answered by a stand-in here, as in token.test.ts.
  */
 const silent = createLogger({ level: 'silent' });
 let sim: WebexSimulator;
@@ -44,6 +44,14 @@ describe('Webex 401 and 403', () => {
     await expect(client.rooms.get(sim.ids.room('big'))).resolves.toMatchObject({ title: 'Rates chat' });
     expect(ep.grants).toBe(1);
     expect(token.refreshes).toBe(1);
+  });
+
+  it('many requests in flight with an expired token: one refresh between them, every request succeeds', async () => {
+    accepted = new Set(['fresh-2']);
+    const { client, ep } = clientWith(['fresh-2', 'fresh-3']);
+    const rooms = await Promise.all(Array.from({ length: 4 }, () => client.rooms.get(sim.ids.room('big'))));
+    expect(rooms.every((r) => r.title === 'Rates chat')).toBe(true);
+    expect(ep.grants).toBe(1);
   });
 
   it('401 again after the refresh: AUTH_FAILED, pause (retriable), one refresh only', async () => {

@@ -60,7 +60,8 @@ function renderStages(stages) {
     return el('tr', { 'data-stage': s.processor },
       el('td', { class: 'stage' }, s.processor),
       el('td', { class: 'topic' }, s.topic),
-      el('td', { class: stateCls }, s.error ? 'error' : s.members === 0 ? `not running (${s.state})` : s.state),
+      // Paused on a refused credential: records wait, nothing is dead-lettered (docs/failure-answers.md).
+      el('td', { class: s.paused && s.paused.length ? 'stopped' : stateCls }, s.error ? 'error' : s.paused && s.paused.length ? `paused (${s.paused.join(', ')})` : s.members === 0 ? `not running (${s.state})` : s.state),
       el('td', { class: 'num' }, s.members),
       el('td', { class: `num lag ${s.lag > 0 ? 'behind' : ''}`, id: `lag-${s.processor}`, 'data-lag': s.error ? '' : String(s.lag), title: s.error || perPartition }, s.error ? s.error : fmtInt(s.lag)),
       el('td', { class: `trend ${t.cls}` }, sparkline(h), el('span', {}, t.text)),

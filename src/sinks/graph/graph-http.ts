@@ -14,7 +14,8 @@ export async function graphRequest<T>(token: GraphTokenSource, method: string, u
   const what = `${method} ${new URL(url).pathname}`;
   let refreshed = false;
   for (let attempt = 0; ; attempt++) {
-    const headers: Record<string, string> = { authorization: `Bearer ${await token.get()}` };
+    const bearer = await token.get();
+    const headers: Record<string, string> = { authorization: `Bearer ${bearer}` };
     let body: string | undefined;
     if (opts.json !== undefined) { headers['content-type'] = 'application/json'; body = JSON.stringify(opts.json); }
     if (opts.text !== undefined) { headers['content-type'] = 'text/plain'; body = opts.text; }
@@ -40,7 +41,7 @@ export async function graphRequest<T>(token: GraphTokenSource, method: string, u
     }
     const graphCode = parsed?.error?.code;
     // An expired or revoked token: a new one, once (learn.microsoft.com/graph/errors, 401).
-    if (res.status === 401 && !refreshed) { refreshed = true; token.invalidate(); continue; }
+    if (res.status === 401 && !refreshed) { refreshed = true; token.invalidate(bearer); continue; }
     const retryAfter = Math.max(1, Number(res.headers.get('retry-after')) || 3);
     if (isRetriedInPlace(res.status) && attempt < retries) { await new Promise((r) => setTimeout(r, retryAfter * 1000)); continue; }
     throw classifyGraphAnswer(res.status, graphCode, what, isRetriedInPlace(res.status) ? retryAfter : undefined);

@@ -68,6 +68,7 @@ export function createGraphSink(config: Pick<Config, 'graphBaseUrl' | 'graphAuth
     try {
       const created = await limited(mailbox, () => graphRequest<{ id: string }>(token, 'POST', `${user(mailbox)}/mailFolders/inbox/childFolders`, { json: { displayName: name } }));
       log.info({ mailbox, folder: name }, 'created mail folder');
+      if (typeof created.body.id !== 'string' || created.body.id === '') throw new ArchiverError('UNAVAILABLE', `graph folder create in ${mailbox}: answer without an id`);
       return created.body.id;
     } catch (err) {
       // Created by someone else in between (ErrorFolderExists, 409 or 400): look it up again.

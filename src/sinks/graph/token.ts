@@ -6,7 +6,8 @@ import { ArchiverError } from '../../errors.js';
  * scope=https://graph.microsoft.com/.default, grant_type=client_credentials. Cached until a minute
  * before `expires_in`; concurrent callers share one request. The secret never leaves this module.
  */
-export interface GraphTokenSource { get(): Promise<string>; invalidate(): void }
+/** `invalidate(refused)` drops the cached token only when it is the one refused, so concurrent 401s cause one new grant. */
+export interface GraphTokenSource { get(): Promise<string>; invalidate(refused?: string): void }
 
 export function clientCredentialsToken(opts: { authority: string; tenantId: string; clientId: string; clientSecret: string; scope?: string; now?: () => number }): GraphTokenSource {
   const now = opts.now ?? Date.now;
@@ -34,6 +35,6 @@ export function clientCredentialsToken(opts: { authority: string; tenantId: stri
       inFlight ??= fetchToken().finally(() => { inFlight = undefined; });
       return inFlight;
     },
-    invalidate() { cached = undefined; },
+    invalidate(refused) { if (refused === undefined || cached?.token === refused) cached = undefined; },
   };
 }

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RawMessage } from '../../../src/kafka/records.js';
+import type { DeadLetter, RawMessage } from '../../../src/kafka/records.js';
+import { readTopicToEnd } from '../../../src/kafka/read-topic.js';
+import { topicName } from '../../../src/kafka/topics.js';
 import { createRuntime, type Runtime } from '../../../src/runtime.js';
 import { startWebexSimulator, type OrgFixture, type WebexSimulator } from '../../../src/simulator/index.js';
 import { readRaw, startWebhookCapture } from '../../support/capture.js';
@@ -96,5 +98,16 @@ describe('hydrate', () => {
     expect(sim.faults.current().restLag).toMatchObject({ count: 0 });
     expect(sim.stats.byStatus['404']).toBe(3);
     expect(sim.stats.byRoute['GET /v1/messages/:id']).toBe(4);
+  });
+
+  it('403 (the token lost its scope) pauses hydrate: nothing dead-lettered, and once access is back the raw record arrives', async () => {
+    const { sim, rt, rawOf } = await setup();
+    sim.faults.set({ forbidden: { count: 2, only: '/messages/' } });
+    await sim.playLive({ messages: ['m1'] });
+    expect(await rawOf('m1')).toMatchObject({ source: 'webhook', message: { id: sim.ids.message('m1') } });
+    expect(sim.stats.byStatus['403']).toBe(2);
+    const dead: DeadLetter[] = [];
+    await readTopicToEnd<DeadLetter>(rt.kafka, rt.serde, topicName(rt.config, 'deadLetter'), (v) => v && dead.push(v));
+    expect(dead).toEqual([]);
   });
 });
