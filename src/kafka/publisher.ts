@@ -36,18 +36,19 @@ export async function createPublisher(kafka: Kafka, serde: Serde, config: Pick<C
   if (opts.connectNow !== false) await ensureConnected().catch(() => undefined);
 
   async function send(outputs: readonly Output[]): Promise<void> {
-    const encoded: { topic: string; key: string | null; value: Buffer | null }[] = [];
+    const encoded: { topic: string; key: string | null; value: Buffer | null; headers?: Record<string, string> }[] = [];
     // A null value is a tombstone (compacted topics forget the key), sent as Kafka's null value.
-    for (const o of outputs) encoded.push({ topic: topicName(config, o.topic), key: o.key, value: o.value === null ? null : await serde.encode(o.topic, o.value) });
+    for (const o of outputs) encoded.push({ topic: topicName(config, o.topic), key: o.key, value: o.value === null ? null : await serde.encode(o.topic, o.value), ...(o.headers ? { headers: o.headers } : {}) });
     // One send after another, in order, each within SEND_BUDGET_BYTES: a broker refuses a record
     // batch over its message.max.bytes (1 MB by default) however the chunk was made, and a
     // chunk of inline items fanned out to mailboxes, or of transcripts, can pass that. A failure
     // part-way is retried whole by the runner; downstream idempotency absorbs the repeat.
     for (const part of bySendBudget(encoded)) {
-      const byTopic = new Map<string, { key: string | null; value: Buffer | null }[]>();
+      const byTopic = new Map<string, { key: string | null; value: Buffer | null; headers?: Record<string, string> }[]>();
       for (const r of part) {
         const messages = byTopic.get(r.topic) ?? [];
-        messages.push({ key: r.key, value: r.value });
+        // Headers (a parked task's park count, see park-policy.ts PARKS_HEADER) travel with the record.
+        messages.push({ key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}) });
         byTopic.set(r.topic, messages);
       }
       try {

@@ -4,6 +4,7 @@ import { ArchiverError, toArchiverError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { backoffMs } from './backoff.js';
 import { deadLetterOutput, failureOutcome, failureReason, parkedOutput, type FailedInput } from './failure-records.js';
+import { isRedriven, parksOf, parkTier, shouldPark, splitDue, type ParkPolicy, type ParkTopic } from './park-policy.js';
 import { mapByKey } from './keyed-concurrency.js';
 import { splitIntoRuns } from './runs.js';
 import { startProgressWatchdog } from './progress-watchdog.js';
@@ -54,6 +55,12 @@ export interface ProcessorDecl<In extends TopicKey = TopicKey, Out extends Topic
    */
   ordering?: 'key' | 'none';
   /**
+   * Non-blocking retry topics, shortest delay first, for a stage whose order does not matter: a
+   * record still failing retriably after the quick attempts is parked on the first (then the next
+   * on each park) and the partition moves on. The shell's `park` policy gives their delays.
+   */
+  retryTopics?: readonly ParkTopic[];
+  /**
    * A retry topic's consumer: a record is handled no earlier than its timestamp plus this delay.
    * Until then its partition is paused (no fetches, no spinning) and resumed when it is due.
    */
@@ -97,17 +104,6 @@ export type ProcessorSpec<In extends TopicKey = TopicKey, Out extends TopicKey =
 
 /** Default input bytes per chunk: many import tasks with inline items (64 KiB each) still fill a chunk of 50. */
 export const CHUNK_INPUT_BYTES = 4 * 1024 * 1024;
-
-export interface ParkPolicy {
-  quickAttempts: number;
-  /** Retry topics, shortest delay first; a record parked n times before goes to tiers[min(n, last)]. */
-  tiers: readonly { topic: ParkTopic; delayMs: number }[];
-}
-
-export type ParkTopic = 'importsRetry1' | 'importsRetry2' | 'importsRetry3';
-
-/** Kafka header that carries how often a record was parked, set by the retry consumer on its way back. */
-export const PARKS_HEADER = 'wxa-parks';
 
 export interface RunnerObserver {
   processed?(processor: string, count: number): void;
@@ -217,8 +213,24 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
   // mailbox that refuses everything costs its partition no quick attempts per item.
   const parkedKeys = new Map<string, number>();
   const holdTimers = new Set<NodeJS.Timeout>();
+  // When this process last committed each partition, for the stall notice below.
+  const lastCommitAt = new Map<string, string>();
 
-  async function handleOne(message: KafkaMessage, meta: RecordMeta, heartbeat: () => Promise<void>): Promise<Output[]> {
+  /**
+   * Says in Kafka itself that a partition is stalled, so `status` (any process, after any restart)
+   * shows it: the partition's offset is committed again where it stands, the first record of the
+   * chunk being worked on (everything before it is published and committed or resolved), with
+   * metadata `stalledSince=…;code=…` (ops/lag.ts parses it). The next real commit replaces it.
+   */
+  async function commitStall(topic: string, partition: number, chunkStart: string, since: number, code: string): Promise<void> {
+    const committedAt = lastCommitAt.get(`${topic}:${partition}`);
+    const metadata = [committedAt ? `committedAt=${committedAt}` : null, `stalledSince=${new Date(since).toISOString()}`, `code=${code}`].filter(Boolean).join(';');
+    await consumer.commitOffsets([{ topic, partition, offset: chunkStart, metadata }]).catch((err: unknown) => {
+      logger.warn({ partition, err: (err as Error).message }, 'could not note the stall in the group\'s commit metadata');
+    });
+  }
+
+  async function handleOne(message: KafkaMessage, meta: RecordMeta, heartbeat: () => Promise<void>, chunkStart: string): Promise<Output[]> {
     const failedInput: FailedInput = { processor: spec.name, ...meta, message };
     const parks = parksOf(message);
     const stallId = `${meta.topic}[${meta.partition}]@${meta.offset}`;
@@ -231,7 +243,8 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
       try {
         if (!message.value) throw new ArchiverError('BAD_RECORD', 'record has no value (tombstone)');
         value = await serde.decode<RecordOf<In>>(message.value);
-        if (spec.park && parks === 0 && meta.key !== null && (parkedKeys.get(meta.key) ?? 0) > Date.now()) {
+        // A record coming back (from a retry topic, or sent by an operator's redrive) always gets its attempts.
+        if (spec.park && parks === 0 && !isRedriven(message) && meta.key !== null && (parkedKeys.get(meta.key) ?? 0) > Date.now()) {
           throw new ArchiverError('MAILBOX_UNAVAILABLE', `an earlier item of ${meta.key} was parked a moment ago`);
         }
         // Output<Out> is one of Output's members for every Out; TypeScript cannot see that of a generic.
@@ -258,14 +271,13 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
           observer?.deadLettered?.(spec.name, e.code);
           return [deadLetterOutput(failedInput, e, attempt, now), failureOutcome('failed', failedInput, value, failureReason(e), now), ...(spec.onDeadLetter?.(value, e) ?? [])];
         }
-        if (spec.park && value !== undefined && e.disposition !== 'pause' && (attempt >= spec.park.quickAttempts || e.disposition === 'park')) {
-          const tier = spec.park.tiers[Math.min(parks, spec.park.tiers.length - 1)]!;
-          const due = new Date(now.getTime() + tier.delayMs);
-          if (meta.key !== null) parkedKeys.set(meta.key, now.getTime() + Math.min(tier.delayMs, 60_000));
+        if (value !== undefined && shouldPark(spec.park, e, attempt)) {
+          const { topic, dueAt: due } = parkTier(spec.park, parks, now);
+          if (meta.key !== null) parkedKeys.set(meta.key, Math.min(due.getTime(), now.getTime() + 60_000));
           logger.warn({ partition: meta.partition, offset: meta.offset, code: e.code, err: e.message, attempt, parks: parks + 1, dueAt: due.toISOString() }, 'retriable failure; parking the record on a retry topic');
           observer?.parked?.(spec.name, e.code);
           const reason = `${failureReason(e)} (parked ${parks + 1}x, due ${due.toISOString()})`;
-          return [parkedOutput(failedInput, e, tier.topic, parks + 1, now, due), failureOutcome('parked', failedInput, value, reason, now)];
+          return [parkedOutput(failedInput, e, topic, parks + 1, now, due), failureOutcome('parked', failedInput, value, reason, now)];
         }
         if (stopping) throw e;
         const wait = backoffMs(attempt, { retryAfterSeconds: e.retryAfterSeconds, maxMs: 30_000 });
@@ -273,6 +285,7 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         if (stalled && stalledSince === undefined) {
           stalledSince = Date.now();
           observer?.stalled?.(spec.name, stallId, stalledSince);
+          await commitStall(meta.topic, meta.partition, chunkStart, stalledSince, e.code);
         }
         // Past WXA_MAX_ATTEMPTS the partition is stalled: an error for whoever watches the logs,
         // and webex_archiver_processor_stalled for the dashboards; it keeps trying (order matters).
@@ -303,11 +316,9 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
       let messages = batch.messages;
       if (spec.holdMs !== undefined) {
         const now = Date.now();
-        const notDue = messages.findIndex((m) => Number(m.timestamp) + spec.holdMs! > now);
-        if (notDue >= 0) {
-          holdPartition(batch.topic, batch.partition, Number(messages[notDue]!.timestamp) + spec.holdMs - now);
-          messages = messages.slice(0, notDue);
-        }
+        const { due, nextDueAt } = splitDue(messages, spec.holdMs, now);
+        if (nextDueAt !== null) holdPartition(batch.topic, batch.partition, nextDueAt - now);
+        messages = [...due];
       }
       for (const chunk of splitIntoRuns(messages, (m) => m.value?.length ?? 0, { maxCount: chunkSize, maxBytes: spec.chunkBytes ?? CHUNK_INPUT_BYTES })) {
         if (!isRunning() || isStale() || stopping) return;
@@ -315,7 +326,7 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         try {
           const perRecord = await mapByKey(chunk, spec.ordering === 'none' ? () => null : (m) => m.key?.toString('utf8') ?? null, spec.keyConcurrency ?? 1, (message) => {
             const meta: RecordMeta = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, timestamp: message.timestamp };
-            return handleOne(message, meta, heartbeat);
+            return handleOne(message, meta, heartbeat, chunk[0]!.offset);
           });
           await publisher.publish(perRecord.flat());
           published = true;
@@ -326,7 +337,9 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         resolveOffset(last.offset);
         // Commit explicitly: the outputs of everything up to `last` are now durable.
         // The commit's metadata carries its time, so `status` can say when each group last moved.
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString(), metadata: new Date().toISOString() }]);
+        const committedAt = new Date().toISOString();
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString(), metadata: committedAt }]);
+        lastCommitAt.set(`${batch.topic}:${batch.partition}`, committedAt);
         observer?.processed?.(spec.name, chunk.length);
         await heartbeat();
       }
@@ -344,12 +357,6 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
       await consumer.disconnect();
     },
   };
-}
-
-function parksOf(message: KafkaMessage): number {
-  const h = message.headers?.[PARKS_HEADER];
-  const n = Number(Array.isArray(h) ? h[0]?.toString() : h?.toString());
-  return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
 async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, cancelled: () => boolean): Promise<void> {

@@ -24,18 +24,20 @@ export interface DashboardStatus {
     lastCommitAt: string | null;
     lastCommitSource: string | null;
     error: string | null;
+    /** Set while the group retries a record in place past WXA_MAX_ATTEMPTS (a stalled partition). */
+    stalledSince: string | null;
     /** Error codes this stage waits on in this process (a refused credential: docs/failure-answers.md); empty when none. */
     paused: string[];
   }[];
   crawler: CrawlerStatus | null;
   today: OutcomeTailView['today'] | null;
   importsPerMinute: number[];
+  /** Each issue with the command that sends it again once the cause is fixed (failed and parked items). */
   recentIssues: OutcomeTailView['recentIssues'];
   deadLetters: DeadLetterView | null;
   /** Dead letters and parked tasks: today's counts, how many wait now, the latest of each with the command that redrives it. */
   recovery: RecoveryView;
 }
-
 
 /** What the status shows besides lag, outcomes and the crawler, each from its own source. */
 export interface StatusExtras {
@@ -63,6 +65,7 @@ export function toDashboardStatus(snap: LagSnapshot, tail: OutcomeTailView | nul
       lastCommitAt: g.lastCommitAt,
       lastCommitSource: g.lastCommitSource,
       error: g.error ?? null,
+      stalledSince: g.stalledSince ?? null,
       paused: pausedCodes(g.processor),
     })),
     crawler,

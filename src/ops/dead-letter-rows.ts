@@ -1,6 +1,7 @@
 import type { DeadLetter } from '../kafka/records.js';
 import { identify } from '../kafka/failure-records.js';
 import { cleanReason } from './outcome-rows.js';
+import { redriveCommand } from './redrive-command.js';
 
 /**
  * One dead letter as the dashboard and `trace` show it: where the record came from, why it can
@@ -28,17 +29,13 @@ export function idsOf(value: unknown): { itemId: string | null; webexMessageId: 
   return { itemId: ids?.itemId || null, webexMessageId: ids?.webexMessageId || null };
 }
 
-/** `webex-archiver redrive` for one dead letter: by the item it holds, else by its origin (topic:partition:offset). */
-export function deadLetterRedrive(d: Pick<DeadLetter, 'processor' | 'topic' | 'partition' | 'offset'>, ids: { itemId: string | null; webexMessageId: string | null }): string {
-  const item = ids.itemId ?? ids.webexMessageId ?? `${d.topic}:${d.partition}:${d.offset}`;
-  return `webex-archiver redrive --processor ${d.processor} --item '${item.replace(/'/g, '')}'`;
-}
 
 export function toDeadLetterRow(d: DeadLetter, original: unknown): DeadLetterRow {
   const ids = idsOf(original);
   return {
     at: d.at, processor: d.processor, topic: d.topic, partition: d.partition, offset: d.offset,
     errorCode: d.errorCode, reason: cleanReason(d.errorMessage), attempts: d.attempts, ...ids,
-    redrive: deadLetterRedrive(d, ids),
+    // Without an item id, the dead letter's origin (topic:partition:offset), which redrive's --item also matches.
+    redrive: redriveCommand({ kind: 'failed', processor: d.processor, itemId: ids.itemId ?? `${d.topic}:${d.partition}:${d.offset}`, webexMessageId: ids.webexMessageId }),
   };
 }

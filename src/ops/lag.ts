@@ -13,6 +13,9 @@ export interface PartitionLag {
   lag: number;
   /** When this partition's offset was last committed, if known (see commitTimeFromMetadata). */
   lastCommitAt: string | null;
+  /** Set while a record here is retried in place past WXA_MAX_ATTEMPTS (see parseCommitMetadata). */
+  stalledSince?: string | null;
+  stallCode?: string | null;
 }
 
 export interface GroupLag {
@@ -29,6 +32,8 @@ export interface GroupLag {
   lastCommitSource: 'commit-metadata' | 'observed' | null;
   /** Set when the topic or group could not be read; the other fields are then empty. */
   error?: string;
+  /** The oldest stall over the partitions, if any: the group is retrying a record in place. */
+  stalledSince?: string | null;
 }
 
 export function partitionLag(p: { partition: number; committed: string | null | undefined; low: string; high: string; metadata?: string | null }): PartitionLag {
@@ -39,7 +44,27 @@ export function partitionLag(p: { partition: number; committed: string | null | 
   // so they are not lag any more. Past `high` cannot happen unless the topic was recreated.
   const base = from < BigInt(p.low) ? BigInt(p.low) : from;
   const lag = high > base ? Number(high - base) : 0;
-  return { partition: p.partition, committed, low: p.low, high: p.high, lag, lastCommitAt: commitTimeFromMetadata(p.metadata ?? null) };
+  const meta = parseCommitMetadata(p.metadata ?? null);
+  return { partition: p.partition, committed, low: p.low, high: p.high, lag, lastCommitAt: meta.committedAt, stalledSince: meta.stalledSince, stallCode: meta.stallCode };
+}
+
+/**
+ * The runner's commit metadata: the commit time alone (ISO 8601, UTC), or, while a record is
+ * retried in place past WXA_MAX_ATTEMPTS, `committedAt=ISO;stalledSince=ISO;code=CODE` (the
+ * runner commits the partition's offset again where it stands to say so; committedAt is absent
+ * when that process had not committed the partition itself). Anything else: nothing known.
+ */
+export function parseCommitMetadata(metadata: string | null): { committedAt: string | null; stalledSince: string | null; stallCode: string | null } {
+  const none = { committedAt: null, stalledSince: null, stallCode: null };
+  if (!metadata) return none;
+  if (!metadata.includes(';') && !metadata.includes('stalledSince=')) return { ...none, committedAt: commitTimeFromMetadata(metadata) };
+  const fields = new Map(metadata.split(';').map((f) => { const i = f.indexOf('='); return [f.slice(0, i).trim(), f.slice(i + 1).trim()] as const; }));
+  const code = fields.get('code');
+  return {
+    committedAt: commitTimeFromMetadata(fields.get('committedAt') ?? null),
+    stalledSince: commitTimeFromMetadata(fields.get('stalledSince') ?? null),
+    stallCode: code && /^[A-Z_]+$/.test(code) ? code : null,
+  };
 }
 
 /**

@@ -103,6 +103,22 @@ export function registerOutcomeMetrics(registry: Registry, today: () => { counts
   });
 }
 
+/**
+ * Parked import tasks not yet sent back, per retry topic (the retry consumers' lag): what waits
+ * right now, where webex_archiver_outcomes_today{kind="parked"} counts every park of the day.
+ * Absent when Kafka could not be asked (never a stale zero).
+ */
+export function registerParkedWaitingMetric(registry: Registry, waiting: () => Promise<{ topic: string; records: number }[] | null>): void {
+  new Gauge({
+    name: 'webex_archiver_parked_waiting', help: 'Parked import tasks waiting on a retry topic, not yet sent back to webex.imports.v1', labelNames: ['topic'], registers: [registry],
+    async collect() {
+      const w = await waiting();
+      this.reset();
+      for (const t of w ?? []) this.set({ topic: t.topic }, t.records);
+    },
+  });
+}
+
 /** Capture latency of an import outcome (imported or partial), or undefined when it has none. */
 export function captureLatencySeconds(o: Pick<Outcome, 'kind' | 'at' | 'webexCreated'>): number | undefined {
   if ((o.kind !== 'imported' && o.kind !== 'partial') || !o.webexCreated) return undefined;

@@ -34,7 +34,8 @@ export async function fetchPipelineLag(admin: Admin, config: Pick<Config, 'topic
         .map((e) => partitionLag({ partition: e.partition, low: e.low, high: e.high, committed: committed.get(e.partition)?.offset, metadata: committed.get(e.partition)?.metadata }))
         .sort((a, b) => a.partition - b.partition);
       const lastCommitAt = latest(partitions.map((p) => p.lastCommitAt));
-      return { ...base, partitions, lagSum: sumLag(partitions), lastCommitAt, lastCommitSource: lastCommitAt ? 'commit-metadata' : null };
+      const stalledSince = partitions.map((p) => p.stalledSince ?? null).filter((t): t is string => t !== null).sort()[0] ?? null;
+      return { ...base, partitions, lagSum: sumLag(partitions), lastCommitAt, lastCommitSource: lastCommitAt ? 'commit-metadata' : null, stalledSince };
     } catch (err) {
       return { ...base, error: (err as Error).message };
     }

@@ -1,4 +1,5 @@
 import type { Outcome, OutcomeKind } from '../kafka/records.js';
+import { redriveCommand } from './redrive-command.js';
 
 /** Outcome kinds an operator must look at: the item (or a participant's copy) did not arrive (parked: not yet). */
 export const ISSUE_KINDS: ReadonlySet<OutcomeKind> = new Set<OutcomeKind>(['failed', 'parked', 'rejected', 'unmapped']);
@@ -21,7 +22,7 @@ export type IssueRow = Pick<Outcome, 'kind' | 'at' | 'processor' | 'itemId' | 'w
 export function toIssueRow(o: Outcome): IssueRow {
   return {
     code: codeOf(o),
-    redrive: redriveCommand(o),
+    redrive: o.kind === 'failed' || o.kind === 'parked' ? redriveCommand({ kind: o.kind, processor: o.processor, itemId: o.itemId }) : null,
     kind: o.kind,
     at: o.at,
     processor: o.processor,
@@ -39,12 +40,6 @@ function codeOf(o: Outcome): string | null {
   return /^([A-Z_]+):/.exec(o.reason ?? '')?.[1] ?? null;
 }
 
-/** `webex-archiver redrive` for one failed (dead-lettered) or parked item; ids are Webex base64 or ours, quoted anyway. */
-export function redriveCommand(o: Pick<Outcome, 'kind' | 'processor' | 'itemId'>): string | null {
-  if (o.kind === 'failed') return `webex-archiver redrive --processor ${o.processor} --item '${o.itemId.replace(/'/g, '')}'`;
-  if (o.kind === 'parked') return `webex-archiver redrive --parked --item '${o.itemId.replace(/'/g, '')}'`;
-  return null;
-}
 
 export function cleanReason(reason: string | null): string {
   if (!reason) return '';

@@ -2,7 +2,8 @@ import type { Admin } from 'kafkajs';
 import type { Config } from '../config/schema.js';
 import { fetchTopicOffsets } from '../kafka/admin-offsets.js';
 import { groupName, topicName } from '../kafka/topics.js';
-import { RETRY_CONSUMERS } from '../processors/import/retry.js';
+import { STAGES } from '../pipeline/stages.js';
+import { retryConsumers } from '../processors/import/retry.js';
 import { partitionLag, sumLag } from './lag.js';
 import type { IssueRow, OutcomeCounts } from './outcome-rows.js';
 
@@ -39,7 +40,7 @@ export function toRecoveryView(today: { counts: OutcomeCounts } | null, issues: 
 export async function fetchParkedWaiting(admin: Admin, config: Pick<Config, 'topicPrefix'>): Promise<{ topic: string; records: number }[]> {
   const existing = new Set(await admin.listTopics());
   const out: { topic: string; records: number }[] = [];
-  for (const r of RETRY_CONSUMERS) {
+  for (const r of retryConsumers(STAGES.import.retryTopics)) {
     const topic = topicName(config, r.topic);
     if (!existing.has(topic)) { out.push({ topic, records: 0 }); continue; }
     const [ends, fetched] = await Promise.all([fetchTopicOffsets(admin, topic), admin.fetchOffsets({ groupId: groupName(config, r.name), topics: [topic] })]);

@@ -4,16 +4,16 @@ import { identify } from '../kafka/failure-records.js';
 import { bySendBudget, type Publisher } from '../kafka/publisher.js';
 import { readTopicToEnd } from '../kafka/read-topic.js';
 import type { DeadLetter, Outcome, OutcomeKind, ParkedRecord, RedriveEntry } from '../kafka/records.js';
+import { REDRIVEN_FROM_HEADER } from '../kafka/park-policy.js';
 import type { Serde } from '../kafka/serde.js';
 import { groupName, topicKeyOf, topicName, type TopicKey } from '../kafka/topics.js';
 import { readTopic } from '../kafka/read-topic.js';
-import { RETRY_CONSUMERS } from '../processors/import/retry.js';
+import { STAGES } from '../pipeline/stages.js';
+import { retryConsumers } from '../processors/import/retry.js';
 import { selectForRedrive, type RedriveCandidate, type RedriveFilter, type RedriveSelection } from './redrive-plan.js';
 
 export interface RedriveDeps { kafka: Kafka; serde: Serde; publisher: Publisher; config: Pick<Config, 'topicPrefix'> }
 
-/** Header on a redriven record: which dead letter or parked record it was, for logs and traces. */
-export const REDRIVEN_FROM_HEADER = 'wxa-redriven-from';
 
 
 /**
@@ -43,7 +43,7 @@ export async function collectCandidates(deps: RedriveDeps, opts: { parked?: bool
   const admin = deps.kafka.admin();
   await admin.connect();
   try {
-    for (const t of RETRY_CONSUMERS) {
+    for (const t of retryConsumers(STAGES.import.retryTopics)) {
       const topic = topicName(deps.config, t.topic);
       const [committed] = await admin.fetchOffsets({ groupId: groupName(deps.config, t.name), topics: [topic] });
       const from = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));

@@ -15,7 +15,7 @@ import type { CrawlerStatus } from './crawler-status.js';
 import { toDashboardStatus } from './dashboard-status.js';
 import { createLagSource } from './lag-source.js';
 import { LOGIN_CSS, loginPage, UNAUTHORIZED_HTML } from './login.js';
-import { captureLatencySeconds, createMetrics, registerLagMetrics, registerOutcomeMetrics, type ArchiverMetrics } from './metrics.js';
+import { captureLatencySeconds, createMetrics, registerLagMetrics, registerOutcomeMetrics, registerParkedWaitingMetric, type ArchiverMetrics } from './metrics.js';
 import { registerMetricsRoute } from './metrics-endpoint.js';
 import { startDeadLetterTail } from './dead-letter-tail.js';
 import { createOperatorSessions, type OperatorSessions } from './operator-sessions.js';
@@ -107,6 +107,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): { regist
     }
     return waiting.value;
   };
+  registerParkedWaitingMetric(registry, parkedWaiting);
   app.addHook('onReady', async () => { void outcomes.get().then((t) => { outcomesNow = t; }); void deadLetters.get(); });
   app.addHook('onClose', async () => {
     await lag.close();

@@ -11,6 +11,9 @@ export function formatStatus(report: StatusReport, opts: { partitions?: boolean 
   lines.push(row(['stage', 'group', 'state', 'members', 'lag', 'last commit']));
   for (const g of report.groups) {
     lines.push(row([g.processor, g.groupId, g.state, String(g.members), g.error ? '-' : String(g.lagSum), g.error ? `error: ${g.error}` : lastCommit(g)]));
+    for (const p of g.partitions) {
+      if (p.stalledSince) lines.push(`    STALLED ${g.topic}[${p.partition}] since ${p.stalledSince}${p.stallCode ? ` (${p.stallCode})` : ''}: a record is retried in place past WXA_MAX_ATTEMPTS; see the processor's log`);
+    }
     if (opts.partitions !== false && !g.error) {
       for (const p of g.partitions) {
         lines.push(`    ${g.topic}[${p.partition}] committed=${p.committed ?? '-'} low=${p.low} high=${p.high} lag=${p.lag}`);

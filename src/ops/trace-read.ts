@@ -8,7 +8,7 @@ import type { Serde } from '../kafka/serde.js';
 import { groupName, topicName } from '../kafka/topics.js';
 import { fetchPipelineLag } from './offsets.js';
 import { STAGES, type StageName } from '../pipeline/stages.js';
-import { RETRY_CONSUMERS } from '../processors/import/retry.js';
+import { retryConsumers } from '../processors/import/retry.js';
 import { buildTrace, matches, summarize, TRACED_TOPICS, WRAPPING_TOPICS, type BlobCheck, type Committed, type Summary, type TraceReport, type TracedTopic } from './trace.js';
 
 export interface TraceDeps { kafka: Kafka; serde: Serde; blob: BlobStore; config: Pick<Config, 'topicPrefix'> }
@@ -73,7 +73,7 @@ async function readCommitted(deps: TraceDeps): Promise<Committed> {
       committed[topic] = { processor: g.processor, offsets };
     }
     // Each retry topic's consumer (import-retry-N) commits past a parked copy once it sent it back.
-    for (const { topic, name: processor } of RETRY_CONSUMERS) {
+    for (const { topic, name: processor } of retryConsumers(STAGES.import.retryTopics)) {
       const [fetched] = await admin.fetchOffsets({ groupId: groupName(deps.config, processor), topics: [topicName(deps.config, topic)] });
       committed[topic] = { processor, offsets: new Map((fetched?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n).map((p) => [p.partition, BigInt(p.offset)])) };
     }

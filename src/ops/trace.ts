@@ -1,5 +1,5 @@
 import type { DeadLetter, EmailPlan, ImportTask, Outcome, ParkedRecord, RawMessage, StagedItem, WebhookDelivery } from '../kafka/records.js';
-import type { ParkTopic } from '../kafka/runner.js';
+import type { ParkTopic } from '../kafka/park-policy.js';
 import type { TopicKey } from '../kafka/topics.js';
 import { itemIdOf } from '../mail/message-id.js';
 import { toDeadLetterRow, type DeadLetterRow } from './dead-letter-rows.js';

@@ -32,7 +32,7 @@ const SHELLS: { [N in StageName]: (deps: ProcessorDeps) => ShellOf<N> | Promise<
   limit: limitProcessor,
   stage: stageProcessor,
   route: routeProcessor,
-  import: async (deps) => importProcessor({ ...deps, sink: await deps.sink() }),
+  import: async (deps) => importProcessor({ ...deps, sink: await deps.sink() }, STAGES.import.retryTopics),
 };
 
 /** A stage's declaration joined with a shell: what the runner runs. */

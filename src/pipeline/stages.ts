@@ -6,7 +6,8 @@ import type { ProcessorDecl } from '../kafka/runner.js';
  * the catalog in src/kafka/topics.ts. This is the one place the topology is written: the service,
  * `run`, status, lag, replay, the dashboard, the tests' pipeline helper and the bench read it, and
  * src/pipeline/processors.ts makes the compiler hold every processor's shell to its entry here
- * (input record type, declared outputs). Data only, so reading it costs no connection.
+ * (input record type, declared outputs). Data only, so reading it costs no connection. A stage
+ * without `retryTopics` keeps its order: it retries in place and reports a stall.
  */
 export const STAGES = {
   // One Webex read per delivery (message, room, memberships, files); 4 rooms at once.
@@ -25,7 +26,10 @@ export const STAGES = {
   // once too (up to 8 per partition, on up to 2 IMAP connections per mailbox or Graph's 4 requests
   // in flight): queued behind one another, a mailbox that is in every space was the tail of
   // capture latency. The shell makes the same item twice wait for the first.
-  import: { input: 'imports', outputs: ['outcomes'], chunkSize: 50, keyConcurrency: 8, ordering: 'none' },
+  // Its order does not matter, so a task that still fails after a few quick attempts is parked on
+  // these retry topics, shortest delay first (WXA_IMPORT_RETRY_DELAYS), and the partition moves on:
+  // one full or refusing mailbox never holds up the others (docs/operations.md).
+  import: { input: 'imports', outputs: ['outcomes'], chunkSize: 50, keyConcurrency: 8, ordering: 'none', retryTopics: ['importsRetry1', 'importsRetry2', 'importsRetry3'] },
 } as const satisfies Record<string, ProcessorDecl>;
 
 export type StageName = keyof typeof STAGES;

@@ -1,9 +1,9 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import type { Outcome } from '../../src/kafka/records.js';
+import type { ImportTask, Outcome } from '../../src/kafka/records.js';
 import { maildirFolderPath } from '../../src/sinks/maildir.js';
 import { spawnCli } from '../support/cli.js';
 import { testEnv, uniqueId } from '../support/config.js';
@@ -16,7 +16,8 @@ import { waitUntil } from '../support/wait.js';
  * the real Kafka, registry, Azurite and Maildir. A plan names an attachment that is not in blob
  * storage (NOT_FOUND: stage dead-letters it, a failed outcome says so); an operator restores the
  * blob, lists with --dry-run, redrives, and every participant gets the item exactly once; a second
- * redrive sends nothing.
+ * redrive sends nothing. And a parked import task (default delays: it would wait a minute) is
+ * brought back at once with --parked.
  */
 describe('redrive brings a dead letter back once its cause is fixed (real Kafka + Azurite + Maildir, real CLI)', () => {
   const id = uniqueId();
@@ -72,5 +73,31 @@ describe('redrive brings a dead letter back once its cause is fixed (real Kafka 
     expect(outcomes.filter((o) => o.kind === 'imported').map((o) => o.mailbox).sort()).toEqual([alice, bob].sort());
     expect(files(alice)).toHaveLength(1);
     expect(files(bob)).toHaveLength(1);
+  });
+
+  it('--parked brings a parked import task back now, once', async () => {
+    const { rt } = pipe;
+    const carol = `carol-${id}@example.com`;
+    const blocked = maildirFolderPath(config.maildirRoot, carol, config.mailFolder);
+    mkdirSync(path.dirname(blocked), { recursive: true });
+    writeFileSync(blocked, 'not a folder');
+    const eml = Buffer.from(`Message-ID: <p-${id}@webex-archiver.invalid>\r\nSubject: parked\r\n\r\nbody\r\n`);
+    const task: ImportTask = {
+      itemId: `P-${id}:created:1`, webexMessageId: `P-${id}`, roomId: `R-${id}`, messageId: `<p-${id}@webex-archiver.invalid>`, date: '2026-01-05T09:01:00.000Z', webexCreated: '2026-01-05T09:01:00.000Z',
+      container: 'unused', blobName: 'unused', size: eml.length, sha256: 'x', partial: false, inline: eml, mailbox: carol, participantEmail: carol, viaFallback: false,
+    };
+    await rt.publisher.publish([{ topic: 'imports', key: carol, value: task }]);
+    await waitUntil(async () => (await pipe.outcomes()).some((o) => o.kind === 'parked' && o.mailbox === carol), 60_000, 'carol\'s task parked');
+
+    const dry = await cli('--parked', '--dry-run');
+    expect(dry).toContain('1 of 1 parked import tasks to send back');
+    expect(dry).toContain(`item=${task.itemId} mailbox=${carol}`);
+    rmSync(blocked); // the fix
+    const sent = await cli('--parked', '--item', task.itemId, '--wait', '60');
+    expect(sent).toContain('1 went back');
+    expect(sent).toMatch(/outcomes since: imported=1/);
+    expect(files(carol)).toHaveLength(1);
+    expect(await cli('--parked', '--wait', '0')).toContain('0 of 1 parked import tasks to send back; 1 matching were redriven before (skipped)');
+    expect(files(carol)).toHaveLength(1);
   });
 });

@@ -88,6 +88,8 @@ describe('operator routes (real Kafka)', () => {
     expect(perPartition.map((m) => m[1]).sort()).toEqual(['0', '1', '2']);
     expect(perPartition.reduce((s, m) => s + Number(m[2]), 0)).toBe(4);
     expect(res.body).toContain('webex_archiver_lag_up 1');
+    // Nothing parked on this prefix's retry topics.
+    for (const k of ['importsRetry1', 'importsRetry2', 'importsRetry3'] as const) expect(res.body).toContain(`webex_archiver_parked_waiting{topic="${topicName(rt.config, k)}"} 0`);
     expect(res.body).toContain('process_cpu_user_seconds_total');
     expect(res.body).toContain('# TYPE webex_archiver_capture_latency_seconds histogram');
   });

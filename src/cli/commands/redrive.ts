@@ -8,6 +8,8 @@ import { ensureTopics } from '../../kafka/topics.js';
 import { createLogger } from '../../log.js';
 import { awaitFate, planRedrive, sendBack } from '../../ops/redrive.js';
 import { describeCandidate, parseSince, type RedriveFilter } from '../../ops/redrive-plan.js';
+import { STAGES, STAGE_NAMES } from '../../pipeline/stages.js';
+import { retryConsumers } from '../../processors/import/retry.js';
 import { parseFlags, type Command } from '../command.js';
 import { progressLine } from '../progress.js';
 
@@ -40,6 +42,8 @@ export const redriveCommand: Command = {
       parked: { type: 'boolean' }, processor: { type: 'string' }, since: { type: 'string' }, code: { type: 'string' },
       item: { type: 'string' }, 'dry-run': { type: 'boolean' }, wait: { type: 'string' },
     });
+    const processors = [...STAGE_NAMES, ...retryConsumers(STAGES.import.retryTopics).map((r) => r.name)] as string[];
+    if (values.processor && !processors.includes(values.processor)) throw new ArchiverError('BAD_INPUT', `--processor must be one of ${processors.join(', ')}`);
     const filter: RedriveFilter = {
       ...(values.processor ? { processor: values.processor } : {}),
       ...(values.since ? { sinceMs: parseSince(values.since) } : {}),

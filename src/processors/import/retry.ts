@@ -2,16 +2,19 @@ import type { Config } from '../../config/schema.js';
 import { ArchiverError } from '../../errors.js';
 import type { Output } from '../../kafka/publisher.js';
 import type { ImportTask, ParkedRecord } from '../../kafka/records.js';
-import { PARKS_HEADER, type ParkPolicy, type ParkTopic, type ProcessorSpec } from '../../kafka/runner.js';
+import { PARKS_HEADER, type ParkPolicy, type ParkTopic } from '../../kafka/park-policy.js';
+import type { ProcessorSpec } from '../../kafka/runner.js';
 import type { Serde } from '../../kafka/serde.js';
 import { topicName } from '../../kafka/topics.js';
 
-/** The retry topics, shortest delay first, and the consumer (group) that sends each one's tasks back. */
-export const RETRY_CONSUMERS: readonly { topic: ParkTopic; name: string }[] = (['importsRetry1', 'importsRetry2', 'importsRetry3'] as const).map((topic, i) => ({ topic, name: `import-retry-${i + 1}` }));
+/** The consumer (group) that sends a retry topic's tasks back: `import-retry-1` for the first. */
+export function retryConsumers(topics: readonly ParkTopic[]): { topic: ParkTopic; name: string }[] {
+  return topics.map((topic, i) => ({ topic, name: `import-retry-${i + 1}` }));
+}
 
-/** Import's non-blocking retries (docs/operations.md): park after the quick attempts, on delays of 1 min, 10 min, 1 h (then hourly) by default. */
-export function importParkPolicy(config: Pick<Config, 'importQuickAttempts' | 'importRetryDelays'>): ParkPolicy {
-  return { quickAttempts: config.importQuickAttempts, tiers: RETRY_CONSUMERS.map(({ topic }, i) => ({ topic, delayMs: config.importRetryDelays[i]! * 1000 })) };
+/** Import's non-blocking retries (docs/operations.md): park after the quick attempts, on the declared topics with delays of 1 min, 10 min, 1 h (then hourly) by default. */
+export function importParkPolicy(config: Pick<Config, 'importQuickAttempts' | 'importRetryDelays'>, topics: readonly ParkTopic[]): ParkPolicy {
+  return { quickAttempts: config.importQuickAttempts, tiers: topics.map((topic, i) => ({ topic, delayMs: config.importRetryDelays[i]! * 1000 })) };
 }
 
 /**
@@ -19,9 +22,10 @@ export function importParkPolicy(config: Pick<Config, 'importQuickAttempts' | 'i
  * not polled) and then this writes the parked task back to webex.imports.v1 with how often it was
  * parked, so that import tries it again and, if it fails again, parks it one tier further.
  */
-export function importRetryProcessors(deps: { config: Pick<Config, 'importQuickAttempts' | 'importRetryDelays' | 'topicPrefix'>; serde: Serde }): ProcessorSpec<ParkTopic, 'imports'>[] {
-  return importParkPolicy(deps.config).tiers.map((tier, i): ProcessorSpec<ParkTopic, 'imports'> => ({
-    name: RETRY_CONSUMERS[i]!.name,
+export function importRetryProcessors(deps: { config: Pick<Config, 'importQuickAttempts' | 'importRetryDelays' | 'topicPrefix'>; serde: Serde }, topics: readonly ParkTopic[]): ProcessorSpec<ParkTopic, 'imports'>[] {
+  const consumers = retryConsumers(topics);
+  return importParkPolicy(deps.config, topics).tiers.map((tier, i): ProcessorSpec<ParkTopic, 'imports'> => ({
+    name: consumers[i]!.name,
     input: tier.topic,
     outputs: ['imports'],
     holdMs: tier.delayMs,
