@@ -35,6 +35,7 @@ export function toDeadLetterRow(d: DeadLetter, original: unknown): DeadLetterRow
   return {
     at: d.at, processor: d.processor, topic: d.topic, partition: d.partition, offset: d.offset,
     errorCode: d.errorCode, reason: cleanReason(d.errorMessage), attempts: d.attempts, ...ids,
-    redrive: redriveCommand({ kind: 'failed', processor: d.processor, itemId: ids.itemId ?? ids.webexMessageId ?? `${d.topic}:${d.partition}:${d.offset}` }),
+    // Without an item id, the dead letter's origin (topic:partition:offset), which redrive's --item also matches.
+    redrive: redriveCommand({ kind: 'failed', processor: d.processor, itemId: ids.itemId ?? `${d.topic}:${d.partition}:${d.offset}`, webexMessageId: ids.webexMessageId }),
   };
 }

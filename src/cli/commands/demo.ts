@@ -89,7 +89,7 @@ export const demoCommand: Command = {
       say(`Played ${played.versions} message versions (${played.deliveries} webhook deliveries).`);
     }
     await crawl().catch((err: Error) => say(`crawl failed: ${err.message}`));
-    if (config.sink === 'maildir') say(openHint(archive, config.mailFolder));
+    if (config.sink === 'maildir') say(openHint(archive, config.mailFolder, config.fallbackMailbox));
     const schedule = () => {
       const next = nextDailyRun(new Date(), config.crawlDailyAt);
       const t = setTimeout(() => { void crawl().catch(() => undefined).finally(schedule); }, next.getTime() - Date.now());
@@ -104,10 +104,12 @@ export const demoCommand: Command = {
  * How to read the archive with a mail client: each mailbox is a Maildir++ store that mutt,
  * neomutt and Dovecot open as is (`-f` opens one folder; `c` then `?` lists the others).
  */
-function openHint(root: string, folder: string): string {
+function openHint(root: string, folder: string, fallback: string): string {
   let example = path.join(root, '<mailbox>', 'Maildir', `.${folder}`);
   try {
-    const first = readdirSync(root).sort().find((d) => d.includes('@'));
+    // A participant's own mailbox makes the better example than the fallback one.
+    const mailboxes = readdirSync(root).filter((d) => d.includes('@')).sort();
+    const first = mailboxes.find((d) => d !== fallback) ?? mailboxes[0];
     if (first) example = maildirFolderPath(root, first, folder);
   } catch { /* nothing archived yet */ }
   return `Open it:     neomutt -f '${example}'   (or mutt; any Maildir reader; one folder per mailbox under ${root})`;
