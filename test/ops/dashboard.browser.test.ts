@@ -137,13 +137,14 @@ describe('operator dashboard in a real browser', () => {
     await rt.publisher.publish([{ topic: 'deadLetter', key: 'room1', value: dead }]);
     await page.waitForFunction(() => document.querySelectorAll('#dead-letters tbody tr[data-offset]').length === 1, undefined, { timeout: 30_000 });
 
-    type Drawn = { chartHeight: number; bars: { count: number; height: number }[]; today: Record<string, string>; lag: Record<string, string>; dead: string[]; issues: string[]; waiting: Record<string, string>; recovery: string };
+    type Drawn = { chartHeight: number; bars: { count: number; height: number }[]; today: Record<string, string>; importedByKind: Record<string, string>; lag: Record<string, string>; dead: string[]; issues: string[]; waiting: Record<string, string>; recovery: string };
     const read = () => page.evaluate(() => {
       const all = (sel: string) => Array.from(document.querySelectorAll(sel));
       return {
         chartHeight: document.querySelector('#throughput')!.clientHeight,
         bars: all('#throughput .bar').map((b) => ({ count: Number(b.getAttribute('data-count')), height: b.getBoundingClientRect().height })),
-        today: Object.fromEntries(all('#today dd').map((d) => [d.getAttribute('data-kind')!, d.textContent!])),
+        today: Object.fromEntries(all('#today dd[data-kind]').map((d) => [d.getAttribute('data-kind')!, d.textContent!])),
+        importedByKind: Object.fromEntries(all('#today dd[data-imported-kind]').map((d) => [d.getAttribute('data-imported-kind')!, d.textContent!])),
         lag: Object.fromEntries(all('#stages tbody tr').map((r) => [r.getAttribute('data-stage')!, document.querySelector(`#lag-${r.getAttribute('data-stage')}`)!.textContent!])),
         dead: all('#dead-letters tbody tr').map((r) => r.textContent!),
         issues: all('#issues tbody tr code.cmd').map((c) => c.textContent!),
@@ -177,6 +178,7 @@ describe('operator dashboard in a real browser', () => {
     }
     const fmt = (n: number) => n.toLocaleString('en-US');
     expect(drawn!.today).toEqual(Object.fromEntries(Object.entries(json!.today!.counts).map(([k, n]) => [k, fmt(n)])));
+    expect(drawn!.importedByKind).toEqual(Object.fromEntries(Object.entries(json!.today!.importedByKind).map(([k, n]) => [k, fmt(n)])));
     expect(json!.today!.counts.imported).toBeGreaterThanOrEqual(13);
     expect(drawn!.lag).toEqual(Object.fromEntries(json!.stages.map((s) => [s.processor, s.error ?? fmt(s.lag)])));
     expect(json!.deadLetters!.total).toBe(1);

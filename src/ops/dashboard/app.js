@@ -94,7 +94,7 @@ function renderToday(today) {
   // Problem kinds turn red only when there is something to look at.
   dl.replaceChildren(...order.flatMap((k) => { const cls = today.counts[k] > 0 ? k : ''; return [el('dt', { class: cls }, k), el('dd', { class: cls, 'data-kind': k }, fmtInt(today.counts[k]))]; }),
     // Imported copies by what they are: message versions, joins/leaves/moderators, space updates, transcripts.
-    ...Object.entries(today.importedByKind ?? {}).flatMap(([k, n]) => [el('dt', {}, `imported ${k}`), el('dd', {}, fmtInt(n))]));
+    ...Object.entries(today.importedByKind ?? {}).flatMap(([k, n]) => [el('dt', {}, `imported ${k}`), el('dd', { 'data-imported-kind': k }, fmtInt(n))]));
 }
 
 function renderCrawler(c) {

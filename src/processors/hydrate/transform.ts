@@ -96,7 +96,7 @@ async function updateOutputs(delivery: WebhookDelivery, deps: HydrateDeps): Prom
   if (!deps.memberships) return [];
   const moderator = delivery.resource === 'memberships';
   if ((moderator ? deps.captureChanges?.memberships : deps.captureChanges?.rooms) === false) return [];
-  const data = parseData(delivery);
+  const data = parseBody(delivery);
   if (typeof data.id !== 'string') throw new ArchiverError('BAD_RECORD', `${delivery.resource} webhook without data.id`);
   const same = (d: Record<string, unknown>) => (moderator ? d.isModerator === data.isModerator : d.title === data.title && d.classificationId === data.classificationId);
   const from = new Date(Date.parse(delivery.receivedAt) - UPDATE_LOOKBACK_MS).toISOString();
@@ -111,9 +111,17 @@ async function updateOutputs(delivery: WebhookDelivery, deps: HydrateDeps): Prom
 /** How far back an update's compliance event is looked for (webhooks arrive within seconds). */
 const UPDATE_LOOKBACK_MS = 3600_000;
 
-/** The envelope's data: as the receiver kept it, or, for a record from before it did, parsed from the body. */
+/** The envelope's data: its string fields as the receiver kept them, or, for a record from before it did, parsed from the body. */
 function parseData(delivery: WebhookDelivery): Record<string, unknown> {
-  if (delivery.dataFields) return delivery.dataFields;
+  return delivery.dataFields ?? parseBody(delivery);
+}
+
+/**
+ * The envelope's whole data, booleans included, parsed from the body: a moderator change needs
+ * `isModerator`, which the receiver's string fields leave out. Such webhooks are rare; messages,
+ * the hot path, never parse the body again.
+ */
+function parseBody(delivery: WebhookDelivery): Record<string, unknown> {
   try {
     return (JSON.parse(delivery.body) as { data?: Record<string, unknown> }).data ?? {};
   } catch {
