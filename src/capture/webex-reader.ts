@@ -27,6 +27,7 @@ export interface WxRoom { id: string; title?: string; type: string; teamId?: str
 export interface WxTeam { id: string; name?: string }
 export interface WxMembership { personId: string; personEmail: string; personDisplayName?: string; created?: string }
 export interface WxPerson { id: string; emails?: string[]; displayName?: string }
+export interface WxAttachmentAction { id: string; type?: string; messageId: string; inputs?: Record<string, unknown>; personId: string; roomId: string; created: string }
 export interface WxFile { name: string; contentType: string; body: Readable }
 
 export interface WebexReader {
@@ -36,6 +37,8 @@ export interface WebexReader {
   getTeam(id: string): Promise<WxTeam>;
   listMemberships(roomId: string): Promise<WxMembership[]>;
   getPerson(id: string): Promise<WxPerson>;
+  /** A card submission (GET /attachment/actions/{id}); optional so readers without cards still fit. */
+  getAttachmentAction?(id: string, opts?: { retryNotFound?: number }): Promise<WxAttachmentAction>;
   /** Streams a file; throws ArchiverError GONE (410 infected), NOT_FOUND, or FORBIDDEN with reason 'unscannable' (428). */
   openFile(url: string): Promise<WxFile>;
 }
