@@ -18,14 +18,14 @@ export interface CaptureDeps {
   now?: () => Date;
   /** The participants at an item's own time (participants.ts); without it, the current members. */
   participants?: ParticipantsOf;
-  /** Which conversation changes become items (WXA_CAPTURE_MEMBERSHIPS, WXA_CAPTURE_ROOMS); all by default. */
+  /** Which conversation changes become items (WXA_CAPTURE_MEMBERSHIPS, _ROOMS, _ATTACHMENT_ACTIONS); all by default. */
   captureChanges?: CaptureChanges;
 }
 
-export interface CaptureChanges { memberships: boolean; rooms: boolean }
+export interface CaptureChanges { memberships: boolean; rooms: boolean; attachmentActions?: boolean }
 
-export function captureChangesOf(config: { captureMemberships: boolean; captureRooms: boolean }): CaptureChanges {
-  return { memberships: config.captureMemberships, rooms: config.captureRooms };
+export function captureChangesOf(config: { captureMemberships: boolean; captureRooms: boolean; captureAttachmentActions: boolean }): CaptureChanges {
+  return { memberships: config.captureMemberships, rooms: config.captureRooms, attachmentActions: config.captureAttachmentActions };
 }
 
 /**

@@ -4,13 +4,13 @@ import { ArchiverError } from '../errors.js';
 import { captureMessage, type CaptureDeps } from './capture-message.js';
 import type { CheckpointStore } from './checkpoints.js';
 import { changeFromEvent } from './membership-change.js';
-import { captureMembershipItem, captureModeratorItem, captureRoomItem } from './membership-item.js';
+import { captureMembershipItem, captureModeratorItem, captureRoomItem, captureSubmissionItem } from './membership-item.js';
 import { COVERAGE_CHECKPOINT, type MembershipStore } from './membership-store.js';
 import { walkEvents } from './event-walk.js';
 import { mapByKey } from '../kafka/keyed-concurrency.js';
 import { deletedMessageStub } from './deleted-stub.js';
 import { LIST_MAX, type CrawlSource, type WxEvent } from './crawl-source.js';
-import type { WxMessage } from './webex-reader.js';
+import type { WxAttachmentAction, WxMessage } from './webex-reader.js';
 
 export interface CrawlerDeps extends CaptureDeps {
   source: CrawlSource;
@@ -44,10 +44,10 @@ export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promis
   // Every join and leave up to now first, so each message version, whatever its page, meets
   // the people who were there at its time, those who left after it included.
   const membershipChanges = deps.memberships ? await crawlMemberships(deps, deps.memberships, opts) : 0;
-  // With the timeline, each join, leave, moderator change and room change is also an item,
-  // published with the messages (WXA_CAPTURE_MEMBERSHIPS, WXA_CAPTURE_ROOMS).
-  const changes = deps.memberships ? (deps.captureChanges ?? { memberships: true, rooms: true }) : { memberships: false, rooms: false };
-  const resources = ['messages', ...(changes.memberships ? ['memberships'] : []), ...(changes.rooms ? ['rooms'] : [])];
+  // With the timeline, each join, leave, moderator change, room change and card submission is also
+  // an item, published with the messages (WXA_CAPTURE_MEMBERSHIPS, _ROOMS, _ATTACHMENT_ACTIONS).
+  const changes = deps.memberships ? (deps.captureChanges ?? { memberships: true, rooms: true }) : { memberships: false, rooms: false, attachmentActions: false };
+  const resources = ['messages', ...(changes.memberships ? ['memberships'] : []), ...(changes.rooms ? ['rooms'] : []), ...(changes.attachmentActions !== false ? ['attachmentActions'] : [])];
   let changeItems = 0;
   const walked = await walkEvents(deps, EVENTS_CHECKPOINT, resources, walkOptions(opts), {
     page: async (resource, events) => {
@@ -72,6 +72,12 @@ export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promis
 async function changeItemFromEvent(deps: CrawlerDeps, e: WxEvent): Promise<RawMessage | null> {
   const req = { at: new Date(e.created).toISOString(), actorId: e.actorId ?? null, source: 'crawler' as const };
   if (e.resource === 'rooms') return e.type === 'updated' ? captureRoomItem(deps, { ...req, room: e.data }) : null;
+  if (e.resource === 'attachmentActions') {
+    if (e.type !== 'created' || typeof e.data.id !== 'string') return null;
+    // The event's snapshot is the action; read it by id when the snapshot lacks the inputs.
+    const action = e.data.inputs && typeof e.data.messageId === 'string' ? (e.data as unknown as WxAttachmentAction) : await deps.reader.getAttachmentAction?.(e.data.id);
+    return action ? captureSubmissionItem(deps, { action, source: 'crawler' }) : null;
+  }
   if (e.type === 'updated') return captureModeratorItem(deps, { ...req, membership: e.data });
   const change = changeFromEvent(e, 'crawler', new Date());
   if (!change) return null;

@@ -1,7 +1,7 @@
 import type { CaptureSource, ConversationChange, MembershipChange, Person, RawKind, RawMessage } from '../kafka/records.js';
 import type { CaptureDeps } from './capture-message.js';
 import { buildRawMessage } from './raw-record.js';
-import type { WxMembership } from './webex-reader.js';
+import type { WxAttachmentAction, WxMembership } from './webex-reader.js';
 
 /**
  * Conversation changes as items of their own, for hydrate (webhooks) and the crawler (events)
@@ -49,6 +49,23 @@ export async function captureRoomItem(
   return captureChangeItem(deps, { kind: 'room', roomId, actorId: null, source: req.source, change: { type: 'room-updated', id: roomId, since: req.at, at: req.at, person: actor, title, classificationId } });
 }
 
+/**
+ * A card submission (attachmentActions/created) as an item threaded under its card's message:
+ * who submitted what, when. Its id names it; the inputs come from GET /attachment/actions/{id}
+ * (a webhook's data leaves them out, webex-api.md §4) unless the event's snapshot has them.
+ */
+export async function captureSubmissionItem(
+  deps: CaptureDeps,
+  req: { action: WxAttachmentAction; source: CaptureSource },
+): Promise<RawMessage | null> {
+  const a = req.action;
+  if (!a.id || !a.messageId || !a.personId || !a.roomId || Number.isNaN(Date.parse(a.created))) return null;
+  const person = await actorOf(deps, a.personId, (await roomOf(deps, a.roomId)).memberships);
+  if (!person) return null;
+  const at = new Date(a.created).toISOString();
+  return captureChangeItem(deps, { kind: 'action', roomId: a.roomId, actorId: null, source: req.source, change: { type: 'card-submitted', id: a.id, since: at, at, person, parentId: a.messageId, inputs: JSON.stringify(a.inputs ?? {}) } });
+}
+
 type ChangeCore = Omit<ConversationChange, 'actor'>;
 
 async function captureChangeItem(deps: CaptureDeps, req: { kind: RawKind; roomId: string; actorId: string | null; source: CaptureSource; change: ChangeCore }): Promise<RawMessage> {
@@ -56,7 +73,7 @@ async function captureChangeItem(deps: CaptureDeps, req: { kind: RawKind; roomId
   const { room, team, memberships: current } = await roomOf(deps, req.roomId);
   const { members, source: participantsSource } = deps.participants ? await deps.participants(req.roomId, c.at, current) : { members: current, source: null };
   const actor = req.actorId && req.actorId !== c.person.personId ? await actorOf(deps, req.actorId, [...members, ...current]) : null;
-  const change: ConversationChange = { ...c, actor, title: c.title ?? null, classificationId: c.classificationId ?? null };
+  const change: ConversationChange = { ...c, actor, title: c.title ?? null, classificationId: c.classificationId ?? null, parentId: c.parentId ?? null, inputs: c.inputs ?? null };
   const raw = buildRawMessage({
     source: req.source,
     event: c.type === 'joined' ? 'created' : c.type === 'left' ? 'deleted' : 'updated',
@@ -100,5 +117,6 @@ export function describeChange(c: Pick<ConversationChange, 'type' | 'person' | '
       const parts = [...(c.title ? [`title "${c.title}"`] : []), ...(c.classificationId ? [`classification ${c.classificationId}`] : [])];
       return `${who} updated the space: ${parts.join(', ') || 'no title or classification given'}.`;
     }
+    case 'card-submitted': return `${who} submitted the card.`;
   }
 }

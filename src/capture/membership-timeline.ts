@@ -22,7 +22,8 @@ export interface ParticipantsAt {
   source: ParticipantsSource;
   /**
    * People the timeline shows joined with no leave, who are not members now: they left at a time
-   * we have not seen yet. The caller resolves their leave (memberships events) and asks again.
+   * we have not seen yet; and people whose next leave is dated only by its webhook's arrival, long
+   * after `at`. The caller resolves their leave (memberships events) and asks again.
    */
   unresolved: MembershipChange[];
 }
@@ -73,6 +74,10 @@ export class MembershipTimeline {
         members.push(m);
       }
     }
+    for (const changes of people.values()) {
+      const doubt = approximateLeaveAfter(changes, at);
+      if (doubt) unresolved.push(doubt);
+    }
     for (const [personId, changes] of people) {
       if (currentIds.has(personId) || changes.length === 0) continue;
       const last = changes[changes.length - 1]!;
@@ -84,6 +89,19 @@ export class MembershipTimeline {
     const source: ParticipantsSource = this.coverageFrom !== null && at >= this.coverageFrom ? 'timeline' : 'current-membership';
     return { members, source, unresolved };
   }
+}
+
+/**
+ * A leave dated only by when its webhook arrived (its compliance event was not found in the last
+ * hour) more than an hour after `at`: the person may have left long before, as when a backlog is
+ * hydrated. Returns their join before `at`, so the caller looks the leave up from there.
+ */
+const APPROXIMATE_MS = 3600_000;
+function approximateLeaveAfter(changes: readonly MembershipChange[], at: string): MembershipChange | undefined {
+  const next = changes.find((c) => c.at > at);
+  if (!next || next.change !== 'left' || next.source !== 'webhook' || Date.parse(next.at) - Date.parse(at) <= APPROXIMATE_MS) return undefined;
+  const joined = [...changes].reverse().find((c) => c.change === 'joined' && c.at <= at);
+  return joined && stateAt(changes, at) ? joined : undefined;
 }
 
 function stateAt(changes: readonly MembershipChange[], at: string): boolean {

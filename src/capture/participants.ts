@@ -73,10 +73,12 @@ export function participantsResolver(deps: ParticipantsDeps): ParticipantsOf {
     for (const joined of unresolved) {
       const key = `${joined.membershipId}|${joined.at}`;
       const last = tried.get(key);
+      // Found once, the leave is in the timeline: never looked up again (Infinity); else retried.
       if (last !== undefined && now().getTime() - last < RETRY_MS) continue;
       tried.set(key, now().getTime());
       if (tried.size > 10_000) tried.delete(tried.keys().next().value as string);
       const leftAt = await findLeave(deps.events, joined);
+      if (leftAt) tried.set(key, Infinity);
       if (leftAt) found.push({ ...joined, change: 'left', at: new Date(leftAt).toISOString(), source: deps.source, observedAt: now().toISOString() });
     }
     return found;

@@ -12,6 +12,7 @@ export type WxRoom = Room;
 export type WxTeam = Team;
 export type WxMembership = Pick<Membership, 'personId' | 'personEmail'> & Partial<Omit<Membership, 'personId' | 'personEmail'>>;
 export type WxPerson = Person;
+export interface WxAttachmentAction { id: string; type?: string; messageId: string; inputs?: Record<string, unknown>; personId: string; roomId: string; created: string }
 export interface WxFile { name: string; contentType: string; body: Readable }
 
 export interface WebexReader {
@@ -21,6 +22,8 @@ export interface WebexReader {
   getTeam(id: string): Promise<WxTeam>;
   listMemberships(roomId: string): Promise<WxMembership[]>;
   getPerson(id: string): Promise<WxPerson>;
+  /** A card submission (GET /attachment/actions/{id}); optional so readers without cards still fit. */
+  getAttachmentAction?(id: string, opts?: { retryNotFound?: number }): Promise<WxAttachmentAction>;
   /** Streams a file; throws ArchiverError GONE (410 infected), NOT_FOUND, or FORBIDDEN with reason 'unscannable' (428). */
   openFile(url: string): Promise<WxFile>;
   /** The file's real name from a HEAD (no bytes move), for recording a file we could not fetch. */

@@ -28,6 +28,7 @@ export function webexSource(client: WebexClient): CrawlSource {
       return out;
     },
     getPerson: (id) => client.people.get(id),
+    getAttachmentAction: (id, opts) => client.attachmentActions.get(id, { retryNotFound: opts?.retryNotFound }),
     async openFile(url) {
       const { info, body } = await client.contents.open(url);
       const name = info.filename ?? url.slice(url.lastIndexOf('/') + 1);

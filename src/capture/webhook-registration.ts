@@ -4,7 +4,8 @@ import type { Webhook, WebhookCreate } from '../webex/types.js';
 /**
  * The webhooks the archiver needs: every message event (created/updated/deleted), every
  * membership event (the membership timeline, joins, leaves and moderator changes as items) and
- * every room update (renames and re-classifications as items), org-wide, signed with our secret.
+ * every room update (renames and re-classifications as items) and every card submission
+ * (attachmentActions), org-wide, signed with our secret.
  * Registration is idempotent: a webhook with the same name and target is kept, and re-activated
  * when Webex disabled it after failed deliveries (Webex never re-enables one by itself), or given
  * our secret when it carries an older one.
@@ -13,6 +14,7 @@ export const WANTED: readonly Pick<WebhookCreate, 'name' | 'resource' | 'event'>
   { name: 'webex-archiver messages', resource: 'messages', event: 'all' },
   { name: 'webex-archiver memberships', resource: 'memberships', event: 'all' },
   { name: 'webex-archiver rooms', resource: 'rooms', event: 'updated' },
+  { name: 'webex-archiver attachment actions', resource: 'attachmentActions', event: 'created' },
 ];
 
 export interface RegistrationPlan {

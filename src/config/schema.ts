@@ -91,6 +91,7 @@ export const CONFIG_SPEC = {
   // --- Capture: the whole conversation ---
   captureMemberships: { env: 'WXA_CAPTURE_MEMBERSHIPS', default: 'true', parse: p.bool, doc: 'Archive joins, leaves and moderator changes as items of their own (the membership timeline that gives every item its participants at the time is kept either way)' },
   captureRooms: { env: 'WXA_CAPTURE_ROOMS', default: 'true', parse: p.bool, doc: 'Archive space renames and re-classifications (rooms/updated) as items of their own' },
+  captureAttachmentActions: { env: 'WXA_CAPTURE_ATTACHMENT_ACTIONS', default: 'true', parse: p.bool, doc: 'Archive Adaptive Card submissions (attachmentActions) as items threaded under their card message' },
   // --- Processing ---
   processorConcurrency: { env: 'WXA_PROCESSOR_CONCURRENCY', default: '6', parse: p.intRange(1, 64), doc: 'Partitions each processor instance works on at once; as many as a topic has by default, so one partition\'s records never wait behind another\'s batch (with 2 of 6, import added 0.6 s at p50 to capture latency in the bench)' },
   dedupeRetentionDays: { env: 'WXA_DEDUPE_RETENTION_DAYS', default: '97', parse: p.intRange(1, 3650), doc: 'Days dedupe remembers a message version after it first saw it (Webex redelivers within the 90-day compliance Events window; 7 days of margin); older entries leave memory and the changelog (tombstones), and a later repeat is caught by the mailbox\'s Message-ID check' },

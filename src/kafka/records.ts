@@ -81,9 +81,9 @@ export interface RawMessage {
   change?: ConversationChange | null;
 }
 
-export type RawKind = 'message' | 'membership' | 'room';
+export type RawKind = 'message' | 'membership' | 'room' | 'action';
 
-export type ConversationChangeType = 'joined' | 'left' | 'moderator-added' | 'moderator-removed' | 'room-updated';
+export type ConversationChangeType = 'joined' | 'left' | 'moderator-added' | 'moderator-removed' | 'room-updated' | 'card-submitted';
 
 /**
  * A change to a conversation archived as an item of its own: a join, a leave, a moderator change
@@ -106,6 +106,9 @@ export interface ConversationChange {
   /** `room-updated`: the title and classification after the change. */
   title?: string | null;
   classificationId?: string | null;
+  /** `card-submitted`: the card's message, and what its inputs held (JSON). */
+  parentId?: string | null;
+  inputs?: string | null;
 }
 
 export type ParticipantsSource = 'timeline' | 'current-membership';

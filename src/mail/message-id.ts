@@ -54,11 +54,11 @@ export function transcriptItemId(roomId: string, day: string, digest: string): s
  * know: when the membership began for joins and leaves (a leave's own time they see differently,
  * like a deletion's), the change's event time otherwise.
  */
-export type ChangeType = 'joined' | 'left' | 'moderator-added' | 'moderator-removed' | 'room-updated';
-const CHANGE_TAG: Record<ChangeType, string> = { joined: 'm-{h}-j', left: 'm-{h}-l', 'moderator-added': 'm-{h}-a', 'moderator-removed': 'm-{h}-r', 'room-updated': 'r-{h}-u' };
+export type ChangeType = 'joined' | 'left' | 'moderator-added' | 'moderator-removed' | 'room-updated' | 'card-submitted';
+const CHANGE_TAG: Record<ChangeType, string> = { joined: 'm-{h}-j', left: 'm-{h}-l', 'moderator-added': 'm-{h}-a', 'moderator-removed': 'm-{h}-r', 'room-updated': 'r-{h}-u', 'card-submitted': 'a-{h}-s' };
 
 export function changeItemId(type: ChangeType, id: string, since: string): string {
-  return `${type === 'room-updated' ? 'room' : 'membership'}:${id}:${type}:${Date.parse(since)}`;
+  return `${type === 'room-updated' ? 'room' : type === 'card-submitted' ? 'action' : 'membership'}:${id}:${type}:${Date.parse(since)}`;
 }
 
 export function changeMessageId(type: ChangeType, id: string, since: string): string {

@@ -69,18 +69,18 @@ export function utcDayStart(d: Date): number {
 }
 
 /** What an archived item is: a message version, a conversation change (membership, room), a transcript. */
-export type ItemKind = 'message' | 'membership' | 'room' | 'transcript';
-export const ITEM_KINDS: readonly ItemKind[] = ['message', 'membership', 'room', 'transcript'];
+export type ItemKind = 'message' | 'membership' | 'room' | 'action' | 'transcript';
+export const ITEM_KINDS: readonly ItemKind[] = ['message', 'membership', 'room', 'action', 'transcript'];
 export type KindCounts = Record<ItemKind, number>;
 
 /** From the item id alone: src/mail/message-id.ts gives every kind but message versions a prefix. */
 export function itemKindOf(itemId: string): ItemKind {
   const prefix = itemId.slice(0, itemId.indexOf(':'));
-  return prefix === 'membership' || prefix === 'room' || prefix === 'transcript' ? prefix : 'message';
+  return prefix === 'membership' || prefix === 'room' || prefix === 'action' || prefix === 'transcript' ? prefix : 'message';
 }
 
 export function emptyKindCounts(): KindCounts {
-  return { message: 0, membership: 0, room: 0, transcript: 0 };
+  return { message: 0, membership: 0, room: 0, action: 0, transcript: 0 };
 }
 
 /** Copies imported (fully or partially) per item kind, from import outcomes whose `at` is in [fromMs, toMs). */

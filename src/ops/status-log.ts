@@ -1,5 +1,5 @@
 import type { Outcome, OutcomeKind } from '../kafka/records.js';
-import { ISSUE_KINDS, toIssueRow, utcDayStart, type IssueRow } from './outcome-rows.js';
+import { emptyKindCounts, ISSUE_KINDS, itemKindOf, toIssueRow, utcDayStart, type IssueRow } from './outcome-rows.js';
 
 /**
  * The daily status log, with the counts of Microsoft's connector log (available, fanned out,
@@ -40,6 +40,12 @@ export interface DaySummary {
   /** Distinct items a processor before import dead-lettered that day (never fanned out). */
   failedUpstream: number;
   note: string | null;
+  /** Of `available`, how many of each kind (the whole conversation: docs/operations.md). */
+  availableMessages: number;
+  availableMemberships: number;
+  availableRooms: number;
+  availableActions: number;
+  availableTranscripts: number;
 }
 
 export interface DayLog { summary: DaySummary; items: IssueRow[] }
@@ -111,10 +117,13 @@ export function buildDailyLog(inputs: LogInputs, opts: { fromDay: string; toDay:
     const unmapped = items.filter((i) => i.kind === 'unmapped').length;
     const failedUpstream = new Set(items.filter((i) => i.kind === 'failed' && i.processor !== 'import').map((i) => i.itemId)).size;
     const nothing = available === 0 && copies.size === 0 && items.length === 0;
+    const kinds = emptyKindCounts();
+    for (const itemId of availableByDay.get(date) ?? []) kinds[itemKindOf(itemId)]++;
     days.push({
       summary: {
         date, completedAt, available, fannedOut: copies.size, ...states, rejected, unmapped, failedUpstream,
         note: nothing ? `No items ingested on ${date}` : null,
+        availableMessages: kinds.message, availableMemberships: kinds.membership, availableRooms: kinds.room, availableActions: kinds.action, availableTranscripts: kinds.transcript,
       },
       items,
     });

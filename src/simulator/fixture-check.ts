@@ -8,7 +8,7 @@ import type { OrgFixture } from './fixture-types.js';
  * Every error names the JSON path, e.g. `messages[3].files[0].sise`.
  */
 
-type Kind = 'string' | 'string?' | 'iso' | 'iso?' | 'int?' | 'base64?' | 'roomType' | 'boolean' | 'nested' | 'card?';
+type Kind = 'string' | 'string?' | 'iso' | 'iso?' | 'int?' | 'base64?' | 'roomType' | 'boolean' | 'nested' | 'card?' | 'object';
 type Shape = Record<string, { kind: Kind; required: boolean }>;
 
 const req = (kind: Kind) => ({ kind, required: true });
@@ -23,9 +23,10 @@ const SHAPES: Record<string, Shape> = {
   moderatorChange: { at: req('iso'), isModerator: req('boolean'), by: req('string') },
   message: {
     key: req('string'), room: req('string'), person: req('string'), created: req('iso'), text: req('string'),
-    html: opt('string?'), parent: opt('string?'), edits: opt('string?'), deleted: opt('iso?'), files: opt('string?'), card: opt('card?'),
+    html: opt('string?'), parent: opt('string?'), edits: opt('string?'), deleted: opt('iso?'), files: opt('string?'), card: opt('card?'), submissions: opt('nested'),
   },
   edit: { at: req('iso'), text: req('string'), html: opt('string?') },
+  submission: { at: req('iso'), person: req('string'), inputs: req('object') },
   file: { name: req('string'), contentType: req('string'), base64: opt('base64?'), size: opt('int?') },
 };
 
@@ -70,6 +71,9 @@ function checkValue(path: string, kind: Kind, v: unknown): void {
       return;
     case 'nested':
       return; // an array checked by its own shape
+    case 'object':
+      if (!isObject(v)) fail(path, 'must be an object');
+      return;
     case 'card?':
       // An Adaptive Card is a JSON object of type AdaptiveCard (adaptivecards.io/explorer/AdaptiveCard.html).
       if (!isObject(v) || v.type !== 'AdaptiveCard') fail(path, 'must be an Adaptive Card object ({"type": "AdaptiveCard", ...})');
@@ -87,7 +91,7 @@ function checkObject(path: string, shapeName: string, v: unknown): Record<string
       continue;
     }
     // Arrays nested in a message are checked by their own shapes below.
-    if (shapeName === 'message' && (k === 'edits' || k === 'files')) continue;
+    if (shapeName === 'message' && (k === 'edits' || k === 'files' || k === 'submissions')) continue;
     checkValue(`${path}.${k}`, rule.kind, v[k]);
   }
   return v;
@@ -178,6 +182,15 @@ export function checkFixture(input: unknown): OrgFixture {
     if (edits > MAX_EDITS) fail(`${path}.edits`, `at most ${MAX_EDITS} edits (docs/webex-api.md, PUT /messages)`);
     if (edits > 0 && Array.isArray(o.files) && o.files.length > 0) fail(`${path}.edits`, 'a message with files cannot be edited (PUT /messages answers 400)');
     if (o.deleted != null && Date.parse(o.deleted as string) < last) fail(`${path}.deleted`, 'is before the message or its last edit');
+    let lastSubmission = Date.parse(o.created as string);
+    checkArray(`${path}.submissions`, o.submissions ?? undefined, true).forEach((x, j) => {
+      const so = checkObject(`${path}.submissions[${j}]`, 'submission', x);
+      if (o.card == null) fail(`${path}.submissions`, 'only a message with a card can be submitted');
+      if (!people.has(so.person as string)) fail(`${path}.submissions[${j}].person`, `no person with key "${String(so.person)}"`);
+      const at = Date.parse(so.at as string);
+      if (at < lastSubmission) fail(`${path}.submissions[${j}].at`, 'submissions must be in time order, after created');
+      lastSubmission = at;
+    });
     checkArray(`${path}.files`, o.files ?? undefined, true).forEach((f, j) => {
       const fo = checkObject(`${path}.files[${j}]`, 'file', f);
       const hasBytes = fo.base64 != null;

@@ -86,4 +86,14 @@ export interface FixtureMessage {
   files?: FixtureFile[];
   /** An Adaptive Card (its JSON), sent as the message's `attachments` like a bot or integration would. */
   card?: Record<string, unknown> | null;
+  /** Submissions of the card (attachment actions), in time order after `created`. */
+  submissions?: FixtureSubmission[];
+}
+
+export interface FixtureSubmission {
+  at: string;
+  /** Who submitted (a person key). */
+  person: string;
+  /** What the card's inputs held, by input id. */
+  inputs: Record<string, unknown>;
 }

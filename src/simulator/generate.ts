@@ -64,6 +64,26 @@ function makeRooms(prng: Prng, n: number, people: FixturePerson[], teams: Fixtur
   });
 }
 
+/**
+ * A card message with submissions: the first message that is neither edited nor deleted nor has
+ * files becomes a card (its text stays), submitted by each member there at the time (at least
+ * three submissions), a minute apart. Chosen without the PRNG, so the rest of a seeded organization is what it was before.
+ */
+function addCards(messages: FixtureMessage[], plans: RoomPlan[]): void {
+  const msg = messages.find((m) => !m.edits?.length && !m.deleted && !m.files?.length);
+  if (!msg) return;
+  msg.card = {
+    type: 'AdaptiveCard', version: '1.3',
+    body: [{ type: 'TextBlock', text: 'Approve the trade?' }, { type: 'FactSet', facts: [{ title: 'Trade', value: msg.key }] }, { type: 'Input.Text', id: 'comment', label: 'Comment' }],
+    actions: [{ type: 'Action.Submit', title: 'Approve' }],
+  };
+  const plan = plans.find((p) => p.room.key === msg.room)!;
+  const there = membersAt(plan, msg.created);
+  if (there.length === 0) return;
+  // At least three, so a webhook for them meets the same failure counts as the others in tests.
+  msg.submissions = Array.from({ length: Math.max(3, there.length) }, (_, i) => there[i % there.length]!).map((person, i) => ({ at: at(Date.parse(msg.created) + (i + 1) * 60_000), person, inputs: { comment: `ok from ${person}`, round: i + 1 } }));
+}
+
 function membersAt(plan: RoomPlan, t: string): string[] {
   return plan.members.filter((m) => m.joined <= t && (m.left == null || m.left > t)).map((m) => m.person);
 }
@@ -121,6 +141,7 @@ export function generateOrg(opts: SeedOptions): OrgFixture {
     }
     messages.push(msg);
   }
+  addCards(messages, plans);
   return {
     org: { domains: [DOMAIN] },
     people,

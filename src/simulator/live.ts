@@ -3,7 +3,7 @@ import type { SimContext } from './context.js';
 import { announceMessageVersion } from './message-events.js';
 import { iso } from './store.js';
 import type { MembershipRec, MessageRec, RoomRec } from './store-types.js';
-import { membershipJson, roomJson } from './views.js';
+import { actionJson, membershipJson, roomJson } from './views.js';
 
 /**
  * Plays fixture messages as if they happened now: every version (created, each edit, deleted) in
@@ -37,7 +37,7 @@ export interface PlayLiveResult {
   deliveries: number;
 }
 
-type Step = { at: string; order: number } & ({ m: MessageRec; v: number } | { ms: MembershipRec; type: 'created' | 'deleted' } | { ms: MembershipRec; moderator: number } | { room: RoomRec; update: number });
+type Step = { at: string; order: number } & ({ m: MessageRec; v: number } | { m: MessageRec; submission: number } | { ms: MembershipRec; type: 'created' | 'deleted' } | { ms: MembershipRec; moderator: number } | { room: RoomRec; update: number });
 
 function timeline(ctx: SimContext, opts: PlayLiveOptions): Step[] {
   const wanted = opts.messages ? new Set(opts.messages) : undefined;
@@ -46,6 +46,7 @@ function timeline(ctx: SimContext, opts: PlayLiveOptions): Step[] {
     if (wanted && !wanted.has(m.key)) continue;
     if (m.key.startsWith('posted:')) continue;
     m.versions.forEach((ver, v) => steps.push({ m, v, at: ver.at, order: m.seq * 100 + v }));
+    m.submissions.forEach((x, i) => steps.push({ m, submission: i, at: x.at, order: m.seq * 100 + 50 + i }));
   }
   if (opts.memberships) {
     for (const ms of ctx.store.memberships) {
@@ -71,7 +72,15 @@ export async function playLive(ctx: SimContext, opts: PlayLiveOptions = {}): Pro
   const result: PlayLiveResult = { versions: 0, membershipChanges: 0, conversationChanges: 0, deliveries: 0 };
   for (const [i, step] of timeline(ctx, opts).entries()) {
     if (i > 0 && opts.intervalMs) await sleep(opts.intervalMs);
-    if ('m' in step) {
+    if ('submission' in step) {
+      const { m, submission } = step;
+      if (m.submitted <= submission) m.submitted = submission + 1;
+      const x = m.submissions[submission]!;
+      store.addEvent('attachmentActions', 'created', x.personKey, iso(ctx.now()), { messageKey: m.key, submission }, store.nextName(`live-action:${m.key}:${submission}`));
+      result.conversationChanges += 1;
+      // Webhook data is the action without its inputs (webex-api.md §4); GET /attachment/actions/{id} has them.
+      result.deliveries += ctx.webhooks.dispatch('attachmentActions', 'created', store.people.get(x.personKey)!.id, actionJson(store, m, submission, false));
+    } else if ('m' in step) {
       if (step.m.released <= step.v) step.m.released = step.v + 1;
       result.versions += 1;
       result.deliveries += announceMessageVersion(ctx, step.m, step.v);

@@ -8,7 +8,7 @@ import { announceMessageVersion } from './message-events.js';
 import { nextUrl, parseMax, setNextLink } from './paging.js';
 import { ME_KEY, iso, messageState } from './store.js';
 import type { MessageRec } from './store-types.js';
-import { messageJson } from './views.js';
+import { actionJson, messageJson } from './views.js';
 
 /**
  * /messages as documented (docs/webex-api.md §1, Messages): newest first, `before` / `beforeMessage` /
@@ -80,6 +80,12 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: SimContext): vo
     return reply.send({ items: out.map((m) => messageJson(store, ctx.baseUrl(), m)) });
   });
 
+  // Attachment actions (card submissions) read by id, with their inputs (webex-api.md, Attachment actions).
+  app.get('/v1/attachment/actions/:id', (req, reply) => {
+    const found = store.submissionById((req.params as { id: string }).id);
+    return found ? reply.send(actionJson(store, found.msg, found.index)) : sendError(reply, 404, 'Attachment action not found');
+  });
+
   app.get('/v1/messages/:id', (req, reply) => {
     const m = visibleMessage(ctx, (req.params as { id: string }).id);
     if (!m || ctx.faults.restLag()) return sendError(reply, 404, 'Message not found');
@@ -107,7 +113,7 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: SimContext): vo
     const uuid = uuidFor(`message:${key}`);
     const now = iso(ctx.now());
     const html = typeof b.markdown === 'string' ? `<p>${escapeHtml(text)}</p>` : undefined;
-    const m = store.addMessage({ key, uuid, id: encodeId('MESSAGE', uuid), roomKey: room.key, personKey: ME_KEY, parentKey, created: now, versions: [{ kind: 'created', at: now, text, html }], released: 1, files: [], seq: 0 });
+    const m = store.addMessage({ key, uuid, id: encodeId('MESSAGE', uuid), roomKey: room.key, personKey: ME_KEY, parentKey, created: now, versions: [{ kind: 'created', at: now, text, html }], released: 1, files: [], submissions: [], submitted: 0, seq: 0 });
     announceMessageVersion(ctx, m, 0);
     // The spec documents 200 for POST /messages.
     return reply.send(messageJson(store, ctx.baseUrl(), m));

@@ -86,13 +86,23 @@ export interface MessageRec {
   files: FileRec[];
   /** An Adaptive Card sent with the message (its `attachments`). */
   card?: Record<string, unknown>;
+  /** Submissions of the card (attachment actions); `submitted` of them have happened. */
+  submissions: SubmissionRec[];
+  submitted: number;
   /** Global creation order, the tie-breaker for equal `created` times. */
   seq: number;
 }
 
+export interface SubmissionRec {
+  id: string;
+  at: string;
+  personKey: string;
+  inputs: Record<string, unknown>;
+}
+
 export interface EventRec {
   id: string;
-  resource: 'messages' | 'memberships' | 'rooms';
+  resource: 'messages' | 'memberships' | 'rooms' | 'attachmentActions';
   type: 'created' | 'updated' | 'deleted';
   actorKey: string;
   created: string;

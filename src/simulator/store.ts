@@ -62,7 +62,9 @@ export class OrgStore {
         index, contentId: contentId(uuid, index), name: f.name, contentType: f.contentType,
         bytes: f.base64 != null ? bytesFromBase64(f.base64) : bytesFromSeed(`${m.key}/${index}/${f.name}`, f.size ?? 0),
       }));
-      this.addMessage({ key: m.key, uuid, id: encodeId('MESSAGE', uuid), roomKey: m.room, personKey: m.person, parentKey: m.parent ?? undefined, created: versions[0]!.at, versions, released: opts.hold ? 0 : versions.length, files, ...(m.card ? { card: m.card } : {}), seq: 0 });
+      this.addMessage({ key: m.key, uuid, id: encodeId('MESSAGE', uuid), roomKey: m.room, personKey: m.person, parentKey: m.parent ?? undefined, created: versions[0]!.at, versions, released: opts.hold ? 0 : versions.length, files, ...(m.card ? { card: m.card } : {}),
+        submissions: (m.submissions ?? []).map((x, i) => ({ id: encodeId('ATTACHMENT_ACTION', uuidFor(`action:${m.key}:${i}`)), at: iso(x.at), personKey: x.person, inputs: x.inputs })),
+        submitted: opts.hold ? 0 : (m.submissions ?? []).length, seq: 0 });
     }
     this.buildHistoricEvents();
   }
@@ -106,6 +108,7 @@ export class OrgStore {
     }
     for (const msg of this.messages.values()) {
       for (let v = 0; v < msg.released; v++) this.addMessageEvent(msg, v, msg.versions[v]!.at, `message:${msg.key}:${v}`);
+      for (let i = 0; i < msg.submitted; i++) this.addEvent('attachmentActions', 'created', msg.submissions[i]!.personKey, msg.submissions[i]!.at, { messageKey: msg.key, submission: i }, `action:${msg.key}:${i}`);
     }
   }
 
@@ -143,6 +146,15 @@ export class OrgStore {
     if (!rec) return undefined;
     const ok = kind === 'person' ? this.people.get(rec.key) === rec : kind === 'team' ? this.teams.get(rec.key) === rec : kind === 'room' ? this.rooms.get(rec.key) === rec : this.messages.get(rec.key) === rec;
     return (ok ? rec : undefined) as never;
+  }
+
+  /** A happened submission by its attachment action id. */
+  submissionById(id: string): { msg: MessageRec; index: number } | undefined {
+    for (const msg of this.messages.values()) {
+      const index = msg.submissions.findIndex((x) => x.id === id);
+      if (index >= 0 && index < msg.submitted) return { msg, index };
+    }
+    return undefined;
   }
 
   personByEmail(email: string): PersonRec | undefined {

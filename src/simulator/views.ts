@@ -106,6 +106,14 @@ export function messageWebhookData(store: OrgStore, m: MessageRec): Json {
   return out;
 }
 
+/** An attachment action (GET /attachment/actions/{id}; webex-api.md, Attachment actions). */
+export function actionJson(store: OrgStore, m: MessageRec, index: number, withInputs = true): Json {
+  const x = m.submissions[index]!;
+  const out: Json = { id: x.id, type: 'submit', messageId: m.id };
+  if (withInputs) out.inputs = x.inputs;
+  return { ...out, personId: store.people.get(x.personKey)!.id, roomId: store.rooms.get(m.roomKey)!.id, created: x.at };
+}
+
 /** The `data` snapshot of a compliance event: the resource as it was after that change. */
 export function eventData(store: OrgStore, baseUrl: string, e: EventRec): Json {
   if (e.resource === 'messages') {
@@ -114,6 +122,7 @@ export function eventData(store: OrgStore, baseUrl: string, e: EventRec): Json {
     if (e.type === 'deleted') return messageWebhookData(store, m);
     return messageJson(store, baseUrl, m, v + 1);
   }
+  if (e.resource === 'attachmentActions') return actionJson(store, store.messages.get(e.data.messageKey as string)!, e.data.submission as number);
   if (e.resource === 'rooms') {
     const r = store.rooms.get(e.data.roomKey as string)!;
     return roomJson(store, r, (e.data.update as number) + 1);

@@ -2,7 +2,7 @@ import { ArchiverError } from '../errors.js';
 import { createContentsApi, type ContentsApi } from './contents.js';
 import { WebexHttp, type WebexHttpOptions } from './http.js';
 import { pagedList, type PagedList } from './paged-list.js';
-import type { EventResource, EventType, Membership, Message, Person, Room, RoomType, Team, Webhook, WebhookCreate, WebhookUpdate, WebexEvent } from './types.js';
+import type { AttachmentAction, EventResource, EventType, Membership, Message, Person, Room, RoomType, Team, Webhook, WebhookCreate, WebhookUpdate, WebexEvent } from './types.js';
 
 /**
  * Typed Webex REST calls (docs/webex-api.md §1), one namespace per resource. Lists are lazy async
@@ -94,6 +94,10 @@ export interface WebexClient {
     /** Newest first, as the API sorts them. */
     list(q: MessageListQuery): PagedList<Message>;
   };
+  /** Card submissions (GET /attachment/actions/{id}: id, type, messageId, inputs, personId, roomId, created). */
+  attachmentActions: {
+    get(id: string, opts?: GetOptions): Promise<AttachmentAction>;
+  };
   events: {
     get(id: string, opts?: GetOptions): Promise<WebexEvent>;
     list(q?: EventListQuery): PagedList<WebexEvent>;
@@ -141,6 +145,9 @@ export function createWebexClient(opts: WebexClientOptions): WebexClient {
         checkMax('rooms.list', q.max, 1000);
         return pagedList<Room>(http, '/rooms', { type: q.type, teamId: q.teamId, sortBy: q.sortBy, max: q.max }, q.signal);
       },
+    },
+    attachmentActions: {
+      get: (id, o) => get<AttachmentAction>(`/attachment/actions/${need('attachment action id', id)}`, o),
     },
     teams: {
       get: (id, o) => get<Team>(`/teams/${need('team id', id)}`, o),

@@ -13,6 +13,17 @@ export interface MessageAttachment {
   content: Record<string, unknown>;
 }
 
+/** An Adaptive Card submission (webex-api.md, Attachment actions). */
+export interface AttachmentAction {
+  id: string;
+  type: string;
+  messageId: string;
+  inputs?: Record<string, unknown>;
+  personId: string;
+  roomId: string;
+  created: string;
+}
+
 /** `ListMessage`: what GET /messages and GET /messages/{id} return. */
 export interface Message {
   id: string;

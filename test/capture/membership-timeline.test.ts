@@ -70,3 +70,18 @@ describe('membership timeline', () => {
     expect(t.participantsAt('r1', day(10), []).source).toBe('timeline');
   });
 });
+
+describe('membership timeline: leaves dated by their webhook', () => {
+  const day = (h: number) => `2026-01-05T${String(h).padStart(2, '0')}:00:00.000Z`;
+  it('a leave known only by a webhook long after the item is in doubt until looked up', () => {
+    const t = new MembershipTimeline();
+    t.add(change('dana', 'joined', day(9), 'webhook'));
+    t.add(change('dana', 'left', day(23), 'webhook'));
+    expect(t.participantsAt('r1', day(18), []).unresolved.map((c) => `${c.personId} ${c.change} ${c.at}`)).toEqual([`dana joined ${day(9)}`]);
+    // Within the hour, or dated by its compliance event (crawler), it is taken as it is.
+    expect(t.participantsAt('r1', day(22).replace('00:00', '30:00'), []).unresolved).toEqual([]);
+    t.add(change('dana', 'left', day(17), 'crawler'));
+    expect(t.participantsAt('r1', day(18), []).unresolved).toEqual([]);
+    expect(t.participantsAt('r1', day(18), []).members).toEqual([]);
+  });
+});

@@ -53,7 +53,7 @@ async function expectDeliveriesInKafka({ sim, rt }: Pick<Disabled, 'sim' | 'rt'>
   const inKafka: WebhookDelivery[] = [];
   await readTopicToEnd<WebhookDelivery>(rt.kafka, rt.serde, topicName(rt.config, 'webhooks'), (v) => v && inKafka.push(v));
   expect(inKafka).toHaveLength(sim.stats.webhooks.delivered);
-  expect(new Set(inKafka.map((d) => d.resource))).toEqual(new Set(['messages', 'memberships', 'rooms']));
+  expect(new Set(inKafka.map((d) => d.resource))).toEqual(new Set(WANTED.map((w) => w.resource)));
 }
 
 describe('webhook registration against the simulator', () => {

@@ -29,7 +29,10 @@ function org(id: string): { fixture: OrgFixture; day: number } {
       people: peopleOf(id, ['alice', 'Alice Ng'], ['bot', 'Desk Bot']),
       rooms: [{ key: 'r1', type: 'group', title: 'Approvals', created: at(8) }],
       memberships: [{ room: 'r1', person: 'alice', joined: at(8) }, { room: 'r1', person: 'bot', joined: at(8) }],
-      messages: [{ key: 'ticket', room: 'r1', person: 'bot', created: at(9), text: 'Trade ticket FX-42 needs approval', card: CARD }],
+      messages: [{
+        key: 'ticket', room: 'r1', person: 'bot', created: at(9), text: 'Trade ticket FX-42 needs approval', card: CARD,
+        submissions: [{ at: at(10), person: 'alice', inputs: { comment: 'approved <b>within limits</b>' } }],
+      }],
     },
   };
 }
@@ -50,9 +53,30 @@ async function expectReadableCard(id: string, sim: WebexSimulator, service: Arch
   const json = parsed.attachments.find((a) => a.filename === 'adaptive-card-1.json');
   expect(json?.contentType).toBe('application/json');
   expect(JSON.parse(json!.content.toString('utf8'))).toEqual(CARD);
+
+  // Alice's submission is an item of its own, threaded under the card's message, in both mailboxes.
+  const card = originalMessageId(sim.ids.message('ticket'));
+  await waitUntil(async () => (await readOutcomes(service)).filter((o) => o.kind === 'imported' && o.itemId.startsWith('action:')).length >= 2, 60_000, 'the submission in both mailboxes');
+  await waitUntil(() => drained(service.rt, STAGE_NAMES), 60_000, 'the pipeline to drain');
+  for (const mailbox of [`alice-${id}@example.com`, `bot-${id}@example.com`]) {
+    const replies = [];
+    for (const m of await readMailbox(mailbox)) {
+      const p = await simpleParser(m.source);
+      if (p.headers.get('x-webex-item-kind') === 'action') replies.push(p);
+    }
+    expect(replies, mailbox).toHaveLength(1);
+    const r = replies[0]!;
+    expect(r.inReplyTo).toBe(card);
+    expect(r.references).toBe(card);
+    expect(r.subject).toBe('[card submitted] Webex: Approvals');
+    expect(r.from?.value[0]?.address).toBe(`alice-${id}@example.com`);
+    expect(r.text).toContain(`Alice Ng <alice-${id}@example.com> submitted the card.\ncomment: approved <b>within limits</b>\nSubmitted at `);
+    expect(r.html).toContain('<tr><th>comment</th><td>approved &lt;b&gt;within limits&lt;/b&gt;</td></tr>');
+    expect(r.headers.get('x-webex-parent-id')).toBe(sim.ids.message('ticket'));
+  }
 }
 
-describe('Adaptive Cards are archived readable, with the card JSON attached (simulator → Kafka → Dovecot, parsed)', () => {
+describe('Adaptive Cards are archived readable, with the card JSON attached, and each submission is an item threaded under its card (simulator → Kafka → Dovecot, parsed)', () => {
   const cleanup: (() => Promise<unknown>)[] = [];
   afterAll(async () => { for (const c of cleanup.reverse()) await c(); });
 
@@ -69,7 +93,7 @@ describe('Adaptive Cards are archived readable, with the card JSON attached (sim
     const { fixture, day } = org(id);
     const { sim, service, stop } = await startArchive(fixture);
     cleanup.push(stop);
-    expect((await crawlFrom(service, day)).published).toBe(1);
+    expect(await crawlFrom(service, day)).toMatchObject({ published: 1, changeItems: 3 });
     await expectReadableCard(id, sim, service);
   });
 });

@@ -97,14 +97,14 @@ describe('moderator changes and room updates are items (simulator → Kafka → 
     await expectChanges(id, service, false);
   });
 
-  it('with WXA_CAPTURE_MEMBERSHIPS and WXA_CAPTURE_ROOMS off, no change becomes an item, and the timeline is kept', async () => {
+  it('with WXA_CAPTURE_MEMBERSHIPS, WXA_CAPTURE_ROOMS and WXA_CAPTURE_ATTACHMENT_ACTIONS off, no change becomes an item, and the timeline is kept', async () => {
     const { fixture, day } = org(uniqueId());
     const sim = await startWebexSimulator({ fixture });
     cleanup.push(() => sim.close());
-    const rt = await createRuntime(testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_CAPTURE_MEMBERSHIPS: 'false', WXA_CAPTURE_ROOMS: 'false' }));
+    const rt = await createRuntime(testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_CAPTURE_MEMBERSHIPS: 'false', WXA_CAPTURE_ROOMS: 'false', WXA_CAPTURE_ATTACHMENT_ACTIONS: 'false' }));
     cleanup.push(() => rt.close());
     const deps = testCrawlerDeps(rt);
-    expect(deps.captureChanges).toEqual({ memberships: false, rooms: false });
+    expect(deps.captureChanges).toEqual({ memberships: false, rooms: false, attachmentActions: false });
     const r = await crawlEvents(deps, { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: (Date.now() - day) / HOUR + 1 });
     expect(r).toMatchObject({ membershipChanges: 4, changeItems: 0 });
     expect(await readRawItems(rt)).toEqual([]);

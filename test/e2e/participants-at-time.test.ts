@@ -115,6 +115,19 @@ describe('participants at the time: a member who joined for a day and left (simu
     expect((await readOutcomes(service)).filter((o) => o.kind === 'imported')).toHaveLength(23);
   });
 
+  it('through webhooks, when the first message hydrated is from after she left (her leave webhook dated only by its arrival)', async () => {
+    const id = uniqueId();
+    const { sim, service, stop } = await startArchive(dealRoom(id).fixture, { secret: SECRET });
+    cleanup.push(stop);
+    await sim.playLive({ memberships: true, messages: ['after'] });
+    // Alice's and Bob's copies of the message and their ten membership copies; Dana's two changes.
+    await waitUntil(async () => (await readOutcomes(service)).filter((o) => o.kind === 'imported').length >= 12, 120_000, '12 imported copies');
+    await waitUntil(() => drained(service.rt, STAGE_NAMES), 60_000, 'the pipeline to drain');
+    expect(messages(await archived(`dana-${id}@example.com`))).toEqual([]);
+    expect(messages(await archived(`alice-${id}@example.com`)).map((m) => m.text)).toEqual(['now that Dana has left']);
+    expect((await readOutcomes(service)).filter((o) => o.kind === 'imported')).toHaveLength(12);
+  });
+
   it('through the crawl: the Events API history, Dana no longer a member', async () => {
     const id = uniqueId();
     const { fixture, day } = dealRoom(id);

@@ -27,6 +27,6 @@ describe('items by kind', () => {
       outcome(changeItemId('room-updated', 'R', at), 'rejected', 'limit'),
       { ...outcome(itemIdOf('M4', 'created', at), 'imported'), at: '2026-01-07T00:00:00.000Z' },
     ];
-    expect(countImportedByKind(outcomes, Date.parse('2026-01-06T00:00:00.000Z'), Date.parse('2026-01-07T00:00:00.000Z'))).toEqual({ message: 2, membership: 1, room: 1, transcript: 0 });
+    expect(countImportedByKind(outcomes, Date.parse('2026-01-06T00:00:00.000Z'), Date.parse('2026-01-07T00:00:00.000Z'))).toEqual({ message: 2, membership: 1, room: 1, action: 0, transcript: 0 });
   });
 });

@@ -59,6 +59,9 @@ describe('fixture checks', () => {
     expectFixtureError((x) => { ok(x); x.memberships[0].moderator[0].isModerator = 'yes'; }, /memberships\[0\]\.moderator\[0\]\.isModerator: must be true or false/);
     expectFixtureError((x) => { ok(x); x.memberships[0].moderator[0].at = '2020-01-01T00:00:00.000Z'; }, /memberships\[0\]\.moderator\[0\]\.at: changes must be in time order/);
     expectFixtureError((x) => { x.messages[0].card = { body: [] }; }, /messages\[0\]\.card: must be an Adaptive Card object/);
+    expectFixtureError((x) => { x.messages[0].submissions = [{ at: '2026-01-05T09:30:00.000Z', person: x.people[0].key, inputs: {} }]; }, /messages\[0\]\.submissions: only a message with a card can be submitted/);
+    expectFixtureError((x) => { x.messages[0].card = { type: 'AdaptiveCard' }; x.messages[0].submissions = [{ at: '2026-01-05T09:30:00.000Z', person: 'zed', inputs: {} }]; }, /messages\[0\]\.submissions\[0\]\.person: no person with key "zed"/);
+    expectFixtureError((x) => { x.messages[0].card = { type: 'AdaptiveCard' }; x.messages[0].submissions = [{ at: '2026-01-05T09:30:00.000Z', person: x.people[0].key, inputs: 'ok' }]; }, /messages\[0\]\.submissions\[0\]\.inputs: must be an object/);
   });
 
   it('a fixture file that fails names the file', async () => {

@@ -1,7 +1,7 @@
 import { ArchiverError } from '../../errors.js';
 import type { ConversationChange, EmailPlan, Person, RawMessage } from '../../kafka/records.js';
 import { cleanHeaderText } from '../../mail/header-encoding.js';
-import { changeItemId, changeMessageId } from '../../mail/message-id.js';
+import { changeItemId, changeMessageId, originalMessageId } from '../../mail/message-id.js';
 import { escapeHtml } from '../../mail/safe-html.js';
 
 /**
@@ -12,10 +12,10 @@ import { escapeHtml } from '../../mail/safe-html.js';
  * person concerned, To the others in the room at that moment.
  */
 const SUBJECT_TAG: Record<ConversationChange['type'], string> = {
-  joined: '[member joined]', left: '[member left]', 'moderator-added': '[moderator added]', 'moderator-removed': '[moderator removed]', 'room-updated': '[space updated]',
+  joined: '[member joined]', left: '[member left]', 'moderator-added': '[moderator added]', 'moderator-removed': '[moderator removed]', 'room-updated': '[space updated]', 'card-submitted': '[card submitted]',
 };
 const WHEN: Record<ConversationChange['type'], string> = {
-  joined: 'Joined', left: 'Left', 'moderator-added': 'Made a moderator', 'moderator-removed': 'No longer a moderator', 'room-updated': 'Updated',
+  joined: 'Joined', left: 'Left', 'moderator-added': 'Made a moderator', 'moderator-removed': 'No longer a moderator', 'room-updated': 'Updated', 'card-submitted': 'Submitted',
 };
 export function toChangePlan(raw: RawMessage, roomSubject: string, roomKind: 'direct' | 'group' | 'team'): EmailPlan {
   const c = raw.change;
@@ -23,6 +23,9 @@ export function toChangePlan(raw: RawMessage, roomSubject: string, roomKind: 'di
     throw new ArchiverError('BAD_RECORD', `${raw.kind ?? 'membership'} record lacks its change, id, person or valid times`);
   }
   const room = c.type === 'room-updated';
+  // A submission is a reply to its card's message, so it threads under it.
+  const card = c.type === 'card-submitted' && c.parentId ? originalMessageId(c.parentId) : null;
+  const inputs = c.type === 'card-submitted' ? inputLines(c.inputs ?? null) : [];
   const others = raw.participants.filter((p) => p.email !== c.person.email);
   const line = raw.message.text ?? '';
   const when = `${WHEN[c.type] ?? c.type} at ${c.at}.`;
@@ -35,15 +38,15 @@ export function toChangePlan(raw: RawMessage, roomSubject: string, roomKind: 'di
     versionAt: c.at,
     webexCreated: c.at,
     messageId: changeMessageId(c.type, c.id, c.since),
-    inReplyTo: null,
-    references: [],
+    inReplyTo: card,
+    references: card ? [card] : [],
     date: c.at,
     subject: `${SUBJECT_TAG[c.type] ?? `[${c.type}]`} ${roomSubject}`,
     from: toAddress(c.person),
     to: (others.length ? others : [c.person]).map(toAddress),
     headers: [
-      { name: 'X-Webex-Item-Kind', value: room ? 'room' : 'membership' },
-      ...(room ? [] : [{ name: 'X-Webex-Membership-Id', value: c.id }]),
+      { name: 'X-Webex-Item-Kind', value: room ? 'room' : card ? 'action' : 'membership' },
+      ...(room ? [] : card ? [{ name: 'X-Webex-Action-Id', value: c.id }, { name: 'X-Webex-Parent-Id', value: c.parentId! }] : [{ name: 'X-Webex-Membership-Id', value: c.id }]),
       { name: 'X-Webex-Room-Id', value: raw.room.id },
       ...(raw.room.teamId ? [{ name: 'X-Webex-Team-Id', value: raw.room.teamId }] : []),
       { name: 'X-Webex-Person-Id', value: c.person.personId },
@@ -55,12 +58,20 @@ export function toChangePlan(raw: RawMessage, roomSubject: string, roomKind: 'di
       ...(raw.participantsSource === 'current-membership' ? [{ name: 'X-Webex-Participants-Source', value: 'current-membership' }] : []),
       { name: 'X-Webex-Created', value: c.at },
     ],
-    text: `${line}\n${when}`,
-    html: `<p>${escapeHtml(line)}</p>\n<p><em>${escapeHtml(when)}</em></p>`,
+    text: [line, ...inputs, when].join('\n'),
+    html: [`<p>${escapeHtml(line)}</p>`, ...(inputs.length ? [`<table>\n${inputs.map((l) => { const i = l.indexOf(': '); return `<tr><th>${escapeHtml(l.slice(0, i))}</th><td>${escapeHtml(l.slice(i + 2))}</td></tr>`; }).join('\n')}\n</table>`] : []), `<p><em>${escapeHtml(when)}</em></p>`].join('\n'),
     attachments: [],
     participants: raw.participants,
     limit: null,
   };
+}
+
+/** What a submission's inputs held, one `id: value` line each (values that are not text as JSON). */
+function inputLines(json: string | null): string[] {
+  let inputs: unknown;
+  try { inputs = JSON.parse(json ?? '{}'); } catch { return ['inputs: (could not be read)']; }
+  if (!inputs || typeof inputs !== 'object') return [];
+  return Object.entries(inputs as Record<string, unknown>).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
 }
 
 function toAddress(p: Person): { name: string; address: string } {

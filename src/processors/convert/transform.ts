@@ -17,7 +17,7 @@ export function toEmailPlans(raw: RawMessage, ctx: { orgDomains: readonly string
   const m = raw.message;
   const event = raw.event;
   const roomKind = raw.room.type === 'direct' ? 'direct' : raw.room.teamId ? 'team' : 'group';
-  if (raw.kind === 'membership' || raw.kind === 'room') return [toChangePlan(raw, subjectOf(raw, roomKind, raw.participants.filter((p) => p.email !== raw.sender.email)), roomKind)];
+  if (raw.kind === 'membership' || raw.kind === 'room' || raw.kind === 'action') return [toChangePlan(raw, subjectOf(raw, roomKind, raw.participants.filter((p) => p.email !== raw.sender.email)), roomKind)];
   const original = originalMessageId(m.id);
   const parent = m.parentId ? originalMessageId(m.parentId) : null;
   const references = [...(parent ? [parent] : []), ...(event !== 'created' ? [original] : [])];

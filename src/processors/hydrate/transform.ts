@@ -1,7 +1,7 @@
 import type { CaptureDeps } from '../../capture/capture-message.js';
 import type { CrawlSource } from '../../capture/crawl-source.js';
 import { findLeave, findUpdateTime, membershipChangeFrom } from '../../capture/membership-change.js';
-import { captureMembershipItem, captureModeratorItem, captureRoomItem } from '../../capture/membership-item.js';
+import { captureMembershipItem, captureModeratorItem, captureRoomItem, captureSubmissionItem } from '../../capture/membership-item.js';
 import type { MembershipStore } from '../../capture/membership-store.js';
 import { captureMessage } from '../../capture/capture-message.js';
 import { deletedMessageStub } from '../../capture/deleted-stub.js';
@@ -30,6 +30,9 @@ export async function hydrateDelivery(delivery: WebhookDelivery, deps: HydrateDe
     if (delivery.roomId) deps.rooms.invalidate(delivery.roomId);
     if (delivery.event === 'updated') return updateOutputs(delivery, deps);
     return deps.memberships ? membershipOutputs(delivery, { ...deps, memberships: deps.memberships }) : [];
+  }
+  if (delivery.resource === 'attachmentActions') {
+    return delivery.event === 'created' && deps.captureChanges?.attachmentActions !== false ? submissionOutputs(delivery, deps) : [];
   }
   if (delivery.resource === 'rooms') {
     if (delivery.dataId) deps.rooms.invalidate(delivery.dataId);
@@ -105,6 +108,16 @@ async function updateOutputs(delivery: WebhookDelivery, deps: HydrateDeps): Prom
   const req = { at, actorId: delivery.actorId, source: 'webhook' as const };
   const item = moderator ? await captureModeratorItem(deps, { ...req, membership: data }) : await captureRoomItem(deps, { ...req, room: data });
   if (!item) throw new ArchiverError('BAD_RECORD', `${delivery.resource} webhook lacks what its item needs (ids, isModerator, actor)`);
+  return [{ topic: 'raw', key: item.room.id, value: item }];
+}
+
+/** A card submission: its data has no inputs (webex-api.md §4), so the action is read by id. */
+async function submissionOutputs(delivery: WebhookDelivery, deps: HydrateDeps): Promise<Output<'raw'>[]> {
+  if (!delivery.dataId) throw new ArchiverError('BAD_RECORD', 'attachmentActions webhook without data.id');
+  if (!deps.reader.getAttachmentAction) return [];
+  const action = await deps.reader.getAttachmentAction(delivery.dataId, { retryNotFound: 3 });
+  const item = await captureSubmissionItem(deps, { action, source: 'webhook' });
+  if (!item) throw new ArchiverError('BAD_RECORD', 'attachment action lacks its id, message, person, room or time');
   return [{ topic: 'raw', key: item.room.id, value: item }];
 }
 
