@@ -150,6 +150,21 @@ export interface LimitDecision {
   renderedBytes?: number | null;
 }
 
+/**
+ * The conversation an item belongs to, as fields (schemas/webex.email-plan.v1.avsc): transcript
+ * mode and exports read these, never the rendered headers, subject or bodies.
+ */
+export interface Conversation {
+  roomType: 'direct' | 'group' | 'team';
+  roomTitle: string | null;
+  teamId: string | null;
+  teamName: string | null;
+  parentId: string | null;
+  /** The item's own text and safe HTML, without the notes the email adds around them. */
+  bodyText: string;
+  bodyHtml: string;
+}
+
 export interface EmailPlan {
   itemId: string;
   webexMessageId: string;
@@ -171,6 +186,8 @@ export interface EmailPlan {
   attachments: AttachmentRef[];
   participants: Person[];
   limit: LimitDecision | null;
+  /** Null only in plans written before the field existed. */
+  conversation: Conversation | null;
 }
 
 export interface StagedItem {

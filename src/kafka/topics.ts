@@ -40,9 +40,9 @@ const topic = <R>() => <S extends Omit<TopicSpec<R>, 'record'>>(spec: S): S & To
 export const TOPICS = {
   webhooks: topic<WebhookDelivery>()({ base: 'webex.webhooks.v1', compacted: false, key: 'room id' }),
   raw: topic<RawMessage>()({ base: 'webex.raw.v1', compacted: false, key: 'room id' }),
-  converted: topic<EmailPlan>()({ base: 'webex.converted.v1', compacted: false, key: 'room id' }),
-  unique: topic<EmailPlan>()({ base: 'webex.unique.v1', compacted: false, key: 'room id' }),
-  limited: topic<EmailPlan>()({ base: 'webex.limited.v1', compacted: false, key: 'room id' }),
+  converted: topic<EmailPlan>()({ base: 'webex.converted.v1', compacted: false, key: 'room id', schema: 'webex.email-plan.v1' }),
+  unique: topic<EmailPlan>()({ base: 'webex.unique.v1', compacted: false, key: 'room id', schema: 'webex.email-plan.v1' }),
+  limited: topic<EmailPlan>()({ base: 'webex.limited.v1', compacted: false, key: 'room id', schema: 'webex.email-plan.v1' }),
   staged: topic<StagedItem>()({ base: 'webex.staged.v1', compacted: false, key: 'room id' }),
   imports: topic<ImportTask>()({ base: 'webex.imports.v1', compacted: false, key: 'mailbox' }),
   outcomes: topic<Outcome>()({ base: 'webex.outcomes.v1', compacted: false, key: 'Webex message id' }),

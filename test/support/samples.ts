@@ -27,6 +27,7 @@ export function samplePlan(over: Partial<EmailPlan> = {}): EmailPlan {
       { personId: 'p-bob', email: 'bob@example.com', displayName: 'Bob Li' },
     ],
     limit: null,
+    conversation: { roomType: 'group', roomTitle: 'Rates chat', teamId: null, teamName: null, parentId: null, bodyText: 'hello', bodyHtml: '<p>hello</p>' },
     ...over,
   };
 }

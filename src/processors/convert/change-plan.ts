@@ -3,6 +3,7 @@ import type { ConversationChange, EmailPlan, Person, RawMessage } from '../../ka
 import { cleanHeaderText } from '../../mail/header-encoding.js';
 import { changeItemId, changeMessageId, originalMessageId } from '../../mail/message-id.js';
 import { escapeHtml } from '../../mail/safe-html.js';
+import { conversationOf } from './conversation.js';
 
 /**
  * A conversation change (a raw record of kind `membership`: a join, a leave, a moderator change;
@@ -63,6 +64,7 @@ export function toChangePlan(raw: RawMessage, roomSubject: string, roomKind: 'di
     attachments: [],
     participants: raw.participants,
     limit: null,
+    conversation: conversationOf(raw, roomKind, { bodyText: line, bodyHtml: `<p>${escapeHtml(line)}</p>` }),
   };
 }
 

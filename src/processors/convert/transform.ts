@@ -5,6 +5,7 @@ import { itemIdOf, originalMessageId, versionMessageId } from '../../mail/messag
 import { escapeHtml, sanitizeHtml, textToHtml } from '../../mail/safe-html.js';
 import { cardHtml, cardLines, cardText } from './card-text.js';
 import { toChangePlan } from './change-plan.js';
+import { conversationOf } from './conversation.js';
 
 /**
  * Raw message version → email plan. Pure and deterministic: the same record always gives the
@@ -28,7 +29,7 @@ export function toEmailPlans(raw: RawMessage, ctx: { orgDomains: readonly string
   const files: AttachmentRef[] = raw.files.map((f) => ({
     name: f.name, contentType: f.contentType, size: f.size, sha256: f.sha256, container: f.container, blobName: f.blobName, status: f.status,
   }));
-  const { text, html } = bodies(raw, files);
+  const { text, html, bodyText, bodyHtml } = bodies(raw, files);
   return [{
     itemId: itemIdOf(m.id, event, raw.versionAt),
     webexMessageId: m.id,
@@ -62,8 +63,10 @@ export function toEmailPlans(raw: RawMessage, ctx: { orgDomains: readonly string
     attachments: files,
     participants: raw.participants,
     limit: null,
+    conversation: conversationOf(raw, roomKind, { bodyText, bodyHtml }),
   }];
 }
+
 
 /** Why an item's recipients may miss someone: it is older than the membership timeline reaches. */
 export const PARTICIPANTS_NOTE = 'participants from the current membership: the item is older than the membership timeline reaches';
@@ -82,7 +85,7 @@ function subjectOf(raw: RawMessage, kind: 'direct' | 'group' | 'team', others: P
   return kind === 'team' && raw.room.teamName ? `Webex: ${raw.room.teamName} / ${title}` : `Webex: ${title}`;
 }
 
-function bodies(raw: RawMessage, files: AttachmentRef[]): { text: string; html: string } {
+function bodies(raw: RawMessage, files: AttachmentRef[]): { text: string; html: string; bodyText: string; bodyHtml: string } {
   const m = raw.message;
   const who = `${raw.sender.displayName} <${raw.sender.email}>`;
   const body = m.text ?? m.markdown ?? '';
@@ -101,7 +104,7 @@ function bodies(raw: RawMessage, files: AttachmentRef[]): { text: string; html: 
     ...cards.map((lines, i) => `<div><p><em>${escapeHtml(`Adaptive card ${i + 1} (attached as adaptive-card-${i + 1}.json):`)}</em></p>\n${cardHtml(lines)}</div>`),
     ...notes.map((n) => `<p><em>${escapeHtml(n)}</em></p>`),
   ].join('\n');
-  return { text, html };
+  return { text, html, bodyText: body, bodyHtml };
 }
 
 function validate(raw: RawMessage): void {

@@ -1,5 +1,5 @@
 import { ArchiverError } from '../../errors.js';
-import type { AttachmentRef, EmailPlan, Person, PlanEvent } from '../../kafka/records.js';
+import type { AttachmentRef, Conversation, EmailPlan, Person, PlanEvent } from '../../kafka/records.js';
 import { cleanHeaderText } from '../../mail/header-encoding.js';
 import { transcriptDigest, transcriptItemId, transcriptMessageId } from '../../mail/message-id.js';
 import { encodedSize } from '../../mail/render.js';
@@ -101,8 +101,20 @@ function uniqueVersions(sorted: EmailPlan[]): EmailPlan[] {
   });
 }
 
-function header(plan: EmailPlan, name: string): string | null {
-  return plan.headers.find((h) => h.name === name)?.value ?? null;
+/**
+ * The conversation facts of an entry, from its fields. A plan written before the plan carried
+ * them (conversation null) gives what its X-Webex-* header fields hold and its whole text: no
+ * rendered subject or body is parsed.
+ */
+function conversationOf(plan: EmailPlan): Conversation {
+  if (plan.conversation) return plan.conversation;
+  const header = (name: string) => plan.headers.find((h) => h.name === name)?.value ?? null;
+  const roomType = header('X-Webex-Room-Type');
+  return {
+    roomType: roomType === 'direct' || roomType === 'team' ? roomType : 'group',
+    roomTitle: null, teamId: header('X-Webex-Team-Id'), teamName: null, parentId: header('X-Webex-Parent-Id'),
+    bodyText: plan.text, bodyHtml: plan.html,
+  };
 }
 
 /** `part` is null for a room-day in one email, else its 1-based number among the day's parts. */
@@ -111,8 +123,8 @@ function transcriptOf(roomId: string, day: string, entries: EmailPlan[], part: n
   const label = `transcript ${day}${part === null ? '' : `, part ${part}`}`;
   const participants = unionOfParticipants(entries);
   const first = entries[0]!;
-  const roomType = header(first, 'X-Webex-Room-Type') ?? 'group';
-  const teamId = entries.map((e) => header(e, 'X-Webex-Team-Id')).find((t) => t !== null) ?? null;
+  const roomType = conversationOf(first).roomType;
+  const teamId = entries.map((e) => conversationOf(e).teamId).find((t) => t !== null) ?? null;
   const title = roomTitle(entries, roomType, participants);
   const others = participants.filter((p) => p.email !== first.from.address);
   const latest = entries.map((e) => e.versionAt).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
@@ -155,6 +167,7 @@ function transcriptOf(roomId: string, day: string, entries: EmailPlan[], part: n
     attachments,
     participants,
     limit: null,
+    conversation: { roomType: roomType === 'direct' || roomType === 'team' ? roomType : 'group', roomTitle: conversationOf(first).roomTitle, teamId, teamName: conversationOf(first).teamName, parentId: null, bodyText: '', bodyHtml: '' },
   };
 }
 
@@ -169,14 +182,15 @@ function personLabel(p: { displayName: string; email: string }): string {
 }
 
 /**
- * The room's name as convert put it in each subject ("Webex: Rates chat", "Webex: Desk / Rates");
- * the latest original post wins (a space renamed during the day shows its newer name). A 1:1 chat
- * names both people: convert names only "the other one", which depends on the sender.
+ * The room's name: the latest original post's (a space renamed during the day shows its newer
+ * name), with its team in front for a team's space, as convert names it in a subject. A 1:1 chat
+ * names both people (convert names only "the other one", which depends on the sender).
  */
 function roomTitle(entries: EmailPlan[], roomType: string, participants: Person[]): string {
   if (roomType === 'direct') return `chat between ${participants.map((p) => p.displayName || p.email).join(' and ')}`;
-  const source = [...entries].reverse().find((e) => e.event === 'created') ?? entries[entries.length - 1]!;
-  return source.subject.replace(/^\[(edited|deleted)\] /, '').replace(/^Webex: /, '');
+  const source = conversationOf([...entries].reverse().find((e) => e.event === 'created') ?? entries[entries.length - 1]!);
+  const title = source.roomTitle ?? '(untitled space)';
+  return roomType === 'team' && source.teamName ? `${source.teamName} / ${title}` : title;
 }
 
 function uniqueAttachments(entries: EmailPlan[]): AttachmentRef[] {
@@ -200,7 +214,7 @@ function entryOf(e: EmailPlan, originals: ReadonlyMap<string, EmailPlan>, day: s
   const marks: string[] = [];
   if (e.event === 'updated') marks.push(`edited; message of ${clock(e.webexCreated, day)}`);
   if (e.event === 'deleted') marks.push(`deleted; message of ${clock(e.webexCreated, day)}`);
-  const parentId = header(e, 'X-Webex-Parent-Id');
+  const parentId = conversationOf(e).parentId;
   if (parentId) {
     const parent = originals.get(parentId);
     marks.push(parent ? `reply in thread to ${parent.from.name || parent.from.address}, ${clock(parent.webexCreated, day)}` : 'reply in thread to an earlier message');
@@ -214,16 +228,8 @@ function entryOf(e: EmailPlan, originals: ReadonlyMap<string, EmailPlan>, day: s
   };
 }
 
-/** Convert opens an edit or a deletion with one explanatory line; the entry's heading says it already. */
+/** The entry's own text and HTML: the heading above says already whether it is an edit or a deletion. */
 function bodyOf(e: EmailPlan): { text: string; html: string } {
-  let { text, html } = e;
-  if (e.event !== 'created' && text.startsWith('This message was ')) {
-    const gap = text.indexOf('\n\n');
-    text = gap === -1 ? '' : text.slice(gap + 2);
-    if (html.startsWith('<p><em>This message was ')) {
-      const eol = html.indexOf('\n');
-      html = eol === -1 ? '' : html.slice(eol + 1);
-    }
-  }
-  return { text, html: html || textToHtml(text) };
+  const c = conversationOf(e);
+  return { text: c.bodyText, html: c.bodyHtml ? `<div>${c.bodyHtml}</div>` : textToHtml(c.bodyText) };
 }

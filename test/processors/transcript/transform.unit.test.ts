@@ -118,7 +118,8 @@ describe('toTranscriptPlans', () => {
 
   it('names both people of a 1:1 chat', () => {
     const direct = version({ id: 'D1', room: 'ROOM-D', created: '2026-01-05T09:00:00.000Z', text: 'hi' });
-    const plan = { ...direct, headers: direct.headers.map((h) => (h.name === 'X-Webex-Room-Type' ? { ...h, value: 'direct' } : h)) };
+    // The room type is read from the plan's conversation fields, not from its rendered headers.
+    const plan = { ...direct, conversation: { ...direct.conversation!, roomType: 'direct' as const, roomTitle: null } };
     expect(toTranscriptPlans([plan], DAY)[0]!.subject).toBe('Webex: chat between Alice Ng and Bob Li (transcript 2026-01-05)');
   });
 
