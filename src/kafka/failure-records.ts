@@ -1,7 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { ArchiverError } from '../errors.js';
 import { itemIdOf } from '../mail/message-id.js';
-import { outcome } from '../processors/common/outcome.js';
+import { outcome } from './outcome.js';
 import type { DeadLetter, ParkedRecord } from './records.js';
 import type { ParkTopic } from './park-policy.js';
 import type { Output } from './publisher.js';

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/schema.js';
 import type { Output } from '../../kafka/publisher.js';
 import type { ProcessorShell } from '../../kafka/runner.js';
-import { outcome } from '../common/outcome.js';
+import { outcome } from '../../kafka/outcome.js';
 import { PARTICIPANTS_NOTE, toEmailPlans } from './transform.js';
 
 export function convertProcessor(deps: { config: Config }): ProcessorShell<'raw', 'converted' | 'outcomes'> {

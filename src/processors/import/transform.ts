@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Output } from '../../kafka/publisher.js';
 import type { ImportTask } from '../../kafka/records.js';
 import type { MailboxSink } from '../../sinks/sink.js';
-import { outcome } from '../common/outcome.js';
+import { outcome } from '../../kafka/outcome.js';
 
 /**
  * Appends one staged item to one mailbox folder. The sink looks the Message-ID up first, so a

@@ -1,6 +1,6 @@
 import type { Output } from '../../kafka/publisher.js';
 import type { ImportTask, StagedItem } from '../../kafka/records.js';
-import { outcome } from '../common/outcome.js';
+import { outcome } from '../../kafka/outcome.js';
 import { mapParticipant, type UserMap } from './user-map.js';
 
 export interface RoutePolicy {

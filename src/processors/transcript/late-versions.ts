@@ -1,6 +1,6 @@
 import type { Output } from '../../kafka/publisher.js';
 import type { EmailPlan } from '../../kafka/records.js';
-import { outcome } from '../common/outcome.js';
+import { outcome } from '../../kafka/outcome.js';
 import { isTranscriptPlan } from './transform.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { Output } from '../../kafka/publisher.js';
-import type { Outcome, OutcomeKind } from '../../kafka/records.js';
+import type { Output } from './publisher.js';
+import type { Outcome, OutcomeKind } from './records.js';
 
 /** Builds an outcome record (the per-item status log). Reasons name ids and sizes, never message text. */
 export function outcome(
