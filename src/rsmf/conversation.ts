@@ -30,7 +30,16 @@ export interface ConversationDay {
 }
 
 export function isMembership(raw: RawMessage): boolean {
-  return raw.kind === 'membership' && !!raw.change;
+  return raw.kind === 'membership' && (raw.change?.type === 'joined' || raw.change?.type === 'left');
+}
+
+/**
+ * What an export holds: message versions, and joins and leaves (RSMF's `join`/`leave` events).
+ * Moderator changes, space updates and card submissions have no RSMF event type; they are items
+ * of the mailbox archive and not part of the RSMF conversation.
+ */
+function inExport(raw: RawMessage): boolean {
+  return (raw.kind ?? 'message') === 'message' || isMembership(raw);
 }
 
 /**
@@ -86,6 +95,7 @@ export function toConversationDays(records: readonly RawMessage[], days: readonl
   const roomSet = new Set(rooms);
   const groups = new Map<string, Map<string, RawMessage[]>>();
   for (const r of uniqueVersions(records)) {
+    if (!inExport(r)) continue;
     const day = new Date(Date.parse(r.versionAt)).toISOString().slice(0, 10);
     if (!wanted.has(day) || (roomSet.size > 0 && !roomSet.has(r.message.roomId))) continue;
     const key = `${day}\u0000${r.message.roomId}`;
