@@ -105,6 +105,9 @@ export type ProcessorSpec<In extends TopicKey = TopicKey, Out extends TopicKey =
 /** Default input bytes per chunk: many import tasks with inline items (64 KiB each) still fill a chunk of 50. */
 export const CHUNK_INPUT_BYTES = 4 * 1024 * 1024;
 
+/** Chunks of one partition worked on at once when its records are independent (ordering 'none'). */
+export const CHUNKS_IN_FLIGHT = 2;
+
 export interface RunnerObserver {
   processed?(processor: string, count: number): void;
   failed?(processor: string, code: string): void;
@@ -208,6 +211,13 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
   await consumer.connect();
   await consumer.subscribe({ topic: topicName(config, spec.input), fromBeginning: deps.fromBeginning ?? true });
   const chunkSize = spec.chunkSize ?? 100;
+  // Independent records (ordering 'none': stage's blobs, import's appends) need not wait for the
+  // chunk before theirs: the next chunk is worked on while one is finishing, publishing and
+  // committing, so neither a chunk's slowest item nor a produce and commit round trip leaves the
+  // partition idle. Outputs and commits still go chunk by chunk, in input order. Records of one
+  // key that must stay in order (and stateful stages, whose pending state follows each chunk)
+  // keep one chunk at a time.
+  const chunksInFlight = spec.ordering === 'none' && !spec.onChunkSettled ? CHUNKS_IN_FLIGHT : 1;
 
   // Keys (mailboxes) whose record was parked a moment ago: their next records park at once, so a
   // mailbox that refuses everything costs its partition no quick attempts per item.
@@ -230,7 +240,7 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
     });
   }
 
-  async function handleOne(message: KafkaMessage, meta: RecordMeta, heartbeat: () => Promise<void>, chunkStart: string): Promise<Output[]> {
+  async function handleOne(message: KafkaMessage, meta: RecordMeta, heartbeat: () => Promise<void>, chunkStart: () => string): Promise<Output[]> {
     const failedInput: FailedInput = { processor: spec.name, ...meta, message };
     const parks = parksOf(message);
     const stallId = `${meta.topic}[${meta.partition}]@${meta.offset}`;
@@ -285,7 +295,7 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         if (stalled && stalledSince === undefined) {
           stalledSince = Date.now();
           observer?.stalled?.(spec.name, stallId, stalledSince);
-          await commitStall(meta.topic, meta.partition, chunkStart, stalledSince, e.code);
+          await commitStall(meta.topic, meta.partition, chunkStart(), stalledSince, e.code);
         }
         // Past WXA_MAX_ATTEMPTS the partition is stalled: an error for whoever watches the logs,
         // and webex_archiver_processor_stalled for the dashboards; it keeps trying (order matters).
@@ -320,15 +330,16 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         if (nextDueAt !== null) holdPartition(batch.topic, batch.partition, nextDueAt - now);
         messages = [...due];
       }
-      for (const chunk of splitIntoRuns(messages, (m) => m.value?.length ?? 0, { maxCount: chunkSize, maxBytes: spec.chunkBytes ?? CHUNK_INPUT_BYTES })) {
-        if (!isRunning() || isStale() || stopping) return;
+      const chunks = splitIntoRuns(messages, (m) => m.value?.length ?? 0, { maxCount: chunkSize, maxBytes: spec.chunkBytes ?? CHUNK_INPUT_BYTES });
+      // Chunks being worked on, oldest first; each is published and committed strictly in order.
+      const pending: { chunk: KafkaMessage[]; work: Promise<Output[]> }[] = [];
+      // A stall notice commits where the oldest chunk not yet committed starts, never a later one.
+      const oldestUnsettled = (own: string) => pending[0]?.chunk[0]?.offset ?? own;
+      const settleOldest = async () => {
+        const { chunk, work } = pending.shift()!;
         let published = false;
         try {
-          const perRecord = await mapByKey(chunk, spec.ordering === 'none' ? () => null : (m) => m.key?.toString('utf8') ?? null, spec.keyConcurrency ?? 1, (message) => {
-            const meta: RecordMeta = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, timestamp: message.timestamp };
-            return handleOne(message, meta, heartbeat, chunk[0]!.offset);
-          });
-          await publisher.publish(perRecord.flat());
+          await publisher.publish(await work);
           published = true;
         } finally {
           spec.onChunkSettled?.({ topic: batch.topic, partition: batch.partition }, published);
@@ -342,6 +353,25 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
         lastCommitAt.set(`${batch.topic}:${batch.partition}`, committedAt);
         observer?.processed?.(spec.name, chunk.length);
         await heartbeat();
+      };
+      try {
+        for (const chunk of chunks) {
+          if (!isRunning() || isStale() || stopping) return;
+          const work = mapByKey(chunk, spec.ordering === 'none' ? () => null : (m) => m.key?.toString('utf8') ?? null, spec.keyConcurrency ?? 1, (message) => {
+            const meta: RecordMeta = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, timestamp: message.timestamp };
+            return handleOne(message, meta, heartbeat, () => oldestUnsettled(chunk[0]!.offset));
+          }).then((perRecord) => perRecord.flat());
+          pending.push({ chunk, work });
+          if (pending.length >= chunksInFlight) await settleOldest();
+        }
+        while (pending.length > 0) {
+          if (!isRunning() || isStale()) return;
+          await settleOldest();
+        }
+      } finally {
+        // A chunk left behind (stopping, a revoked partition, a failure before it) is redone by
+        // whoever consumes the partition next; its effects are idempotent, its outputs dropped.
+        for (const p of pending.splice(0)) p.work.catch(() => undefined);
       }
       await commitOffsetsIfNecessary();
     }),
