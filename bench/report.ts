@@ -68,6 +68,35 @@ export function stageRate(s: StageSample): number {
   return s.lastMs !== null && s.lastMs > s.startMs ? rate(s.records, s.lastMs - s.startMs) : 0;
 }
 
+/**
+ * CPU milliseconds each process spent per message version and per mailbox item over the pipeline
+ * phase (its CPU share of one core times the phase's length): where the cores go, ours and the
+ * servers' side by side, from the same run.
+ */
+export function cpuPerItem(r: Pick<BenchReport, 'endToEnd' | 'processes' | 'machine'>): { name: string; cpuMs: number; perVersionMs: number; perItemMs: number }[] {
+  const rows = [...r.processes.filter((p) => !Number.isNaN(p.cpuPercent)), ...r.machine.servers].map((p) => {
+    const cpuMs = (p.cpuPercent / 100) * r.endToEnd.ms;
+    return { name: p.name, cpuMs, perVersionMs: r.endToEnd.versions > 0 ? cpuMs / r.endToEnd.versions : 0, perItemMs: r.endToEnd.mailboxItems > 0 ? cpuMs / r.endToEnd.mailboxItems : 0 };
+  });
+  const sum = (k: 'cpuMs' | 'perVersionMs' | 'perItemMs') => rows.reduce((s, x) => s + x[k], 0);
+  return rows.length ? [...rows, { name: 'all of the above', cpuMs: sum('cpuMs'), perVersionMs: sum('perVersionMs'), perItemMs: sum('perItemMs') }] : [];
+}
+
+function cpuSection(r: BenchReport): string[] {
+  const rows = cpuPerItem(r);
+  if (!rows.length) return [];
+  return [
+    '## CPU per item (pipeline phase)',
+    '',
+    `${r.endToEnd.versions} message versions, ${r.endToEnd.mailboxItems} mailbox items in ${round(r.endToEnd.ms / 1000)} s; the servers' figures include their child processes (Dovecot's imap sessions).`,
+    '',
+    '| process | CPU ms | ms per message version | ms per mailbox item |',
+    '|---|---|---|---|',
+    ...rows.map((x) => `| ${x.name} | ${Math.round(x.cpuMs)} | ${round(x.perVersionMs, 2)} | ${round(x.perItemMs, 2)} |`),
+    '',
+  ];
+}
+
 export function toMarkdown(r: BenchReport): string {
   const lines = [
     `# webex-archiver benchmark, ${r.at}`,
@@ -97,6 +126,7 @@ export function toMarkdown(r: BenchReport): string {
     '',
     `Pipeline phase: the machine's ${r.machine.cores} cores were ${round(r.machine.machineBusyPercent)}% busy; ${r.machine.servers.map((x) => `${x.name} ${round(x.cpuPercent)}%`).join(', ')} of one core.`,
     '',
+    ...cpuSection(r),
     ...(r.processes.length ? ['## Processes', '', `RSS growth is the mean of a series' last quarter minus that of its second quarter (the first is start-up): over the whole run (backlog, ceilings, live load), and over the ${round(r.latency.seconds)} s of steady live load alone.`, '', '| process | CPU % of one core (pipeline phase) | peak RSS MB | RSS growth over the run MB | RSS growth under steady load MB |', '|---|---|---|---|---|', ...r.processes.map((p) => `| ${p.name} | ${Number.isNaN(p.cpuPercent) ? '– (live phase only)' : round(p.cpuPercent)} | ${round(p.peakRssMb)} | ${round(p.rssGrowthMb)} | ${round(p.steadyGrowthMb)} |`), ''] : []),
     ...(r.bigItem ? bigItemSection(r.bigItem) : []),
     '## Ceilings',
