@@ -121,4 +121,28 @@ describe('meeting chat and transcripts become items for the people in the meetin
     expect((await readOutcomes(service)).filter((o) => o.processor === 'import' && o.itemId.startsWith('meeting-')).length).toBe(before);
     expect(await mailOf(`bob-${id}@example.com`)).toHaveLength(bob.length);
   });
+
+  it('through the webhook: the transcript reaches the host and participants; a later crawl adds the chat and repeats the transcript without a second copy', async () => {
+    const id = uniqueId();
+    const { fixture, day } = org(id);
+    const { sim, service, stop } = await startArchive(fixture, { secret: 'meetings-webhook-secret' });
+    cleanup.push(stop);
+    expect(await sim.playLive()).toMatchObject({ transcripts: 1 });
+    await waitForCopies(service, 'meeting-transcript:', 3);
+    const transcriptId = meetingTranscriptMessageId(sim.ids.transcript('deal', 't1'));
+    for (const who of ['alice', 'bob', 'carol']) {
+      const mail = await mailOf(`${who}-${id}@example.com`);
+      expect(mail.map((m) => m.messageId), who).toEqual([transcriptId]);
+      expect(mail[0]!.headers.get('x-webex-capture-source')).toBe('webhook');
+      expect(mail[0]!.attachments.map((a) => a.filename?.split('.').pop()).sort()).toEqual(['txt', 'vtt']);
+    }
+    expect(await mailOf(`dave-${id}@example.com`)).toEqual([]);
+
+    // The transcript's history event and the one the live play added: both name the same item.
+    expect(await crawlFrom(service, day)).toMatchObject({ meetingItems: 6 });
+    await waitForCopies(service, 'meeting-message:', 11);
+    const outcomes = (await readOutcomes(service)).filter((o) => o.processor === 'import' && o.itemId.startsWith('meeting-transcript:'));
+    expect(outcomes.filter((o) => o.kind === 'imported')).toHaveLength(3);
+    for (const who of ['alice', 'bob', 'carol']) expect((await mailOf(`${who}-${id}@example.com`)).filter((m) => m.messageId === transcriptId), who).toHaveLength(1);
+  });
 });
