@@ -4,9 +4,13 @@ import { meetingMessageId, meetingThreadRoot, meetingTranscriptMessageId } from 
 import { STAGE_NAMES } from '../../src/pipeline/stages.js';
 import type { ArchiverService } from '../../src/service/service.js';
 import type { OrgFixture, WebexSimulator } from '../../src/simulator/index.js';
+import { crawlEvents } from '../../src/capture/crawler.js';
+import { hydrateDelivery } from '../../src/processors/hydrate/transform.js';
+import { createRuntime } from '../../src/runtime.js';
+import { startWebexSimulator } from '../../src/simulator/index.js';
 import { crawlFrom, dayAgo, peopleOf, readOutcomes, startArchive } from '../support/archive-service.js';
-import { drained } from '../support/capture.js';
-import { uniqueId } from '../support/config.js';
+import { drained, readRawItems, testCrawlerDeps } from '../support/capture.js';
+import { testConfig, uniqueId } from '../support/config.js';
 import { readMailbox } from '../support/imap.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -144,5 +148,21 @@ describe('meeting chat and transcripts become items for the people in the meetin
     const outcomes = (await readOutcomes(service)).filter((o) => o.processor === 'import' && o.itemId.startsWith('meeting-transcript:'));
     expect(outcomes.filter((o) => o.kind === 'imported')).toHaveLength(3);
     for (const who of ['alice', 'bob', 'carol']) expect((await mailOf(`${who}-${id}@example.com`)).filter((m) => m.messageId === transcriptId), who).toHaveLength(1);
+  });
+
+  it('with WXA_CAPTURE_MEETING_MESSAGES and WXA_CAPTURE_MEETING_TRANSCRIPTS off, the crawl reads no meeting events and hydrate drops the transcript webhook', async () => {
+    const { fixture, day } = org(uniqueId());
+    const sim = await startWebexSimulator({ fixture });
+    cleanup.push(() => sim.close());
+    const rt = await createRuntime(testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_CAPTURE_MEETING_MESSAGES: 'false', WXA_CAPTURE_MEETING_TRANSCRIPTS: 'false' }));
+    cleanup.push(() => rt.close());
+    const deps = testCrawlerDeps(rt);
+    expect(deps.captureChanges).toMatchObject({ meetingMessages: false, meetingTranscripts: false });
+    sim.resetStats();
+    expect(await crawlEvents(deps, { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: (Date.now() - day) / 3600_000 })).toMatchObject({ meetingItems: 0 });
+    expect(sim.stats.byRoute['GET /v1/meetings/:id'] ?? 0).toBe(0);
+    expect((await readRawItems(rt)).filter((r) => r.kind?.startsWith('meeting-'))).toEqual([]);
+    const delivery = { deliveryId: 'd1', receivedAt: new Date().toISOString(), webhookId: 'w', resource: 'meetingTranscripts', event: 'created', orgId: null, actorId: null, dataId: sim.ids.transcript('deal', 't1'), roomId: null, body: '{}', dataFields: { id: sim.ids.transcript('deal', 't1'), meetingId: sim.ids.meeting('deal') } };
+    expect(await hydrateDelivery(delivery, deps)).toEqual([]);
   });
 });
