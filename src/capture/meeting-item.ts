@@ -114,7 +114,7 @@ export async function captureMeetingTranscript(
     source: req.source,
     event: 'created',
     capturedAt: (deps.now ?? (() => new Date()))(),
-    message: { id: t.id, roomId: t.meetingId, personId: host.personId, personEmail: host.email, text: txt.toString('utf8'), created },
+    message: { id: t.id, roomId: t.meetingId, personId: host.personId, personEmail: host.email, text: transcriptBodyText(txt), created },
     room: { id: t.meetingId, title: ctx.info.title, type: 'group', created: ctx.info.start ?? created },
     team: null,
     memberships: ctx.participants.map((p) => ({ personId: p.personId, personEmail: p.email, personDisplayName: p.displayName })),
@@ -162,6 +162,20 @@ async function storeFile(deps: CaptureDeps, transcriptId: string, format: string
     contentId: `transcript-${format}`, url: `meetingTranscripts:${transcriptId}/${format}`, name, contentType,
     size: stored.size, sha256: stored.sha256, blobName: stored.blobName, container: deps.attachmentsContainer, status: 'stored',
   };
+}
+
+/**
+ * What of the txt goes in the body (and so in the Kafka records): all of it up to 1 MiB, else its
+ * first lines up to that (the email says so; the attached files are whole). Records may be 16 MiB
+ * (src/kafka/topics.ts), but a plan holds the text twice (text and HTML), and hours of transcript
+ * are a few hundred KB: the cap only keeps a pathological one from stalling its partition.
+ */
+export const TRANSCRIPT_BODY_MAX_BYTES = 1024 * 1024;
+
+export function transcriptBodyText(txt: Buffer): string {
+  if (txt.length <= TRANSCRIPT_BODY_MAX_BYTES) return txt.toString('utf8');
+  const cut = txt.lastIndexOf(0x0a, TRANSCRIPT_BODY_MAX_BYTES);
+  return txt.subarray(0, cut > 0 ? cut + 1 : TRANSCRIPT_BODY_MAX_BYTES).toString('utf8').replace(/\uFFFD$/, '');
 }
 
 async function readAll(body: Readable): Promise<Buffer> {

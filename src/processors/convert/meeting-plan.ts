@@ -74,7 +74,10 @@ function leadOf(raw: RawMessage, event: 'created' | 'deleted', others: Person[])
   if (raw.kind === 'meeting-transcript') {
     const span = mt.start ? ` (${mt.start}${mt.end ? ` to ${mt.end}` : ''})` : '';
     const names = files(raw);
-    return [`Transcript of the Webex meeting "${mt.title}"${span}, hosted by ${who}.${names ? ` The original files are attached: ${names}.` : ''}`];
+    const txt = raw.files.find((f) => f.contentType === 'text/plain');
+    const shown = Buffer.byteLength(raw.message.text ?? '', 'utf8');
+    const cut = txt && txt.size > shown ? [`The text below is the first ${shown} bytes of the transcript's ${txt.size}; the attached ${txt.name} holds all of it.`] : [];
+    return [`Transcript of the Webex meeting "${mt.title}"${span}, hosted by ${who}.${names ? ` The original files are attached: ${names}.` : ''}`, ...cut];
   }
   const lines: string[] = [];
   if (event === 'deleted') lines.push(`This meeting chat message was deleted at ${raw.versionAt}.${raw.message.text ? ' Its last known text follows.' : ''}`);

@@ -71,6 +71,14 @@ describe('meeting chat as email plans', () => {
     expect(p!.attachments.map((a) => a.name)).toEqual([file.name]);
   });
 
+  it('a transcript whose body was cut at capture says so and names the whole file', () => {
+    const txt = { contentId: 'transcript-txt', url: 'meetingTranscripts:T-1/txt', name: 'meeting-transcript-x.txt', contentType: 'text/plain', size: 5000, sha256: 'cd', container: 'attachments', blobName: 'cd', status: 'stored' as const };
+    const raw = chat({ kind: 'meeting-transcript', sender: ana, message: { ...chat().message, id: 'T-1', text: 'Ana 00:00:01\nhi\n' }, files: [txt] });
+    expect(toEmailPlans(raw, ctx)[0]!.text).toContain("The text below is the first 16 bytes of the transcript's 5000; the attached meeting-transcript-x.txt holds all of it.");
+    const whole = chat({ kind: 'meeting-transcript', sender: ana, message: { ...chat().message, id: 'T-1', text: 'Ana 00:00:01\nhi\n' }, files: [{ ...txt, size: 16 }] });
+    expect(toEmailPlans(whole, ctx)[0]!.text).not.toContain('The text below is the first');
+  });
+
   it('a record without its meeting is refused as BAD_RECORD', () => {
     expect(() => toEmailPlans(chat({ meeting: null }), ctx)).toThrow(/lacks its meeting/);
   });
