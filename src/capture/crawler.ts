@@ -79,11 +79,11 @@ export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promis
   return { published: walked.published, pages: walked.pages, membershipChanges, changeItems, meetingItems };
 }
 
-/** An in-meeting message version (meetingMessages created/deleted) or a transcript (meetingTranscripts). */
+/** An in-meeting message version (meetingMessages created/updated/deleted) or a transcript (meetingTranscripts). */
 async function meetingItemFromEvent(deps: CrawlerDeps, e: WxEvent, contexts: MeetingContexts): Promise<RawMessage | null> {
   if (e.resource === 'meetingMessages') {
-    if (e.type !== 'created' && e.type !== 'deleted') return null;
-    return captureMeetingMessage(deps, { data: e.data, event: e.type as 'created' | 'deleted', at: new Date(e.created).toISOString(), actorId: e.actorId ?? null, source: 'crawler' }, contexts);
+    if (e.type !== 'created' && e.type !== 'updated' && e.type !== 'deleted') return null;
+    return captureMeetingMessage(deps, { data: e.data, event: e.type as MessageEvent, at: new Date(e.created).toISOString(), actorId: e.actorId ?? null, source: 'crawler' }, contexts);
   }
   if (e.type === 'deleted' || !deps.reader.meetings) return null;
   const transcript = await findTranscript(deps.reader.meetings, e.data);

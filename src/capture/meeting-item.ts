@@ -51,14 +51,14 @@ function contextOf(deps: CaptureDeps, contexts: MeetingContexts | undefined, mee
 }
 
 /**
- * A meetingMessages event (created or deleted) as a version of that message. The event's
+ * A meetingMessages event (created, updated or deleted) as a version of that message. The event's
  * `data` is the message's snapshot: id, meetingId, text, personId, personEmail, created and,
  * for a directed message, `recipients`. The deletion's snapshot may lack the text: the item then
  * says so. Returns null for a snapshot without the ids it needs (nothing to name it by).
  */
 export async function captureMeetingMessage(
   deps: CaptureDeps,
-  req: { data: Record<string, unknown>; event: 'created' | 'deleted'; at: string; actorId: string | null; source: CaptureSource },
+  req: { data: Record<string, unknown>; event: 'created' | 'updated' | 'deleted'; at: string; actorId: string | null; source: CaptureSource },
   contexts?: MeetingContexts,
 ): Promise<RawMessage | null> {
   const d = req.data;
@@ -67,6 +67,12 @@ export async function captureMeetingMessage(
   const ctx = await contextOf(deps, contexts, meetingId);
   const personId = str(d.personId) ?? req.actorId ?? '';
   const sender = await senderOf(deps, ctx, personId, str(d.personEmail));
+  if (!sender) {
+    // Nobody to name as sender or recipient: there is no mailbox it could go to (logged, not thrown,
+    // so one such event cannot hold the crawl's checkpoint back forever).
+    deps.logger.warn({ meetingMessageId: id, meetingId }, 'meeting message without a sender, host or participant with an email; not archived');
+    return null;
+  }
   const recipients = Array.isArray(d.recipients) ? (d.recipients as MeetingMessageRecipient[]) : [];
   const directed = recipients.length > 0;
   const members: WxMembership[] = (directed ? recipients.map((r) => recipientPerson(ctx, r)).filter((p): p is Person => p !== null) : ctx.participants)
@@ -77,7 +83,8 @@ export async function captureMeetingMessage(
     event: req.event,
     deletedAt: req.at,
     capturedAt: (deps.now ?? (() => new Date()))(),
-    message: { id, roomId: meetingId, personId: sender.personId, personEmail: sender.email, text: str(d.text) ?? (typeof d.text === 'string' ? '' : undefined), created },
+    // An edit is dated by its event (both crawls of it agree); a deletion too, through deletedAt.
+    message: { id, roomId: meetingId, personId: sender.personId, personEmail: sender.email, text: str(d.text) ?? (typeof d.text === 'string' ? '' : undefined), created, ...(req.event === 'updated' ? { updated: req.at } : {}) },
     room: { id: meetingId, title: ctx.info.title, type: 'group', created: ctx.info.start ?? created },
     team: null,
     memberships: members,
@@ -107,8 +114,11 @@ export async function captureMeetingTranscript(
   const vtt = await readAll(await reader.openTranscript(t.id, 'vtt'));
   const base = `meeting-transcript-${safeName(ctx.info.start ?? t.startTime)}`;
   const files = [await storeFile(deps, t.id, 'vtt', `${base}.vtt`, 'text/vtt', vtt), await storeFile(deps, t.id, 'txt', `${base}.txt`, 'text/plain', txt)];
-  const host = ctx.info.host ?? ctx.participants[0];
-  if (!host) throw new ArchiverError('BAD_RECORD', `transcript ${t.id}: its meeting has no host or participant with an email`);
+  const host = ctx.info.host ?? (await personOf(deps, t.hostUserId)) ?? ctx.participants[0];
+  if (!host) {
+    deps.logger.warn({ transcriptId: t.id, meetingId: t.meetingId }, 'transcript of a meeting without a host or participant with an email; not archived');
+    return null;
+  }
   const created = isoOrNull(t.startTime) ?? ctx.info.start ?? new Date(0).toISOString();
   const raw = buildRawMessage({
     source: req.source,
@@ -136,17 +146,21 @@ function asMeetingItem(raw: RawMessage, kind: 'meeting-message' | 'meeting-trans
   return { ...raw, message: { ...raw.message, roomType: 'meeting' }, room: { ...raw.room, type: 'meeting' }, kind, meeting };
 }
 
-async function senderOf(deps: CaptureDeps, ctx: MeetingContext, personId: string, email: string | undefined): Promise<Person> {
+async function senderOf(deps: CaptureDeps, ctx: MeetingContext, personId: string, email: string | undefined): Promise<Person | null> {
   if (email) {
     const known = ctx.participants.find((p) => p.email === email.toLowerCase());
     return { personId, email: email.toLowerCase(), displayName: known?.displayName ?? email };
   }
-  const p = personId ? await deps.rooms.person(personId) : undefined;
-  const found = p?.emails?.[0];
-  if (found) return { personId, email: found.toLowerCase(), displayName: p?.displayName ?? found };
+  const found = await personOf(deps, personId);
+  if (found) return found;
   // No sender to name (a snapshot without one): the host stands in, so the item still has a From.
-  if (ctx.info.host) return ctx.info.host;
-  throw new ArchiverError('BAD_RECORD', 'meeting message without a sender, and its meeting without a host');
+  return ctx.info.host ?? ctx.participants[0] ?? null;
+}
+
+async function personOf(deps: CaptureDeps, personId: string | undefined): Promise<Person | undefined> {
+  const p = personId ? await deps.rooms.person(personId) : undefined;
+  const email = p?.emails?.[0];
+  return email ? { personId: personId!, email: email.toLowerCase(), displayName: p?.displayName ?? email } : undefined;
 }
 
 function recipientPerson(ctx: MeetingContext, r: MeetingMessageRecipient): Person | null {

@@ -8,7 +8,7 @@ import { escapeHtml, textToHtml } from '../../mail/safe-html.js';
  * An in-meeting message version or a meeting transcript (raw kinds `meeting-message`,
  * `meeting-transcript`; src/capture/meeting-item.ts) → its email plan. Pure and deterministic
  * like a message version's. One meeting instance is one conversation: every item references the
- * meeting's thread root (message-id.ts), and a deletion also references the message it deletes.
+ * meeting's thread root (message-id.ts), and an edit or a deletion also references the message.
  * From the sender (the host for a transcript), To the others who were there (a directed
  * message: its recipients only).
  */
@@ -19,20 +19,20 @@ export function toMeetingPlan(raw: RawMessage): EmailPlan {
     throw new ArchiverError('BAD_RECORD', `${raw.kind} record lacks its meeting, id, sender or a valid versionAt`);
   }
   const transcript = raw.kind === 'meeting-transcript';
-  const event = !transcript && raw.event === 'deleted' ? 'deleted' : 'created';
+  const event = transcript ? 'created' : raw.event;
   const root = meetingThreadRoot(mt.meetingId);
-  const messageId = transcript ? meetingTranscriptMessageId(m.id) : meetingMessageId(m.id, event);
-  const original = event === 'deleted' ? meetingMessageId(m.id, 'created') : null;
+  const messageId = transcript ? meetingTranscriptMessageId(m.id) : meetingMessageId(m.id, event, raw.versionAt);
+  const original = event !== 'created' ? meetingMessageId(m.id, 'created') : null;
   const others = raw.participants.filter((p) => p.email !== raw.sender.email);
   const files: AttachmentRef[] = raw.files.map((f) => ({ name: f.name, contentType: f.contentType, size: f.size, sha256: f.sha256, container: f.container, blobName: f.blobName, status: f.status }));
   const title = mt.title || `Webex meeting ${mt.meetingId}`;
-  const tag = transcript ? '[meeting transcript]' : event === 'deleted' ? '[deleted] [meeting chat]' : '[meeting chat]';
+  const tag = transcript ? '[meeting transcript]' : event === 'deleted' ? '[deleted] [meeting chat]' : event === 'updated' ? '[edited] [meeting chat]' : '[meeting chat]';
   const body = m.text ?? '';
   const lead = leadOf(raw, event, others);
   const text = [...lead, ...(lead.length ? [''] : []), body].join('\n');
   const html = [...lead.map((l) => `<p><em>${escapeHtml(l)}</em></p>`), `<div>${transcript ? `<pre>${escapeHtml(body)}</pre>` : textToHtml(body)}</div>`].join('\n');
   return {
-    itemId: transcript ? meetingTranscriptItemId(m.id) : meetingMessageItemId(m.id, event),
+    itemId: transcript ? meetingTranscriptItemId(m.id) : meetingMessageItemId(m.id, event, raw.versionAt),
     webexMessageId: m.id,
     roomId: mt.meetingId,
     event,
@@ -56,7 +56,7 @@ export function toMeetingPlan(raw: RawMessage): EmailPlan {
       { name: 'X-Webex-Capture-Source', value: raw.source },
       ...(mt.start ? [{ name: 'X-Webex-Meeting-Start', value: mt.start }] : []),
       { name: 'X-Webex-Created', value: m.created },
-      ...(event === 'deleted' ? [{ name: 'X-Webex-Version-At', value: raw.versionAt }] : []),
+      ...(event !== 'created' ? [{ name: 'X-Webex-Version-At', value: raw.versionAt }] : []),
     ],
     text,
     html,
@@ -68,7 +68,7 @@ export function toMeetingPlan(raw: RawMessage): EmailPlan {
 }
 
 /** What a reader needs before the text: a deletion, a private message, what a transcript is. */
-function leadOf(raw: RawMessage, event: 'created' | 'deleted', others: Person[]): string[] {
+function leadOf(raw: RawMessage, event: RawMessage['event'], others: Person[]): string[] {
   const mt = raw.meeting!;
   const who = `${raw.sender.displayName} <${raw.sender.email}>`;
   if (raw.kind === 'meeting-transcript') {
@@ -81,6 +81,7 @@ function leadOf(raw: RawMessage, event: 'created' | 'deleted', others: Person[])
   }
   const lines: string[] = [];
   if (event === 'deleted') lines.push(`This meeting chat message was deleted at ${raw.versionAt}.${raw.message.text ? ' Its last known text follows.' : ''}`);
+  if (event === 'updated') lines.push(`This meeting chat message was edited at ${raw.versionAt}; this is the text after the edit.`);
   if (mt.directed) lines.push(`Sent privately by ${who} to ${others.map((p) => `${p.displayName} <${p.email}>`).join(', ') || 'no one else'}.`);
   return lines;
 }

@@ -50,6 +50,18 @@ describe('meeting chat as email plans', () => {
     expect(a!.text).toBe('This meeting chat message was deleted at 2026-01-05T10:09:00.000Z. Its last known text follows.\n\nrates <up>');
   });
 
+  it('an edit (meetingMessages/updated) is a version of its own, named by its time, referencing the message', () => {
+    const raw = chat({ event: 'updated', versionAt: '2026-01-05T10:07:00.000Z' });
+    raw.message.updated = '2026-01-05T10:07:00.000Z';
+    const [p] = toEmailPlans(raw, ctx);
+    expect(p!.itemId).toBe(`meeting-message:MM-1:updated:${Date.parse('2026-01-05T10:07:00.000Z')}`);
+    expect(p!.messageId).toBe(meetingMessageId('MM-1', 'updated', '2026-01-05T10:07:00.000Z'));
+    expect(p!.messageId).toMatch(/^<wx-mm-[0-9a-f]{32}-u\d+@webex-archiver\.invalid>$/);
+    expect(p!.inReplyTo).toBe(meetingMessageId('MM-1', 'created'));
+    expect(p!.subject).toBe('[edited] [meeting chat] Webex meeting: Rates review');
+    expect(p!.text).toBe('This meeting chat message was edited at 2026-01-05T10:07:00.000Z; this is the text after the edit.\n\nrates <up>');
+  });
+
   it('a directed message says so and goes to its recipients only', () => {
     const [p] = toEmailPlans(chat({ directed: true }), ctx);
     expect(p!.to.map((a) => a.address)).toEqual(['ana@example.com']);
