@@ -131,7 +131,7 @@ describe('meeting chat and transcripts become items for the people in the meetin
     const { fixture, day } = org(id);
     const { sim, service, stop } = await startArchive(fixture, { secret: 'meetings-webhook-secret' });
     cleanup.push(stop);
-    expect(await sim.playLive()).toMatchObject({ transcripts: 1 });
+    expect(await sim.playLive()).toMatchObject({ transcripts: 1, meetingMessages: 4 });
     await waitForCopies(service, 'meeting-transcript:', 3);
     const transcriptId = meetingTranscriptMessageId(sim.ids.transcript('deal', 't1'));
     for (const who of ['alice', 'bob', 'carol']) {
@@ -142,8 +142,8 @@ describe('meeting chat and transcripts become items for the people in the meetin
     }
     expect(await mailOf(`dave-${id}@example.com`)).toEqual([]);
 
-    // The transcript's history event and the one the live play added: both name the same item.
-    expect(await crawlFrom(service, day)).toMatchObject({ meetingItems: 6 });
+    // Each chat event and the transcript's, from history and again from the live play: the two name the same items.
+    expect(await crawlFrom(service, day)).toMatchObject({ meetingItems: 10 });
     await waitForCopies(service, 'meeting-message:', 11);
     const outcomes = (await readOutcomes(service)).filter((o) => o.processor === 'import' && o.itemId.startsWith('meeting-transcript:'));
     expect(outcomes.filter((o) => o.kind === 'imported')).toHaveLength(3);
