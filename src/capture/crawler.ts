@@ -87,7 +87,17 @@ async function meetingItemFromEvent(deps: CrawlerDeps, e: WxEvent, contexts: Mee
   }
   if (e.type === 'deleted' || !deps.reader.meetings) return null;
   const transcript = await findTranscript(deps.reader.meetings, e.data);
-  return transcript ? captureMeetingTranscript(deps, { transcript, source: 'crawler' }, contexts) : null;
+  if (!transcript) {
+    deps.logger.warn({ transcriptId: e.data.id, meetingId: e.data.meetingId }, 'transcript event whose transcript its meeting no longer lists; nothing to archive');
+    return null;
+  }
+  // Listed but no longer downloadable (removed in between): nothing to archive, and the run goes
+  // on rather than failing on it at every crawl. Hydrate lets the same answer dead-letter.
+  return captureMeetingTranscript(deps, { transcript, source: 'crawler' }, contexts).catch((err: unknown) => {
+    if (!(err instanceof ArchiverError) || err.code !== 'NOT_FOUND') throw err;
+    deps.logger.warn({ transcriptId: transcript.id, meetingId: transcript.meetingId }, 'transcript listed but not downloadable (404); nothing to archive');
+    return null;
+  });
 }
 
 /** A conversation change from its compliance event: joins, leaves, moderator changes, room updates. */

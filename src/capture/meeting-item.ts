@@ -63,7 +63,10 @@ export async function captureMeetingMessage(
 ): Promise<RawMessage | null> {
   const d = req.data;
   const id = str(d.id), meetingId = str(d.meetingId);
-  if (!id || !meetingId) return null;
+  if (!id || !meetingId) {
+    deps.logger.warn({ meetingMessageId: id, meetingId }, 'meetingMessages event without the message or meeting id; not archived');
+    return null;
+  }
   const ctx = await contextOf(deps, contexts, meetingId);
   const personId = str(d.personId) ?? req.actorId ?? '';
   const sender = await senderOf(deps, ctx, personId, str(d.personEmail));

@@ -6,7 +6,8 @@ import type { MeetingRec, PersonRec, TranscriptRec } from './store-types.js';
 /**
  * Fixture meetings to records, and their history to compliance events: each chat message a
  * `meetingMessages/created` event at its time (and `deleted` at its deletion), each available
- * transcript a `meetingTranscripts/created` event when it became available (docs/simulator.md).
+ * transcript (a deleted one too: it was available once) a `meetingTranscripts/created` event when
+ * it became available (docs/simulator.md).
  * Meetings are never held: their chat has no webhook to play it live by (docs/webex-api.md).
  */
 export function meetingRecords(fixture: FixtureMeeting[]): MeetingRec[] {
@@ -33,7 +34,8 @@ export function addMeetingEvents(store: OrgStore, meetings: Iterable<MeetingRec>
       if (x.deleted) store.addEvent('meetingMessages', 'deleted', x.personKey, x.deleted, { meetingKey: m.key, messageKey: x.key }, `meeting-message:${m.key}:${x.key}:deleted`);
     }
     for (const t of m.transcripts) {
-      if (t.status === 'available') store.addEvent('meetingTranscripts', 'created', m.hostKey, t.at, { meetingKey: m.key, transcriptKey: t.key }, `transcript:${m.key}:${t.key}`);
+      // A deleted transcript was available once: its created event stays in the history.
+      store.addEvent('meetingTranscripts', 'created', m.hostKey, t.at, { meetingKey: m.key, transcriptKey: t.key }, `transcript:${m.key}:${t.key}`);
     }
   }
 }

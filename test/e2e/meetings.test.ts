@@ -37,7 +37,11 @@ function org(id: string): { fixture: OrgFixture; day: number } {
           { key: 'private', person: 'alice', at: at(10.2), text: 'between us: <b>limit</b> is 5m', to: ['bob'] },
           { key: 'oops', person: 'carol', at: at(10.5), text: 'wrong chat', deleted: at(10.6) },
         ],
-        transcripts: [{ key: 't1', at: at(11.2), lines: [{ person: 'alice', offset: 3, text: 'Welcome to the review.' }, { person: 'bob', offset: 9.5, text: 'Numbers are final.' }] }],
+        transcripts: [
+          { key: 't1', at: at(11.2), lines: [{ person: 'alice', offset: 3, text: 'Welcome to the review.' }, { person: 'bob', offset: 9.5, text: 'Numbers are final.' }] },
+          // Removed since: its event is still in the history, and the crawl records nothing for it.
+          { key: 'gone', at: at(11.3), lines: [{ person: 'bob', offset: 1, text: 'never archived' }], status: 'deleted' },
+        ],
       }],
     },
   };

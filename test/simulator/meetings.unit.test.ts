@@ -103,8 +103,11 @@ describe('the simulator serves meetings like the Meetings API', () => {
     const deletion = chat.find((e: any) => e.type === 'deleted');
     expect(deletion.data.id).toBe(sim.ids.meetingMessage('m1', 'x3'));
     expect(deletion.data.text).toBeUndefined();
-    // Only the available transcript has an event.
-    expect(items.filter((e: any) => e.resource === 'meetingTranscripts').map((e: any) => e.data)).toEqual([{ id: sim.ids.transcript('m1', 't1'), meetingId: sim.ids.meeting('m1'), created: '2026-01-05T11:10:00.000Z' }]);
+    // A deleted transcript was available once: both have their created event (newest first).
+    expect(items.filter((e: any) => e.resource === 'meetingTranscripts').map((e: any) => e.data)).toEqual([
+      { id: sim.ids.transcript('m1', 'gone'), meetingId: sim.ids.meeting('m1'), created: '2026-01-05T11:20:00.000Z' },
+      { id: sim.ids.transcript('m1', 't1'), meetingId: sim.ids.meeting('m1'), created: '2026-01-05T11:10:00.000Z' },
+    ]);
   });
 
   it('a meetingTranscripts webhook is delivered on a live play', async () => {
