@@ -5,6 +5,7 @@ import { STAGE_NAMES } from '../../src/pipeline/stages.js';
 import type { ArchiverService } from '../../src/service/service.js';
 import type { OrgFixture, WebexSimulator } from '../../src/simulator/index.js';
 import { crawlEvents } from '../../src/capture/crawler.js';
+import { readDailyLog } from '../../src/ops/status-log-read.js';
 import { hydrateDelivery } from '../../src/processors/hydrate/transform.js';
 import { createRuntime } from '../../src/runtime.js';
 import { startWebexSimulator } from '../../src/simulator/index.js';
@@ -121,6 +122,12 @@ describe('meeting chat and transcripts become items for the people in the meetin
     expect(vtt?.contentType).toBe('text/vtt');
     expect(vtt?.content.toString('utf8')).toContain('00:00:03.000 --> 00:00:09.500\n<v Alice Ng>Welcome to the review.');
     expect(txt?.content.toString('utf8')).toContain('Bob Roy 00:00:09\nNumbers are final.');
+
+    // The status log counts them by kind: four chat versions and one transcript (summed over the
+    // days the test ran in, so a run across midnight UTC counts the same).
+    const log = await readDailyLog(service.rt, { sinceDay: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) });
+    const sum = (k: 'availableMeetingMessages' | 'availableMeetingTranscripts') => log.days.reduce((n, d) => n + d.summary[k], 0);
+    expect([sum('availableMeetingMessages'), sum('availableMeetingTranscripts')]).toEqual([4, 1]);
 
     // A second crawl over the same window publishes the same items again; dedupe drops them all.
     const before = (await readOutcomes(service)).filter((o) => o.processor === 'import' && o.itemId.startsWith('meeting-')).length;
