@@ -18,14 +18,17 @@ export interface CaptureDeps {
   now?: () => Date;
   /** The participants at an item's own time (participants.ts); without it, the current members. */
   participants?: ParticipantsOf;
-  /** Which conversation changes become items (WXA_CAPTURE_MEMBERSHIPS, _ROOMS, _ATTACHMENT_ACTIONS); all by default. */
+  /** Which conversation changes and meeting items become items (WXA_CAPTURE_MEMBERSHIPS, _ROOMS, _ATTACHMENT_ACTIONS, _MEETING_MESSAGES, _MEETING_TRANSCRIPTS); all by default. */
   captureChanges?: CaptureChanges;
 }
 
-export interface CaptureChanges { memberships: boolean; rooms: boolean; attachmentActions?: boolean }
+export interface CaptureChanges { memberships: boolean; rooms: boolean; attachmentActions?: boolean; meetingMessages?: boolean; meetingTranscripts?: boolean }
 
-export function captureChangesOf(config: { captureMemberships: boolean; captureRooms: boolean; captureAttachmentActions: boolean }): CaptureChanges {
-  return { memberships: config.captureMemberships, rooms: config.captureRooms, attachmentActions: config.captureAttachmentActions };
+export function captureChangesOf(config: { captureMemberships: boolean; captureRooms: boolean; captureAttachmentActions: boolean; captureMeetingMessages: boolean; captureMeetingTranscripts: boolean }): CaptureChanges {
+  return {
+    memberships: config.captureMemberships, rooms: config.captureRooms, attachmentActions: config.captureAttachmentActions,
+    meetingMessages: config.captureMeetingMessages, meetingTranscripts: config.captureMeetingTranscripts,
+  };
 }
 
 /**

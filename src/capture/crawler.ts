@@ -5,6 +5,7 @@ import { captureMessage, type CaptureDeps } from './capture-message.js';
 import type { CheckpointStore } from './checkpoints.js';
 import { changeFromEvent } from './membership-change.js';
 import { captureMembershipItem, captureModeratorItem, captureRoomItem, captureSubmissionItem } from './membership-item.js';
+import { captureMeetingMessage, captureMeetingTranscript, findTranscript, type MeetingContexts } from './meeting-item.js';
 import { COVERAGE_CHECKPOINT, type MembershipStore } from './membership-store.js';
 import { walkEvents } from './event-walk.js';
 import { mapByKey } from '../kafka/keyed-concurrency.js';
@@ -40,15 +41,22 @@ const walkOptions = (opts: CrawlOptions) => ({ now: opts.now, overlapMinutes: op
  * would. The checkpoint moves only after a page's records are durably in Kafka, so a crawler
  * killed mid-run resumes at that page and misses nothing (dedupe drops what it repeats).
  */
-export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promise<{ published: number; pages: number; membershipChanges: number; changeItems: number }> {
+export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promise<{ published: number; pages: number; membershipChanges: number; changeItems: number; meetingItems: number }> {
   // Every join and leave up to now first, so each message version, whatever its page, meets
   // the people who were there at its time, those who left after it included.
   const membershipChanges = deps.memberships ? await crawlMemberships(deps, deps.memberships, opts) : 0;
   // With the timeline, each join, leave, moderator change, room change and card submission is also
   // an item, published with the messages (WXA_CAPTURE_MEMBERSHIPS, _ROOMS, _ATTACHMENT_ACTIONS).
   const changes = deps.memberships ? (deps.captureChanges ?? { memberships: true, rooms: true }) : { memberships: false, rooms: false, attachmentActions: false };
-  const resources = ['messages', ...(changes.memberships ? ['memberships'] : []), ...(changes.rooms ? ['rooms'] : []), ...(changes.attachmentActions !== false ? ['attachmentActions'] : [])];
+  // In-meeting chat exists only as compliance events (no webhook): this is its one capture path.
+  // Transcripts also come by webhook; the crawl catches what a webhook missed (WXA_CAPTURE_MEETING_*).
+  const meetings = deps.reader.meetings ? { messages: deps.captureChanges?.meetingMessages !== false, transcripts: deps.captureChanges?.meetingTranscripts !== false } : { messages: false, transcripts: false };
+  const resources = ['messages', ...(changes.memberships ? ['memberships'] : []), ...(changes.rooms ? ['rooms'] : []), ...(changes.attachmentActions !== false ? ['attachmentActions'] : []),
+    ...(meetings.messages ? ['meetingMessages'] : []), ...(meetings.transcripts ? ['meetingTranscripts'] : [])];
+  // Each meeting is read once per crawl (its title, host, participants), whatever its items.
+  const contexts: MeetingContexts = new Map();
   let changeItems = 0;
+  let meetingItems = 0;
   const walked = await walkEvents(deps, EVENTS_CHECKPOINT, resources, walkOptions(opts), {
     page: async (resource, events) => {
       // Archive a page in the order things happened (Webex documents no order for /events).
@@ -56,16 +64,40 @@ export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promis
       let published = 0;
       for (let i = 0; i < sorted.length; i += BATCH) {
         const slice = sorted.slice(i, i + BATCH);
-        const raws = await mapByKey(slice, () => null, CAPTURE_CONCURRENCY, (e) => (resource === 'messages' ? rawFromEvent(deps, e) : changeItemFromEvent(deps, e)));
+        const raws = await mapByKey(slice, () => null, CAPTURE_CONCURRENCY, (e) => (resource === 'messages' ? rawFromEvent(deps, e) : resource.startsWith('meeting') ? meetingItemFromEvent(deps, e, contexts) : changeItemFromEvent(deps, e)));
         const out: Output<'raw'>[] = raws.filter((r): r is RawMessage => r !== null).map((raw) => ({ topic: 'raw', key: raw.message.roomId, value: raw }));
         await deps.publisher.publish(out);
-        for (const o of out) if ((o.value.kind ?? 'message') === 'message') published++; else changeItems++;
+        for (const o of out) {
+          const kind = o.value.kind ?? 'message';
+          if (kind === 'message') published++; else if (kind.startsWith('meeting-')) meetingItems++; else changeItems++;
+        }
       }
       return published;
     },
     progress: (p) => deps.progress?.({ phase: 'events', done: p.pages, total: 0, published: p.published, detail: p.detail }),
   });
-  return { published: walked.published, pages: walked.pages, membershipChanges, changeItems };
+  return { published: walked.published, pages: walked.pages, membershipChanges, changeItems, meetingItems };
+}
+
+/** An in-meeting message version (meetingMessages created/updated/deleted) or a transcript (meetingTranscripts). */
+async function meetingItemFromEvent(deps: CrawlerDeps, e: WxEvent, contexts: MeetingContexts): Promise<RawMessage | null> {
+  if (e.resource === 'meetingMessages') {
+    if (e.type !== 'created' && e.type !== 'updated' && e.type !== 'deleted') return null;
+    return captureMeetingMessage(deps, { data: e.data, event: e.type as MessageEvent, at: new Date(e.created).toISOString(), actorId: e.actorId ?? null, source: 'crawler' }, contexts);
+  }
+  if (e.type === 'deleted' || !deps.reader.meetings) return null;
+  const transcript = await findTranscript(deps.reader.meetings, e.data);
+  if (!transcript) {
+    deps.logger.warn({ transcriptId: e.data.id, meetingId: e.data.meetingId }, 'transcript event whose transcript its meeting no longer lists; nothing to archive');
+    return null;
+  }
+  // Listed but no longer downloadable (removed in between): nothing to archive, and the run goes
+  // on rather than failing on it at every crawl. Hydrate lets the same answer dead-letter.
+  return captureMeetingTranscript(deps, { transcript, source: 'crawler' }, contexts).catch((err: unknown) => {
+    if (!(err instanceof ArchiverError) || err.code !== 'NOT_FOUND') throw err;
+    deps.logger.warn({ transcriptId: transcript.id, meetingId: transcript.meetingId }, 'transcript listed but not downloadable (404); nothing to archive');
+    return null;
+  });
 }
 
 /** A conversation change from its compliance event: joins, leaves, moderator changes, room updates. */

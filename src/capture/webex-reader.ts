@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Meeting, MeetingParticipant, MeetingTranscript } from '../webex/meeting-types.js';
 import type { Membership, Message, Person, Room, Team } from '../webex/types.js';
 
 /**
@@ -14,6 +15,17 @@ export type WxMembership = Pick<Membership, 'personId' | 'personEmail'> & Partia
 export type WxPerson = Person;
 export interface WxAttachmentAction { id: string; type?: string; messageId: string; inputs?: Record<string, unknown>; personId: string; roomId: string; created: string }
 export interface WxFile { name: string; contentType: string; body: Readable }
+export type WxMeeting = Meeting;
+export type WxMeetingParticipant = MeetingParticipant;
+export type WxMeetingTranscript = MeetingTranscript;
+
+/** What meeting chat and transcripts need (src/capture/meeting-item.ts, docs/webex-api.md "Meetings"). */
+export interface MeetingReader {
+  getMeeting(meetingId: string): Promise<WxMeeting>;
+  listMeetingParticipants(meetingId: string): Promise<WxMeetingParticipant[]>;
+  listMeetingTranscripts(meetingId: string): Promise<WxMeetingTranscript[]>;
+  openTranscript(transcriptId: string, format: 'txt' | 'vtt'): Promise<Readable>;
+}
 
 export interface WebexReader {
   /** `retryNotFound`: REST can lag a webhook by seconds; a 404 just after one is retried. */
@@ -28,4 +40,6 @@ export interface WebexReader {
   openFile(url: string): Promise<WxFile>;
   /** The file's real name from a HEAD (no bytes move), for recording a file we could not fetch. */
   fileName?(url: string): Promise<string | undefined>;
+  /** Meetings, for in-meeting chat and transcripts; optional so readers without them still fit. */
+  meetings?: MeetingReader;
 }

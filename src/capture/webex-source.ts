@@ -40,6 +40,21 @@ export function webexSource(client: WebexClient): CrawlSource {
     },
     // Every list at the largest page it accepts (docs/webex-api.md §2): events and rooms 1–1000;
     // messages documents no upper bound and Webex caps a larger max silently, so ask for 1000.
+    meetings: {
+      getMeeting: (id) => client.meetings.get(id, { retryNotFound: 2 }),
+      // Participants come 100 a page at most (the spec's cap), transcripts likewise.
+      async listMeetingParticipants(meetingId) {
+        const out = [];
+        for await (const p of client.meetings.participants({ meetingId, max: 100 })) out.push(p);
+        return out;
+      },
+      async listMeetingTranscripts(meetingId) {
+        const out = [];
+        for await (const t of client.meetings.transcripts({ meetingId, max: 100 })) out.push(t);
+        return out;
+      },
+      openTranscript: (id, format) => client.meetings.downloadTranscript(id, format, { retryNotFound: 2 }),
+    },
     listEvents: (q) => client.events.list({ resource: q.resource, from: q.from, to: q.to, max: LIST_MAX }),
     eventPages: (q) => client.events.list({ resource: q.resource, from: q.from, to: q.to, max: q.max, startAt: q.startAt }).pages(),
     listRooms: () => client.rooms.list({ max: LIST_MAX }),

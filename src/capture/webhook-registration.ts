@@ -4,8 +4,10 @@ import type { Webhook, WebhookCreate } from '../webex/types.js';
 /**
  * The webhooks the archiver needs: every message event (created/updated/deleted), every
  * membership event (the membership timeline, joins, leaves and moderator changes as items) and
- * every room update (renames and re-classifications as items) and every card submission
- * (attachmentActions), org-wide, signed with our secret.
+ * every room update (renames and re-classifications as items), every card submission
+ * (attachmentActions) and every new meeting transcript (meetingTranscripts, which Webex supports
+ * org-wide: docs/webex-api.md, "Meetings"), org-wide, signed with our secret. In-meeting chat
+ * has no webhook; the crawl reads it.
  * Registration is idempotent: a webhook with the same name and target is kept, and re-activated
  * when Webex disabled it after failed deliveries (Webex never re-enables one by itself), or given
  * our secret when it carries an older one.
@@ -15,6 +17,7 @@ export const WANTED: readonly Pick<WebhookCreate, 'name' | 'resource' | 'event'>
   { name: 'webex-archiver memberships', resource: 'memberships', event: 'all' },
   { name: 'webex-archiver rooms', resource: 'rooms', event: 'updated' },
   { name: 'webex-archiver attachment actions', resource: 'attachmentActions', event: 'created' },
+  { name: 'webex-archiver meeting transcripts', resource: 'meetingTranscripts', event: 'created' },
 ];
 
 export interface RegistrationPlan {

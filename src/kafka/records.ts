@@ -79,9 +79,26 @@ export interface RawMessage {
   kind?: RawKind;
   /** For `membership` records: the join or leave; `message` then describes it (see membership-item.ts). */
   change?: ConversationChange | null;
+  /**
+   * For `meeting-message` and `meeting-transcript` records: the meeting, which plays the room
+   * (`room.id` and `message.roomId` are its id). Null on every other record.
+   */
+  meeting?: MeetingInfo | null;
 }
 
-export type RawKind = 'message' | 'membership' | 'room' | 'action';
+export type RawKind = 'message' | 'membership' | 'room' | 'action' | 'meeting-message' | 'meeting-transcript';
+
+/** The meeting an in-meeting message or a transcript belongs to (see src/capture/meeting-item.ts). */
+export interface MeetingInfo {
+  meetingId: string;
+  title: string;
+  /** When the meeting started and ended, as Webex scheduled or ran it; null when unknown. */
+  start: string | null;
+  end: string | null;
+  host: Person | null;
+  /** A meeting message sent to some participants only: `participants` are its sender and recipients. */
+  directed: boolean;
+}
 
 export type ConversationChangeType = 'joined' | 'left' | 'moderator-added' | 'moderator-removed' | 'room-updated' | 'card-submitted';
 

@@ -64,3 +64,36 @@ export function changeItemId(type: ChangeType, id: string, since: string): strin
 export function changeMessageId(type: ChangeType, id: string, since: string): string {
   return `<wx-${CHANGE_TAG[type].replace('{h}', h(id))}${Date.parse(since)}@${MESSAGE_ID_DOMAIN}>`;
 }
+
+/**
+ * In-meeting chat and transcripts (src/capture/meeting-item.ts), threaded per meeting: every item
+ * of one meeting instance references the meeting's thread root <wx-mtg-H@…> (H from the meeting
+ * id), which no item claims as its own Message-ID, so mail clients group them as one conversation
+ * whatever order they arrive in. A meeting message has a created version, an edit version per
+ * `updated` event (<wx-mm-H-u<epoch ms of the event>@…>) and at most one deletion (<wx-mm-H@…>,
+ * <wx-mm-H-d@…>, named without the deletion's time like a message's); a transcript is one item
+ * (<wx-mtr-H@…>).
+ */
+export function meetingThreadRoot(meetingId: string): string {
+  return `<wx-mtg-${h(meetingId)}@${MESSAGE_ID_DOMAIN}>`;
+}
+
+export type MeetingMessageEvent = 'created' | 'updated' | 'deleted';
+
+/** `versionAt` names an edit only (created and deleted versions have one each). */
+export function meetingMessageId(id: string, event: MeetingMessageEvent, versionAt?: string): string {
+  const tag = event === 'deleted' ? '-d' : event === 'updated' ? `-u${Date.parse(versionAt ?? '')}` : '';
+  return `<wx-mm-${h(id)}${tag}@${MESSAGE_ID_DOMAIN}>`;
+}
+
+export function meetingMessageItemId(id: string, event: MeetingMessageEvent, versionAt?: string): string {
+  return `meeting-message:${id}:${event}${event === 'updated' ? `:${Date.parse(versionAt ?? '')}` : ''}`;
+}
+
+export function meetingTranscriptMessageId(transcriptId: string): string {
+  return `<wx-mtr-${h(transcriptId)}@${MESSAGE_ID_DOMAIN}>`;
+}
+
+export function meetingTranscriptItemId(transcriptId: string): string {
+  return `meeting-transcript:${transcriptId}`;
+}

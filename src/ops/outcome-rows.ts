@@ -68,19 +68,23 @@ export function utcDayStart(d: Date): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
 
-/** What an archived item is: a message version, a conversation change (membership, room), a transcript. */
-export type ItemKind = 'message' | 'membership' | 'room' | 'action' | 'transcript';
-export const ITEM_KINDS: readonly ItemKind[] = ['message', 'membership', 'room', 'action', 'transcript'];
+/**
+ * What an archived item is: a message version, a conversation change (membership, room, card
+ * submission), a room-day transcript (transcript mode), an in-meeting message, a meeting transcript.
+ */
+export type ItemKind = 'message' | 'membership' | 'room' | 'action' | 'transcript' | 'meeting-message' | 'meeting-transcript';
+export const ITEM_KINDS: readonly ItemKind[] = ['message', 'membership', 'room', 'action', 'transcript', 'meeting-message', 'meeting-transcript'];
+const PREFIXED = new Set<string>(ITEM_KINDS.filter((k) => k !== 'message'));
 export type KindCounts = Record<ItemKind, number>;
 
 /** From the item id alone: src/mail/message-id.ts gives every kind but message versions a prefix. */
 export function itemKindOf(itemId: string): ItemKind {
   const prefix = itemId.slice(0, itemId.indexOf(':'));
-  return prefix === 'membership' || prefix === 'room' || prefix === 'action' || prefix === 'transcript' ? prefix : 'message';
+  return PREFIXED.has(prefix) ? (prefix as ItemKind) : 'message';
 }
 
 export function emptyKindCounts(): KindCounts {
-  return { message: 0, membership: 0, room: 0, action: 0, transcript: 0 };
+  return { message: 0, membership: 0, room: 0, action: 0, transcript: 0, 'meeting-message': 0, 'meeting-transcript': 0 };
 }
 
 /** Copies imported (fully or partially) per item kind, from import outcomes whose `at` is in [fromMs, toMs). */

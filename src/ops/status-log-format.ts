@@ -5,7 +5,7 @@ import type { DailyLog } from './status-log.js';
  * failed, rejected or unmapped item of that day with its ids, mailbox and reason. One file with a
  * row-type column keeps a day's summary next to its items when an operator opens it in a sheet.
  */
-const SUMMARY_COLUMNS = ['completedAt', 'available', 'fannedOut', 'imported', 'partial', 'skipped', 'failed', 'parked', 'pending', 'rejected', 'unmapped', 'failedUpstream', 'note', 'availableMessages', 'availableMemberships', 'availableRooms', 'availableActions', 'availableTranscripts'] as const;
+const SUMMARY_COLUMNS = ['completedAt', 'available', 'fannedOut', 'imported', 'partial', 'skipped', 'failed', 'parked', 'pending', 'rejected', 'unmapped', 'failedUpstream', 'note', 'availableMessages', 'availableMemberships', 'availableRooms', 'availableActions', 'availableTranscripts', 'availableMeetingMessages', 'availableMeetingTranscripts'] as const;
 const ITEM_COLUMNS = ['kind', 'at', 'processor', 'itemId', 'webexMessageId', 'roomId', 'mailbox', 'participantEmail', 'code', 'reason', 'redrive'] as const;
 export const CSV_HEADER = ['row', 'date', ...SUMMARY_COLUMNS, ...ITEM_COLUMNS];
 

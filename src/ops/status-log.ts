@@ -46,6 +46,9 @@ export interface DaySummary {
   availableRooms: number;
   availableActions: number;
   availableTranscripts: number;
+  /** In-meeting chat message versions and meeting transcripts (src/capture/meeting-item.ts). */
+  availableMeetingMessages: number;
+  availableMeetingTranscripts: number;
 }
 
 export interface DayLog { summary: DaySummary; items: IssueRow[] }
@@ -124,6 +127,7 @@ export function buildDailyLog(inputs: LogInputs, opts: { fromDay: string; toDay:
         date, completedAt, available, fannedOut: copies.size, ...states, rejected, unmapped, failedUpstream,
         note: nothing ? `No items ingested on ${date}` : null,
         availableMessages: kinds.message, availableMemberships: kinds.membership, availableRooms: kinds.room, availableActions: kinds.action, availableTranscripts: kinds.transcript,
+        availableMeetingMessages: kinds['meeting-message'], availableMeetingTranscripts: kinds['meeting-transcript'],
       },
       items,
     });

@@ -35,8 +35,9 @@ export function isMembership(raw: RawMessage): boolean {
 
 /**
  * What an export holds: message versions, and joins and leaves (RSMF's `join`/`leave` events).
- * Moderator changes, space updates and card submissions have no RSMF event type; they are items
- * of the mailbox archive and not part of the RSMF conversation.
+ * Moderator changes, space updates and card submissions have no RSMF event type; they, and
+ * meeting chat and transcripts (keyed by their meeting, not a room), are items of the mailbox
+ * archive and not part of the RSMF conversation.
  */
 function inExport(raw: RawMessage): boolean {
   return (raw.kind ?? 'message') === 'message' || isMembership(raw);

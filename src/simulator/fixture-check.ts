@@ -1,4 +1,5 @@
 import { ArchiverError } from '../errors.js';
+import { checkMeetings } from './fixture-check-meetings.js';
 import type { OrgFixture } from './fixture-types.js';
 
 /**
@@ -8,7 +9,7 @@ import type { OrgFixture } from './fixture-types.js';
  * Every error names the JSON path, e.g. `messages[3].files[0].sise`.
  */
 
-type Kind = 'string' | 'string?' | 'iso' | 'iso?' | 'int?' | 'base64?' | 'roomType' | 'boolean' | 'nested' | 'card?' | 'object';
+type Kind = 'string' | 'string?' | 'iso' | 'iso?' | 'int?' | 'base64?' | 'roomType' | 'boolean' | 'nested' | 'card?' | 'object' | 'seconds' | 'keys?' | 'transcriptStatus?';
 type Shape = Record<string, { kind: Kind; required: boolean }>;
 
 const req = (kind: Kind) => ({ kind, required: true });
@@ -28,6 +29,11 @@ const SHAPES: Record<string, Shape> = {
   edit: { at: req('iso'), text: req('string'), html: opt('string?') },
   submission: { at: req('iso'), person: req('string'), inputs: req('object') },
   file: { name: req('string'), contentType: req('string'), base64: opt('base64?'), size: opt('int?') },
+  meeting: { key: req('string'), title: req('string'), host: req('string'), start: req('iso'), end: req('iso'), participants: req('nested'), messages: opt('nested'), transcripts: opt('nested') },
+  meetingParticipant: { person: req('string'), joined: opt('iso?'), left: opt('iso?') },
+  meetingMessage: { key: req('string'), person: req('string'), at: req('iso'), text: req('string'), to: opt('keys?'), deleted: opt('iso?') },
+  transcript: { key: req('string'), at: req('iso'), lines: req('nested'), status: opt('transcriptStatus?') },
+  transcriptLine: { person: req('string'), offset: req('seconds'), text: req('string') },
 };
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
@@ -37,7 +43,7 @@ export const MAX_FILE_BYTES = 100 * 1024 * 1024;
 /** A message can be edited at most 10 times (docs/webex-api.md, PUT /messages/{id}). */
 export const MAX_EDITS = 10;
 
-function fail(path: string, what: string): never {
+export function fail(path: string, what: string): never {
   throw new ArchiverError('BAD_INPUT', `fixture ${path}: ${what}`);
 }
 
@@ -78,10 +84,19 @@ function checkValue(path: string, kind: Kind, v: unknown): void {
       // An Adaptive Card is a JSON object of type AdaptiveCard (adaptivecards.io/explorer/AdaptiveCard.html).
       if (!isObject(v) || v.type !== 'AdaptiveCard') fail(path, 'must be an Adaptive Card object ({"type": "AdaptiveCard", ...})');
       return;
+    case 'seconds':
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(path, 'must be a number of seconds, 0 or more');
+      return;
+    case 'keys?':
+      if (!Array.isArray(v) || v.length === 0 || v.some((k) => typeof k !== 'string')) fail(path, 'must be a non-empty array of person keys, or null');
+      return;
+    case 'transcriptStatus?':
+      if (v !== 'available' && v !== 'deleted') fail(path, 'must be "available" or "deleted"');
+      return;
   }
 }
 
-function checkObject(path: string, shapeName: string, v: unknown): Record<string, unknown> {
+export function checkObject(path: string, shapeName: string, v: unknown): Record<string, unknown> {
   if (!isObject(v)) fail(path, 'must be an object');
   const shape = SHAPES[shapeName]!;
   for (const k of Object.keys(v)) if (!(k in shape)) fail(`${path}.${k}`, `unknown key "${k}" (allowed: ${Object.keys(shape).join(', ')})`);
@@ -97,13 +112,13 @@ function checkObject(path: string, shapeName: string, v: unknown): Record<string
   return v;
 }
 
-function checkArray(path: string, v: unknown, optional = false): unknown[] {
+export function checkArray(path: string, v: unknown, optional = false): unknown[] {
   if (v === undefined && optional) return [];
   if (!Array.isArray(v)) fail(path, 'must be an array');
   return v;
 }
 
-function checkUnique(path: string, keys: Set<string>, key: string): void {
+export function checkUnique(path: string, keys: Set<string>, key: string): void {
   if (keys.has(key)) fail(path, `duplicate key "${key}"`);
   keys.add(key);
 }
@@ -124,7 +139,7 @@ function checkChanges(path: string, shape: string, v: unknown, start: number, pe
 /** Validates shape and references; returns the same object typed. Throws ArchiverError BAD_INPUT. */
 export function checkFixture(input: unknown): OrgFixture {
   if (!isObject(input)) fail('(root)', 'must be an object');
-  const top = ['org', 'people', 'teams', 'rooms', 'memberships', 'messages'];
+  const top = ['org', 'people', 'teams', 'rooms', 'memberships', 'messages', 'meetings'];
   for (const k of Object.keys(input)) if (!top.includes(k)) fail(k, `unknown key "${k}" (allowed: ${top.join(', ')})`);
   if (!isObject(input.org)) fail('org', 'must be an object');
   for (const k of Object.keys(input.org)) if (k !== 'domains') fail(`org.${k}`, `unknown key "${k}" (allowed: domains)`);
@@ -198,5 +213,6 @@ export function checkFixture(input: unknown): OrgFixture {
       if (hasBytes === hasSize) fail(`${path}.files[${j}]`, 'give exactly one of base64 or size');
     });
   });
+  checkMeetings(input.meetings, people);
   return input as unknown as OrgFixture;
 }

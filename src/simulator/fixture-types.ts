@@ -10,6 +10,8 @@ export interface OrgFixture {
   rooms: FixtureRoom[];
   memberships: FixtureMembership[];
   messages: FixtureMessage[];
+  /** Meetings with their participants, in-meeting chat and transcripts (docs/simulator.md). */
+  meetings?: FixtureMeeting[];
 }
 
 export interface FixturePerson {
@@ -96,4 +98,50 @@ export interface FixtureSubmission {
   person: string;
   /** What the card's inputs held, by input id. */
   inputs: Record<string, unknown>;
+}
+
+/** One meeting instance (GET /meetings/{id}); its chat and transcripts are compliance events. */
+export interface FixtureMeeting {
+  key: string;
+  title: string;
+  /** The host (a person key); also a participant. */
+  host: string;
+  start: string;
+  end: string;
+  participants: FixtureMeetingParticipant[];
+  messages?: FixtureMeetingMessage[];
+  transcripts?: FixtureTranscript[];
+}
+
+export interface FixtureMeetingParticipant {
+  person: string;
+  /** Defaults to the meeting's start and end. */
+  joined?: string | null;
+  left?: string | null;
+}
+
+/** An in-meeting chat message (a `meetingMessages` event; `deleted` adds its deletion event). */
+export interface FixtureMeetingMessage {
+  key: string;
+  person: string;
+  at: string;
+  text: string;
+  /** A directed (private) message: its recipients (person keys); null or absent for everyone. */
+  to?: string[] | null;
+  deleted?: string | null;
+}
+
+/** A transcript: available (or `deleted`) from `at`, rendered as vtt and txt from its lines. */
+export interface FixtureTranscript {
+  key: string;
+  at: string;
+  lines: FixtureTranscriptLine[];
+  status?: 'available' | 'deleted' | null;
+}
+
+export interface FixtureTranscriptLine {
+  person: string;
+  /** Seconds from the meeting's start. */
+  offset: number;
+  text: string;
 }

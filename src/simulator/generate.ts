@@ -1,6 +1,6 @@
 import { ArchiverError } from '../errors.js';
-import type { FixtureMembership, FixtureMessage, FixturePerson, FixtureRoom, FixtureTeam, OrgFixture } from './fixture-types.js';
-import { FILE_NAMES, FIRST_NAMES, LAST_NAMES, contentTypeOf, fileSize, messageText } from './generate-content.js';
+import type { FixtureMeeting, FixtureMembership, FixtureMessage, FixturePerson, FixtureRoom, FixtureTeam, OrgFixture } from './fixture-types.js';
+import { FILE_NAMES, FIRST_NAMES, LAST_NAMES, PHRASES, contentTypeOf, fileSize, messageText } from './generate-content.js';
 import { createPrng, type Prng } from './prng.js';
 import type { SeedOptions } from './types.js';
 
@@ -8,7 +8,8 @@ import type { SeedOptions } from './types.js';
  * A seeded organization in the fixture format, so it goes through the same loader as hand-written
  * fixtures. The same options always give the same fixture (no clock, no Math.random). It mixes
  * direct, group and team spaces, external participants (another domain), members joining late and
- * leaving, long threads, edits, deletions and files from 0 bytes up (over 10 MB with largeFiles).
+ * leaving, long threads, edits, deletions and files from 0 bytes up (over 10 MB with largeFiles),
+ * and a meeting per group space with chat (one message directed, one deleted) and a transcript.
  */
 const DOMAIN = 'example.com';
 const EXTERNAL_DOMAIN = 'partner.example.org';
@@ -84,6 +85,33 @@ function addCards(messages: FixtureMessage[], plans: RoomPlan[]): void {
   msg.submissions = Array.from({ length: Math.max(3, there.length) }, (_, i) => there[i % there.length]!).map((person, i) => ({ at: at(Date.parse(msg.created) + (i + 1) * 60_000), person, inputs: { comment: `ok from ${person}`, round: i + 1 } }));
 }
 
+/**
+ * One meeting per group space, held by the members there on its second day: the host's agenda,
+ * a private message to the host, a message deleted a minute later, and a transcript ten minutes
+ * after the meeting ends. Drawn without the PRNG, so the rest of a seeded organization is what it
+ * was before meetings existed.
+ */
+function makeMeetings(plans: RoomPlan[]): FixtureMeeting[] {
+  return plans.filter((p) => p.room.type === 'group').flatMap((plan, n) => {
+    const start = Date.parse(plan.room.created) + 86_400_000 + 10 * 3_600_000;
+    const people = membersAt(plan, at(start)).slice(0, 6);
+    if (people.length === 0) return [];
+    const host = people[0]!;
+    const say = (i: number) => PHRASES[(n * 3 + i) % PHRASES.length]!;
+    const messages: NonNullable<FixtureMeeting['messages']> = [{ key: 'c1', person: host, at: at(start + 5 * 60_000), text: `Agenda: ${say(0)}` }];
+    if (people.length >= 2) messages.push({ key: 'c2', person: people[1]!, at: at(start + 10 * 60_000), text: say(1), to: [host] });
+    const last = people[people.length - 1]!;
+    messages.push({ key: 'c3', person: last, at: at(start + 20 * 60_000), text: say(2), deleted: at(start + 21 * 60_000) });
+    const end = start + 3_600_000;
+    return [{
+      key: `mt${n + 1}`, title: `${plan.room.title} weekly`, host, start: at(start), end: at(end),
+      participants: people.map((person) => ({ person })),
+      messages,
+      transcripts: [{ key: 'tr1', at: at(end + 10 * 60_000), lines: people.map((person, i) => ({ person, offset: 5 + i * 30, text: say(i) })) }],
+    }];
+  });
+}
+
 function membersAt(plan: RoomPlan, t: string): string[] {
   return plan.members.filter((m) => m.joined <= t && (m.left == null || m.left > t)).map((m) => m.person);
 }
@@ -149,5 +177,6 @@ export function generateOrg(opts: SeedOptions): OrgFixture {
     rooms: plans.map((p) => p.room),
     memberships: plans.flatMap((p) => p.members),
     messages,
+    meetings: makeMeetings(plans),
   };
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  * decoded from documented examples). The uuid is derived from a stable name (the fixture key or a
  * counter), so the same fixture always yields the same ids, run after run.
  */
-export type IdType = 'PEOPLE' | 'ROOM' | 'TEAM' | 'MESSAGE' | 'MEMBERSHIP' | 'CONTENT' | 'WEBHOOK' | 'EVENT' | 'ORGANIZATION' | 'APPLICATION' | 'CLASSIFICATION' | 'ATTACHMENT_ACTION';
+export type IdType = 'PEOPLE' | 'ROOM' | 'TEAM' | 'MESSAGE' | 'MEMBERSHIP' | 'CONTENT' | 'WEBHOOK' | 'EVENT' | 'ORGANIZATION' | 'APPLICATION' | 'CLASSIFICATION' | 'ATTACHMENT_ACTION' | 'MEETING_MESSAGE';
 
 /** A name-based uuid (RFC 4122 version 5 layout over SHA-1), so it looks like the real thing. */
 export function uuidFor(name: string): string {

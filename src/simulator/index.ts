@@ -66,6 +66,9 @@ function makeIds(store: OrgStore): SimulatorIds {
       if (!f) throw new ArchiverError('NOT_FOUND', `simulator: message "${k}" has no file ${i}`);
       return f.contentId;
     },
+    meeting: (k) => need('meeting', store.meetings, k).id,
+    meetingMessage: (m, k) => need('meeting message', new Map(need('meeting', store.meetings, m).messages.map((x) => [x.key, x])), k).id,
+    transcript: (m, k) => need('transcript', new Map(need('meeting', store.meetings, m).transcripts.map((x) => [x.key, x])), k).id,
     keyOf: (id) => {
       for (const kind of ['person', 'room', 'team', 'message'] as const) {
         const rec = store.findById(kind, id);

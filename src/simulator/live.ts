@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimContext } from './context.js';
 import { announceMessageVersion } from './message-events.js';
 import { iso } from './store.js';
-import type { MembershipRec, MessageRec, RoomRec } from './store-types.js';
+import { transcriptEventData } from './meeting-views.js';
+import type { MeetingRec, MembershipRec, MessageRec, RoomRec } from './store-types.js';
 import { actionJson, membershipJson, roomJson } from './views.js';
 
 /**
@@ -11,7 +12,10 @@ import { actionJson, membershipJson, roomJson } from './views.js';
  * through webhooks" flows can be tested. Held versions (started with `holdMessages`) become visible
  * to REST only as they are played; versions already visible are announced again, which a consumer
  * sees as redeliveries (new event ids, same message ids). With `memberships`, joins and leaves are
- * announced too (`memberships/created`, `memberships/deleted`), interleaved by time.
+ * announced too (`memberships/created`, `memberships/deleted`), interleaved by time. Unless only
+ * some messages are played, meetings are played too: each chat message (and its deletion) as a
+ * `meetingMessages` event stamped now, without a webhook (Webex has none for meeting chat, so a
+ * crawl finds it), and each transcript as a `meetingTranscripts/created` event and webhook.
  */
 export interface PlayLiveOptions {
   /** Only these message keys (default: all fixture messages). */
@@ -33,11 +37,15 @@ export interface PlayLiveResult {
   membershipChanges: number;
   /** Moderator changes and room updates played. */
   conversationChanges: number;
+  /** Meeting transcripts announced. */
+  transcripts: number;
+  /** Meeting chat events (created and deleted) added. */
+  meetingMessages: number;
   /** Webhook deliveries queued. */
   deliveries: number;
 }
 
-type Step = { at: string; order: number } & ({ m: MessageRec; v: number } | { m: MessageRec; submission: number } | { ms: MembershipRec; type: 'created' | 'deleted' } | { ms: MembershipRec; moderator: number } | { room: RoomRec; update: number });
+type Step = { at: string; order: number } & ({ m: MessageRec; v: number } | { m: MessageRec; submission: number } | { ms: MembershipRec; type: 'created' | 'deleted' } | { ms: MembershipRec; moderator: number } | { room: RoomRec; update: number } | { meeting: MeetingRec; transcript: number } | { meeting: MeetingRec; chat: number; type: 'created' | 'deleted' });
 
 function timeline(ctx: SimContext, opts: PlayLiveOptions): Step[] {
   const wanted = opts.messages ? new Set(opts.messages) : undefined;
@@ -57,6 +65,15 @@ function timeline(ctx: SimContext, opts: PlayLiveOptions): Step[] {
     }
   }
   if (opts.rooms) for (const room of ctx.store.rooms.values()) room.updates.forEach((u, i) => steps.push({ room, update: i, at: u.at, order: -1 }));
+  if (!wanted) {
+    for (const meeting of ctx.store.meetings.values()) {
+      meeting.transcripts.forEach((t, i) => { if (t.status === 'available') steps.push({ meeting, transcript: i, at: t.at, order: 0 }); });
+      meeting.messages.forEach((x, i) => {
+        steps.push({ meeting, chat: i, type: 'created', at: x.at, order: 0 });
+        if (x.deleted) steps.push({ meeting, chat: i, type: 'deleted', at: x.deleted, order: 0 });
+      });
+    }
+  }
   return steps.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.order - b.order));
 }
 
@@ -69,10 +86,20 @@ function announceUpdate(ctx: SimContext, resource: 'rooms' | 'memberships', byKe
 
 export async function playLive(ctx: SimContext, opts: PlayLiveOptions = {}): Promise<PlayLiveResult> {
   const { store } = ctx;
-  const result: PlayLiveResult = { versions: 0, membershipChanges: 0, conversationChanges: 0, deliveries: 0 };
+  const result: PlayLiveResult = { versions: 0, membershipChanges: 0, conversationChanges: 0, transcripts: 0, meetingMessages: 0, deliveries: 0 };
   for (const [i, step] of timeline(ctx, opts).entries()) {
     if (i > 0 && opts.intervalMs) await sleep(opts.intervalMs);
-    if ('submission' in step) {
+    if ('chat' in step) {
+      const x = step.meeting.messages[step.chat]!;
+      store.addEvent('meetingMessages', step.type, x.personKey, iso(ctx.now()), { meetingKey: step.meeting.key, messageKey: x.key }, store.nextName(`live-meeting-message:${step.meeting.key}:${x.key}:${step.type}`));
+      result.meetingMessages += 1;
+    } else if ('transcript' in step) {
+      const { meeting, transcript } = step;
+      const t = meeting.transcripts[transcript]!;
+      store.addEvent('meetingTranscripts', 'created', meeting.hostKey, iso(ctx.now()), { meetingKey: meeting.key, transcriptKey: t.key }, store.nextName(`live-transcript:${meeting.key}:${t.key}`));
+      result.transcripts += 1;
+      result.deliveries += ctx.webhooks.dispatch('meetingTranscripts', 'created', store.people.get(meeting.hostKey)!.id, transcriptEventData(meeting, t));
+    } else if ('submission' in step) {
       const { m, submission } = step;
       if (m.submitted <= submission) m.submitted = submission + 1;
       const x = m.submissions[submission]!;

@@ -11,7 +11,7 @@ import { webhookJson } from './views.js';
  * Webhook management (docs/webex-api.md §1, Webhooks): POST needs name, targetUrl, resource, event;
  * PUT needs name and targetUrl and can only *re*-activate (`status:"active"`), never deactivate.
  */
-const RESOURCES = new Set(['all', 'messages', 'memberships', 'rooms', 'attachmentActions']);
+const RESOURCES = new Set(['all', 'messages', 'memberships', 'rooms', 'attachmentActions', 'meetingTranscripts']);
 const EVENTS = new Set(['all', 'created', 'updated', 'deleted', 'migrated']);
 
 interface WebhookBody {

@@ -5,6 +5,7 @@ import { newTrackingId, sendError, sendTooManyRequests } from './http-errors.js'
 import { registerContentRoutes } from './routes-contents.js';
 import { registerDirectoryRoutes } from './routes-directory.js';
 import { registerEventRoutes } from './routes-events.js';
+import { registerMeetingRoutes } from './routes-meetings.js';
 import { registerMessageRoutes } from './routes-messages.js';
 import { registerWebhookRoutes } from './routes-webhooks.js';
 
@@ -65,5 +66,6 @@ export function buildSimulatorApp(ctx: SimContext): FastifyInstance {
   registerEventRoutes(app, ctx);
   registerContentRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerMeetingRoutes(app, ctx);
   return app;
 }

@@ -102,7 +102,7 @@ export interface SubmissionRec {
 
 export interface EventRec {
   id: string;
-  resource: 'messages' | 'memberships' | 'rooms' | 'attachmentActions';
+  resource: 'messages' | 'memberships' | 'rooms' | 'attachmentActions' | 'meetingMessages' | 'meetingTranscripts';
   type: 'created' | 'updated' | 'deleted';
   actorKey: string;
   created: string;
@@ -125,4 +125,37 @@ export interface WebhookRec {
   /** Failure times (ms) inside the disable window. */
   failures: number[];
   reactivatedAt: number | undefined;
+}
+
+/** A meeting instance with what happened in it (meeting-store.ts). */
+export interface MeetingRec {
+  key: string;
+  /** The meeting instance id: `<series hex>_<start as YYYYMMDDTHHMMSSZ>`, like Webex's. */
+  id: string;
+  seriesHex: string;
+  title: string;
+  hostKey: string;
+  start: string;
+  end: string;
+  participants: { personKey: string; joined: string; left: string }[];
+  messages: MeetingMessageRec[];
+  transcripts: TranscriptRec[];
+}
+
+export interface MeetingMessageRec {
+  key: string;
+  id: string;
+  personKey: string;
+  at: string;
+  text: string;
+  toKeys: string[];
+  deleted: string | undefined;
+}
+
+export interface TranscriptRec {
+  key: string;
+  id: string;
+  at: string;
+  status: 'available' | 'deleted';
+  lines: { personKey: string; offset: number; text: string }[];
 }

@@ -1,7 +1,8 @@
 import type { OrgFixture } from './fixture-types.js';
 import { bytesFromBase64, bytesFromSeed } from './file-bytes.js';
 import { contentId, encodeId, membershipId, uuidFor } from './ids.js';
-import type { EventRec, FileRec, MembershipRec, MessageRec, PersonRec, RoomRec, TeamRec, VersionRec, WebhookRec } from './store-types.js';
+import { addMeetingEvents, meetingRecords } from './meeting-store.js';
+import type { EventRec, FileRec, MeetingRec, MembershipRec, MessageRec, PersonRec, RoomRec, TeamRec, VersionRec, WebhookRec } from './store-types.js';
 
 /** The key of the synthetic Compliance Officer whose token every request is taken to carry. */
 export const ME_KEY = '__compliance_officer';
@@ -22,6 +23,8 @@ export class OrgStore {
   /** Messages of each room in creation order (oldest first). */
   readonly roomMessages = new Map<string, MessageRec[]>();
   readonly events: EventRec[] = [];
+  /** Meetings by fixture key (meeting-store.ts). */
+  readonly meetings = new Map<string, MeetingRec>();
   readonly webhooks = new Map<string, WebhookRec>();
   /** Every file by content id, for /contents. */
   readonly files = new Map<string, { msg: MessageRec; file: FileRec }>();
@@ -66,7 +69,15 @@ export class OrgStore {
         submissions: (m.submissions ?? []).map((x, i) => ({ id: encodeId('ATTACHMENT_ACTION', uuidFor(`action:${m.key}:${i}`)), at: iso(x.at), personKey: x.person, inputs: x.inputs })),
         submitted: opts.hold ? 0 : (m.submissions ?? []).length, seq: 0 });
     }
+    for (const m of meetingRecords(fixture.meetings ?? [])) this.meetings.set(m.key, m);
     this.buildHistoricEvents();
+    addMeetingEvents(this, this.meetings.values());
+  }
+
+  /** A meeting by its instance id. */
+  meetingById(id: string): MeetingRec | undefined {
+    for (const m of this.meetings.values()) if (m.id === id) return m;
+    return undefined;
   }
 
   private addPerson(key: string, email: string, displayName: string, created: string): void {

@@ -55,6 +55,10 @@ export interface SimulatorIds {
   content(messageKey: string, index?: number): string;
   /** The fixture key behind a Webex id, if any. */
   keyOf(id: string): string | undefined;
+  /** A meeting's instance id, one of its chat messages' ids, one of its transcripts' ids. */
+  meeting(key: string): string;
+  meetingMessage(meetingKey: string, messageKey: string): string;
+  transcript(meetingKey: string, transcriptKey: string): string;
 }
 
 export interface WebexSimulator {

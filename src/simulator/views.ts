@@ -1,4 +1,5 @@
 import { bareOrgId, encodeId } from './ids.js';
+import { meetingEventData } from './meeting-views.js';
 import { ME_KEY, messageState, type OrgStore } from './store.js';
 import type { EventRec, MembershipRec, MessageRec, PersonRec, RoomRec, TeamRec, WebhookRec } from './store-types.js';
 
@@ -116,6 +117,7 @@ export function actionJson(store: OrgStore, m: MessageRec, index: number, withIn
 
 /** The `data` snapshot of a compliance event: the resource as it was after that change. */
 export function eventData(store: OrgStore, baseUrl: string, e: EventRec): Json {
+  if (e.resource === 'meetingMessages' || e.resource === 'meetingTranscripts') return meetingEventData(store, e.resource, e.type, e.data);
   if (e.resource === 'messages') {
     const m = store.messages.get(e.data.messageKey as string)!;
     const v = e.data.version as number;

@@ -1,7 +1,9 @@
+import type { Readable } from 'node:stream';
 import { ArchiverError } from '../errors.js';
 import { createContentsApi, type ContentsApi } from './contents.js';
 import { WebexHttp, type WebexHttpOptions } from './http.js';
 import { pagedList, type PagedList } from './paged-list.js';
+import type { Meeting, MeetingParticipant, MeetingTranscript } from './meeting-types.js';
 import type { AttachmentAction, EventResource, EventType, Membership, Message, Person, Room, RoomType, Team, Webhook, WebhookCreate, WebhookUpdate, WebexEvent } from './types.js';
 
 /**
@@ -102,6 +104,16 @@ export interface WebexClient {
     get(id: string, opts?: GetOptions): Promise<WebexEvent>;
     list(q?: EventListQuery): PagedList<WebexEvent>;
   };
+  /** Meetings (docs/webex-api.md, "Meetings"): the meeting, its participants, its transcripts. */
+  meetings: {
+    get(id: string, opts?: GetOptions): Promise<Meeting>;
+    /** GET /meetingParticipants: meetingId is required; `max` 1–100 (default 10). */
+    participants(q: { meetingId: string; max?: number } & Call): PagedList<MeetingParticipant>;
+    /** GET /meetingTranscripts, by meeting or time range. */
+    transcripts(q: { meetingId?: string; from?: string; to?: string; max?: number } & Call): PagedList<MeetingTranscript>;
+    /** GET /meetingTranscripts/{id}/download?format=txt|vtt, as a stream. */
+    downloadTranscript(id: string, format: 'txt' | 'vtt', opts?: GetOptions): Promise<Readable>;
+  };
   webhooks: {
     list(q?: { ownedBy?: 'org'; max?: number } & Call): PagedList<Webhook>;
     get(id: string, opts?: GetOptions): Promise<Webhook>;
@@ -175,6 +187,20 @@ export function createWebexClient(opts: WebexClientOptions): WebexClient {
         checkMax('events.list', q.max, 1000);
         return pagedList<WebexEvent>(http, '/events', { resource: q.resource, type: q.type, actorId: q.actorId, from: q.from, to: q.to, max: q.max }, q.signal, q.startAt);
       },
+    },
+    meetings: {
+      get: (id, o) => get<Meeting>(`/meetings/${need('meeting id', id)}`, o),
+      participants: (q) => {
+        need('meetingParticipants meetingId', q.meetingId);
+        checkMax('meetings.participants', q.max, 100);
+        return pagedList<MeetingParticipant>(http, '/meetingParticipants', { meetingId: q.meetingId, max: q.max }, q.signal);
+      },
+      transcripts: (q) => {
+        checkMax('meetings.transcripts', q.max, 100);
+        return pagedList<MeetingTranscript>(http, '/meetingTranscripts', { meetingId: q.meetingId, from: q.from, to: q.to, max: q.max }, q.signal);
+      },
+      downloadTranscript: async (id, format, o = {}) =>
+        (await http.stream(`/meetingTranscripts/${need('transcript id', id)}/download`, { query: { format }, retryNotFound: o.retryNotFound, signal: o.signal })).body,
     },
     webhooks: {
       list: (q = {}) => pagedList<Webhook>(http, '/webhooks', { ownedBy: q.ownedBy, max: q.max }, q.signal),

@@ -104,7 +104,7 @@ describe('moderator changes and room updates are items (simulator → Kafka → 
     const rt = await createRuntime(testConfig({ WXA_WEBEX_BASE_URL: sim.baseUrl, WXA_CAPTURE_MEMBERSHIPS: 'false', WXA_CAPTURE_ROOMS: 'false', WXA_CAPTURE_ATTACHMENT_ACTIONS: 'false' }));
     cleanup.push(() => rt.close());
     const deps = testCrawlerDeps(rt);
-    expect(deps.captureChanges).toEqual({ memberships: false, rooms: false, attachmentActions: false });
+    expect(deps.captureChanges).toEqual({ memberships: false, rooms: false, attachmentActions: false, meetingMessages: true, meetingTranscripts: true });
     const r = await crawlEvents(deps, { now: new Date(), overlapMinutes: 0, firstRunLookbackHours: (Date.now() - day) / HOUR + 1 });
     expect(r).toMatchObject({ membershipChanges: 4, changeItems: 0 });
     expect(await readRawItems(rt)).toEqual([]);

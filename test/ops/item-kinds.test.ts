@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/kafka/records.js';
-import { changeItemId, itemIdOf, transcriptItemId } from '../../src/mail/message-id.js';
+import { changeItemId, itemIdOf, meetingMessageItemId, meetingTranscriptItemId, transcriptItemId } from '../../src/mail/message-id.js';
 import { countImportedByKind, itemKindOf } from '../../src/ops/outcome-rows.js';
 
 const at = '2026-01-06T10:00:00.000Z';
@@ -15,6 +15,9 @@ describe('items by kind', () => {
     expect(itemKindOf(changeItemId('moderator-added', 'M', at))).toBe('membership');
     expect(itemKindOf(changeItemId('room-updated', 'R', at))).toBe('room');
     expect(itemKindOf(transcriptItemId('R', '2026-01-06', 'abc'))).toBe('transcript');
+    expect(itemKindOf(meetingMessageItemId('MM', 'created'))).toBe('meeting-message');
+    expect(itemKindOf(meetingMessageItemId('MM', 'deleted'))).toBe('meeting-message');
+    expect(itemKindOf(meetingTranscriptItemId('6a7f-T'))).toBe('meeting-transcript');
   });
 
   it('counts imported and partial copies at import, per kind, inside the day only', () => {
@@ -25,8 +28,11 @@ describe('items by kind', () => {
       outcome(changeItemId('joined', 'MS', at), 'imported'),
       outcome(changeItemId('room-updated', 'R', at), 'imported'),
       outcome(changeItemId('room-updated', 'R', at), 'rejected', 'limit'),
+      outcome(meetingMessageItemId('MM1', 'created'), 'imported'),
+      outcome(meetingMessageItemId('MM1', 'deleted'), 'imported'),
+      outcome(meetingTranscriptItemId('T1'), 'partial'),
       { ...outcome(itemIdOf('M4', 'created', at), 'imported'), at: '2026-01-07T00:00:00.000Z' },
     ];
-    expect(countImportedByKind(outcomes, Date.parse('2026-01-06T00:00:00.000Z'), Date.parse('2026-01-07T00:00:00.000Z'))).toEqual({ message: 2, membership: 1, room: 1, action: 0, transcript: 0 });
+    expect(countImportedByKind(outcomes, Date.parse('2026-01-06T00:00:00.000Z'), Date.parse('2026-01-07T00:00:00.000Z'))).toEqual({ message: 2, membership: 1, room: 1, action: 0, transcript: 0, 'meeting-message': 2, 'meeting-transcript': 1 });
   });
 });

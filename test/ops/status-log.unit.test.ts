@@ -63,11 +63,12 @@ describe('daily status log (pure)', () => {
     expect(items.find((i) => i.kind === 'rejected')).toMatchObject({ code: null, redrive: null });
   });
 
-  it('counts the available items of each kind: message versions, conversation changes, card submissions, transcripts', () => {
+  it('counts the available items of each kind: message versions, conversation changes, card submissions, transcripts, meeting chat and meeting transcripts', () => {
     const at = T('2026-01-05T09:00:00Z');
-    const staged = ['M1:created:1', 'M1:updated:2', 'membership:MS:joined:1', 'room:R:room-updated:1', 'action:A:card-submitted:1', 'transcript:R:2026-01-04:ab'].map((itemId) => ({ itemId, at }));
+    const staged = ['M1:created:1', 'M1:updated:2', 'membership:MS:joined:1', 'room:R:room-updated:1', 'action:A:card-submitted:1', 'transcript:R:2026-01-04:ab',
+      'meeting-message:MM1:created', 'meeting-message:MM1:deleted', 'meeting-message:MM2:created', 'meeting-transcript:T1'].map((itemId) => ({ itemId, at }));
     const s = buildDailyLog({ staged, tasks: [], outcomes: [] }, { fromDay: day, toDay: day, now: new Date() }).days[0]!.summary;
-    expect(s).toMatchObject({ available: 6, availableMessages: 2, availableMemberships: 1, availableRooms: 1, availableActions: 1, availableTranscripts: 1 });
+    expect(s).toMatchObject({ available: 10, availableMessages: 2, availableMemberships: 1, availableRooms: 1, availableActions: 1, availableTranscripts: 1, availableMeetingMessages: 3, availableMeetingTranscripts: 1 });
   });
 
   it('a failed copy that a later replay imported counts as imported', () => {

@@ -11,6 +11,9 @@
  *
  * The spec's path defaults to $WEBEX_OPENAPI_SPEC, then the repository's copy,
  * spec/webex-openapi/webex-messaging.openapi.json (found from this file, so any clone has it).
+ * Without a path, the Meetings subset (spec/webex-openapi/webex-meetings-compliance.openapi.json,
+ * from public-spec/webex-meeting.json) is derived and checked too, into its own fixture
+ * test/fixtures/webex/openapi-meetings-schemas.json (its component names are its own namespace).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,6 +23,11 @@ const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SPEC_PATH = process.env.WEBEX_OPENAPI_SPEC ?? join(REPO_ROOT, 'spec/webex-openapi/webex-messaging.openapi.json');
 export const DERIVED_PATH = join(REPO_ROOT, 'test/fixtures/webex/openapi-schemas.json');
 export const SCHEMA_ID = 'webex-openapi';
+export const MEETINGS_SPEC_PATH = join(REPO_ROOT, 'spec/webex-openapi/webex-meetings-compliance.openapi.json');
+export const MEETINGS_DERIVED_PATH = join(REPO_ROOT, 'test/fixtures/webex/openapi-meetings-schemas.json');
+export const MEETINGS_SCHEMA_ID = 'webex-openapi-meetings';
+/** What the simulator serves of the Meetings API: GET /meetings/{id}, /meetingParticipants, /meetingTranscripts. */
+export const MEETINGS_ROOTS = ['MeetingSeriesObject', 'Participant', 'TranscriptObject'];
 
 /** The component schemas the simulator serves (and what they reference). */
 export const ROOTS = [
@@ -51,9 +59,9 @@ function clean(node: unknown, refs: Set<string>): unknown {
   return out;
 }
 
-export function deriveSchemas(spec: { components: { schemas: Record<string, unknown> }; info?: { version?: string } }): Node {
+export function deriveSchemas(spec: { components: { schemas: Record<string, unknown> }; info?: { version?: string } }, roots: readonly string[] = ROOTS, id = SCHEMA_ID, source = 'webex-messaging'): Node {
   const defs: Node = {};
-  const queue = [...ROOTS];
+  const queue = [...roots];
   while (queue.length > 0) {
     const name = queue.shift()!;
     if (name in defs) continue;
@@ -64,14 +72,18 @@ export function deriveSchemas(spec: { components: { schemas: Record<string, unkn
     queue.push(...refs);
   }
   return {
-    $id: SCHEMA_ID,
-    $comment: 'Derived by test/simulator/derive-schemas.ts from Cisco webex-messaging OpenAPI spec (CC BY 4.0); structure only.',
+    $id: id,
+    $comment: `Derived by test/simulator/derive-schemas.ts from Cisco ${source} OpenAPI spec (CC BY 4.0); structure only.`,
     $defs: Object.fromEntries(Object.entries(defs).sort(([a], [b]) => a.localeCompare(b))),
   };
 }
 
 export function deriveFromFile(path = SPEC_PATH): Node {
   return deriveSchemas(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+export function deriveMeetingsFromFile(path = MEETINGS_SPEC_PATH): Node {
+  return deriveSchemas(JSON.parse(readFileSync(path, 'utf8')), MEETINGS_ROOTS, MEETINGS_SCHEMA_ID, 'webex-meeting');
 }
 
 /** The fixture as written: stable key order, two-space indent, final newline. */
@@ -82,21 +94,24 @@ export function serialize(derived: Node): string {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
   const check = args.includes('--check');
-  const specPath = args.find((a) => a !== '--check') ?? SPEC_PATH;
-  if (!existsSync(specPath)) {
-    process.stderr.write(`derive-schemas: no OpenAPI spec at ${specPath}; pass its path or set WEBEX_OPENAPI_SPEC (webex/webex-openapi-specs, public-spec/webex-messaging.json)\n`);
-    process.exit(2);
-  }
-  const fresh = serialize(deriveFromFile(specPath));
-  if (check) {
-    const committed = readFileSync(DERIVED_PATH, 'utf8');
-    if (JSON.stringify(JSON.parse(committed)) !== JSON.stringify(JSON.parse(fresh))) {
-      process.stderr.write(`derive-schemas: ${DERIVED_PATH} differs from a fresh derivation of ${specPath}; run \`npm run derive-schemas\` and review the diff\n`);
-      process.exit(1);
+  const given = args.find((a) => a !== '--check');
+  const jobs = [{ spec: given ?? SPEC_PATH, fixture: DERIVED_PATH, derive: deriveFromFile }, ...(given ? [] : [{ spec: MEETINGS_SPEC_PATH, fixture: MEETINGS_DERIVED_PATH, derive: deriveMeetingsFromFile }])];
+  for (const job of jobs) {
+    if (!existsSync(job.spec)) {
+      process.stderr.write(`derive-schemas: no OpenAPI spec at ${job.spec}; pass its path or set WEBEX_OPENAPI_SPEC (webex/webex-openapi-specs, public-spec/webex-messaging.json)\n`);
+      process.exit(2);
     }
-    process.stdout.write(`derive-schemas: ${DERIVED_PATH} matches ${specPath}\n`);
-  } else {
-    writeFileSync(DERIVED_PATH, fresh);
-    process.stdout.write(`wrote ${DERIVED_PATH}\n`);
+    const fresh = serialize(job.derive(job.spec));
+    if (check) {
+      const committed = readFileSync(job.fixture, 'utf8');
+      if (JSON.stringify(JSON.parse(committed)) !== JSON.stringify(JSON.parse(fresh))) {
+        process.stderr.write(`derive-schemas: ${job.fixture} differs from a fresh derivation of ${job.spec}; run \`npm run derive-schemas\` and review the diff\n`);
+        process.exit(1);
+      }
+      process.stdout.write(`derive-schemas: ${job.fixture} matches ${job.spec}\n`);
+    } else {
+      writeFileSync(job.fixture, fresh);
+      process.stdout.write(`wrote ${job.fixture}\n`);
+    }
   }
 }

@@ -84,7 +84,7 @@ export async function runIncremental(deps: CrawlerDeps, rt: Runtime): Promise<vo
     if (err instanceof ArchiverError && err.disposition === 'pause') rt.logger.error({ code: err.code, err: err.message }, 'crawl paused: Webex refused the credential; the checkpoint stays where it was');
     throw err;
   });
-  process.stderr.write(`crawl events: ${r.pages} pages, ${r.membershipChanges} membership changes, ${r.published} raw records published\n`);
+  process.stderr.write(`crawl events: ${r.pages} pages, ${r.membershipChanges} membership changes, ${r.published} raw records published (and ${r.changeItems} conversation changes, ${r.meetingItems} meeting items)\n`);
 }
 
 export async function runBackfill(deps: CrawlerDeps, since: Date): Promise<void> {

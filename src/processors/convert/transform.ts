@@ -5,6 +5,7 @@ import { itemIdOf, originalMessageId, versionMessageId } from '../../mail/messag
 import { escapeHtml, sanitizeHtml, textToHtml } from '../../mail/safe-html.js';
 import { cardHtml, cardLines, cardText } from './card-text.js';
 import { toChangePlan } from './change-plan.js';
+import { toMeetingPlan } from './meeting-plan.js';
 import { conversationOf } from './conversation.js';
 
 /**
@@ -18,6 +19,7 @@ export function toEmailPlans(raw: RawMessage, ctx: { orgDomains: readonly string
   const m = raw.message;
   const event = raw.event;
   const roomKind = raw.room.type === 'direct' ? 'direct' : raw.room.teamId ? 'team' : 'group';
+  if (raw.kind === 'meeting-message' || raw.kind === 'meeting-transcript') return [toMeetingPlan(raw)];
   if (raw.kind === 'membership' || raw.kind === 'room' || raw.kind === 'action') return [toChangePlan(raw, subjectOf(raw, roomKind, raw.participants.filter((p) => p.email !== raw.sender.email)), roomKind)];
   const original = originalMessageId(m.id);
   const parent = m.parentId ? originalMessageId(m.parentId) : null;

@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CaptureDeps } from '../../capture/capture-message.js';
 import type { CrawlSource } from '../../capture/crawl-source.js';
 import { findLeave, findUpdateTime, membershipChangeFrom } from '../../capture/membership-change.js';
 import { captureMembershipItem, captureModeratorItem, captureRoomItem, captureSubmissionItem } from '../../capture/membership-item.js';
 import type { MembershipStore } from '../../capture/membership-store.js';
+import { captureMeetingTranscript, findTranscript } from '../../capture/meeting-item.js';
 import { captureMessage } from '../../capture/capture-message.js';
 import { deletedMessageStub } from '../../capture/deleted-stub.js';
 import type { WxMessage } from '../../capture/webex-reader.js';
@@ -22,7 +24,7 @@ export interface HydrateDeps extends CaptureDeps {
 /**
  * A webhook delivery to raw records. Message deliveries carry metadata only (Webex encrypts the
  * content), so the message is fetched; membership deliveries refresh the room's cached members
- * and go into the membership timeline;
+ * and go into the membership timeline; a new meeting transcript is captured whole;
  * other resources are not messages and produce nothing.
  */
 export async function hydrateDelivery(delivery: WebhookDelivery, deps: HydrateDeps): Promise<Output<'raw' | 'memberships'>[]> {
@@ -33,6 +35,9 @@ export async function hydrateDelivery(delivery: WebhookDelivery, deps: HydrateDe
   }
   if (delivery.resource === 'attachmentActions') {
     return delivery.event === 'created' && deps.captureChanges?.attachmentActions !== false ? submissionOutputs(delivery, deps) : [];
+  }
+  if (delivery.resource === 'meetingTranscripts') {
+    return delivery.event === 'created' && deps.captureChanges?.meetingTranscripts !== false ? transcriptOutputs(delivery, deps) : [];
   }
   if (delivery.resource === 'rooms') {
     if (delivery.dataId) deps.rooms.invalidate(delivery.dataId);
@@ -120,6 +125,29 @@ async function submissionOutputs(delivery: WebhookDelivery, deps: HydrateDeps): 
   if (!item) throw new ArchiverError('BAD_RECORD', 'attachment action lacks its id, message, person, room or time');
   return [{ topic: 'raw', key: item.room.id, value: item }];
 }
+
+/**
+ * A new meeting transcript: its data names the transcript and its meeting, so the transcript is
+ * found in its meeting's list (the Meetings API has no GET by transcript id) and captured whole.
+ * Webex may list it a moment after the webhook (REST lags webhooks, docs/webex-api.md §4), so the
+ * list is read again a few times; a transcript still missing is NOT_FOUND: dead-lettered and
+ * counted (redrive brings it back), never a stalled partition, and the next crawl finds it anyway.
+ */
+async function transcriptOutputs(delivery: WebhookDelivery, deps: HydrateDeps): Promise<Output<'raw'>[]> {
+  if (!deps.reader.meetings) return [];
+  const data = parseData(delivery);
+  if (typeof data.id !== 'string' || typeof data.meetingId !== 'string') throw new ArchiverError('BAD_RECORD', 'meetingTranscripts webhook without data.id or data.meetingId');
+  let transcript = await findTranscript(deps.reader.meetings, data);
+  for (let i = 0; !transcript && i < TRANSCRIPT_LIST_RETRIES_MS.length; i++) {
+    await sleep(TRANSCRIPT_LIST_RETRIES_MS[i]!);
+    transcript = await findTranscript(deps.reader.meetings, data);
+  }
+  if (!transcript) throw new ArchiverError('NOT_FOUND', `transcript ${data.id} is not listed for its meeting ${data.meetingId}`);
+  const item = await captureMeetingTranscript(deps, { transcript, source: 'webhook' });
+  return item ? [{ topic: 'raw', key: item.room.id, value: item }] : [];
+}
+
+const TRANSCRIPT_LIST_RETRIES_MS = [1000, 3000, 9000];
 
 /** How far back an update's compliance event is looked for (webhooks arrive within seconds). */
 const UPDATE_LOOKBACK_MS = 3600_000;
