@@ -69,13 +69,10 @@ export async function captureMeetingMessage(
   }
   const ctx = await contextOf(deps, contexts, meetingId);
   const personId = str(d.personId) ?? req.actorId ?? '';
-  const sender = await senderOf(deps, ctx, personId, str(d.personEmail));
-  if (!sender) {
-    // Nobody to name as sender or recipient: there is no mailbox it could go to (logged, not thrown,
-    // so one such event cannot hold the crawl's checkpoint back forever).
-    deps.logger.warn({ meetingMessageId: id, meetingId }, 'meeting message without a sender, host or participant with an email; not archived');
-    return null;
-  }
+  // Nobody with an email to name as sender: the item is still archived, from an address that is no
+  // one's, so route counts it as an `unmapped` outcome (or files it in the fallback mailbox).
+  const sender = (await senderOf(deps, ctx, personId, str(d.personEmail))) ?? unknownPerson(personId);
+  if (sender.email === UNKNOWN_EMAIL) deps.logger.warn({ meetingMessageId: id, meetingId }, 'meeting message without a sender, host or participant with an email; archived from ' + UNKNOWN_EMAIL);
   const recipients = Array.isArray(d.recipients) ? (d.recipients as MeetingMessageRecipient[]) : [];
   const directed = recipients.length > 0;
   const members: WxMembership[] = (directed ? recipients.map((r) => recipientPerson(ctx, r)).filter((p): p is Person => p !== null) : ctx.participants)
@@ -117,11 +114,8 @@ export async function captureMeetingTranscript(
   const vtt = await readAll(await reader.openTranscript(t.id, 'vtt'));
   const base = `meeting-transcript-${safeName(ctx.info.start ?? t.startTime)}`;
   const files = [await storeFile(deps, t.id, 'vtt', `${base}.vtt`, 'text/vtt', vtt), await storeFile(deps, t.id, 'txt', `${base}.txt`, 'text/plain', txt)];
-  const host = ctx.info.host ?? (await personOf(deps, t.hostUserId)) ?? ctx.participants[0];
-  if (!host) {
-    deps.logger.warn({ transcriptId: t.id, meetingId: t.meetingId }, 'transcript of a meeting without a host or participant with an email; not archived');
-    return null;
-  }
+  const host = ctx.info.host ?? (await personOf(deps, t.hostUserId)) ?? ctx.participants[0] ?? unknownPerson(t.hostUserId ?? '');
+  if (host.email === UNKNOWN_EMAIL) deps.logger.warn({ transcriptId: t.id, meetingId: t.meetingId }, 'transcript of a meeting without a host or participant with an email; archived from ' + UNKNOWN_EMAIL);
   const created = isoOrNull(t.startTime) ?? ctx.info.start ?? new Date(0).toISOString();
   const raw = buildRawMessage({
     source: req.source,
@@ -218,4 +212,15 @@ function isoOrNull(t: string | undefined): string | null {
 
 function safeName(t: string): string {
   return t.replace(/[^0-9A-Za-z]+/g, '-').replace(/-+$/, '');
+}
+
+/**
+ * The address of a meeting item's author when Webex names nobody with an email: in the reserved
+ * `.invalid` domain (RFC 2606 §2), so it is nobody's mailbox and route reports the item as
+ * `unmapped` instead of it disappearing.
+ */
+export const UNKNOWN_EMAIL = 'unknown-participant@meeting.invalid';
+
+function unknownPerson(personId: string): Person {
+  return { personId, email: UNKNOWN_EMAIL, displayName: 'Unknown participant (Webex gave no email)' };
 }
