@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { BlobServiceClient, RestError, type ContainerClient } from '@azure/storage-blob';
 import type { Config } from '../config/schema.js';
 import { ArchiverError } from '../errors.js';
@@ -54,9 +54,13 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
   };
 
   /** One Put Blob of bytes in hand, sent as they are (no copy). */
-  async function putBytes(containerName: string, blobName: string, data: Buffer, opts: { contentType?: string; metadata?: Record<string, string> } = {}): Promise<StoredBlob> {
+  async function putBytes(containerName: string, blobName: string, data: Buffer, opts: { contentType?: string; metadata?: Record<string, string>; ifAbsent?: boolean } = {}): Promise<StoredBlob> {
     const headers = { blobHTTPHeaders: { blobContentType: opts.contentType ?? 'application/octet-stream' }, metadata: opts.metadata };
-    const put = () => container(containerName).getBlockBlobClient(blobName).upload(data, data.length, { ...headers, ...deadline() });
+    // If-None-Match: * for a content-addressed name: whoever wrote it first wrote these same bytes,
+    // so its 409 BlobAlreadyExists or 412 ConditionNotMet is success.
+    const conditions = opts.ifAbsent ? { conditions: { ifNoneMatch: '*' } } : {};
+    const put = () => container(containerName).getBlockBlobClient(blobName).upload(data, data.length, { ...headers, ...conditions, ...deadline() })
+      .catch((err: unknown) => { if (opts.ifAbsent && isAlreadyThere(err)) return undefined; throw err; });
     // The bytes are in hand, so a missing container is created and the Put Blob sent again.
     await wrap(`upload ${containerName}/${blobName}`, () => put().catch(async (err: unknown) => {
       if (!isContainerMissing(err)) throw err;
@@ -108,6 +112,16 @@ export function createBlobStore(config: Pick<Config, 'blobConnectionString' | 'a
     putStream: upload,
     putBytes,
     async putContentAddressed(containerName, body, opts) {
+      // Most files are small: with the whole body in hand its SHA-256 is its name before anything
+      // is sent, so it is one Put Blob (If-None-Match: *) instead of a temporary blob, an exists
+      // check, a copy and a delete. Only a body past SINGLE_PUT_MAX takes the streamed path below.
+      const head = await wrap(`read body for ${containerName}`, () => readHead(body, SINGLE_PUT_MAX));
+      if (head.ended) {
+        const bytes = head.chunks.length === 1 ? head.chunks[0]! : Buffer.concat(head.chunks);
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        return putBytes(containerName, sha256, bytes, { ...opts, ifAbsent: true });
+      }
+      body = head.rest;
       const tmpName = `tmp/${Date.now()}-${Math.random().toString(36).slice(2)}`;
       const stored = await upload(containerName, tmpName, body, opts);
       const finalName = stored.sha256;
@@ -169,4 +183,28 @@ async function wrap<T>(what: string, fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw classifyBlobAnswer(what, err);
   }
+}
+
+/**
+ * Reads `body` until it ends or more than `max` bytes came: `ended` with every chunk, or the
+ * chunks so far and `rest`, a stream of the whole body again (those chunks, then what remains).
+ */
+async function readHead(body: Readable, max: number): Promise<{ ended: true; chunks: Buffer[] } | { ended: false; rest: Readable }> {
+  const it = body[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await it.next();
+    if (next.done) return { ended: true, chunks };
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > max) break;
+  }
+  async function* again() {
+    yield* chunks;
+    chunks.length = 0;
+    for (let next = await it.next(); !next.done; next = await it.next()) yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+  }
+  return { ended: false, rest: Readable.from(again(), { objectMode: false }) };
 }
