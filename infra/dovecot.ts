@@ -110,6 +110,11 @@ service imap-login {
   }
   chroot =
 }
+# One imap process per connection (Dovecot's default); the import pool keeps up to
+# WXA_IMAP_MAX_CONNECTIONS (256) open, tests and the bench beside it.
+service imap {
+  process_limit = 1024
+}
 service auth {
   inet_listener auth-sasl {
     address = ${HOST}

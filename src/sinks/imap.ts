@@ -26,8 +26,6 @@ import type { ImportRequest, MailboxSink } from './sink.js';
  * (Exchange Online with IMAP.AccessAsApp).
  * imapflow's APPEND takes the whole message in memory; items are bounded by the size limit.
  */
-/** All connections of one sink: room for every mailbox of a busy partition set to have its second one (more churned logins). */
-const MAX_CONNECTIONS = 48;
 
 /**
  * `verified`: this connection has checked the kept index against the folder (see refreshKnown).
@@ -68,7 +66,7 @@ const MAX_INDEXED_IDS = 1_000_000;
  */
 interface KnownIds { path: string; uidValidity: bigint | undefined; lastUid: number; exists: number; index: Map<string, number> }
 
-export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'imapSecure' | 'imapLoginTemplate' | 'imapPassword' | 'imapAccessToken'>, logger: Logger, opts: { noopAfterIdleMs?: number } = {}): MailboxSink {
+export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'imapSecure' | 'imapLoginTemplate' | 'imapPassword' | 'imapAccessToken' | 'imapMaxConnections'>, logger: Logger, opts: { noopAfterIdleMs?: number } = {}): MailboxSink {
   const noopAfterIdleMs = opts.noopAfterIdleMs ?? NOOP_AFTER_IDLE_MS;
   const log = logger.child({ component: 'imap-sink' });
   const pool = new Map<string, Conn[]>();
@@ -119,7 +117,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
   }
 
   async function open(mailbox: string): Promise<Conn> {
-    if (connectionCount() >= MAX_CONNECTIONS) {
+    if (connectionCount() >= config.imapMaxConnections) {
       const all = [...pool.entries()].flatMap(([m, cs]) => cs.map((c) => ({ m, c })));
       const victim = all.filter((x) => x.c.inFlight === 0).sort((a, b) => a.c.lastUsed - b.c.lastUsed)[0];
       if (victim) retire(victim.m, victim.c);

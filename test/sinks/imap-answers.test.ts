@@ -23,8 +23,8 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => { await dovecot?.stop(); });
 
-function sinkFor(password = PRIVATE_DOVECOT_PASSWORD, loginTemplate = '{mailbox}') {
-  return createImapSink({ imapHost: '127.0.0.1', imapPort: dovecot.port, imapSecure: false, imapLoginTemplate: loginTemplate, imapPassword: password, imapAccessToken: '' }, createLogger({ level: 'silent' }));
+function sinkFor(password = PRIVATE_DOVECOT_PASSWORD, loginTemplate = '{mailbox}', maxConnections = 256) {
+  return createImapSink({ imapHost: '127.0.0.1', imapPort: dovecot.port, imapSecure: false, imapLoginTemplate: loginTemplate, imapPassword: password, imapAccessToken: '', imapMaxConnections: maxConnections }, createLogger({ level: 'silent' }));
 }
 
 function item(mailbox: string, messageId: string, bodyBytes = 100): ImportRequest {
@@ -99,6 +99,21 @@ describe('IMAP answers from a real Dovecot', () => {
       expect(status && status.messages).toBe(1);
     } finally {
       await other.logout().catch(() => undefined);
+      await sink.close();
+    }
+  });
+
+  it('past WXA_IMAP_MAX_CONNECTIONS the least recently used connection closes; its mailbox logs in again and still knows what it holds', async () => {
+    // A pool of one, so every change of mailbox closes the other's connection.
+    const sink = sinkFor(PRIVATE_DOVECOT_PASSWORD, '{mailbox}', 1);
+    try {
+      const a = item(users.plain, `<pool-a-${id}@x>`);
+      await expect(sink.importItem(a)).resolves.toMatchObject({ status: 'imported' });
+      await expect(sink.importItem(item(users.obrien, `<pool-b-${id}@x>`))).resolves.toMatchObject({ status: 'imported' });
+      await expect(sink.importItem(item(users.plain, `<pool-d-${id}@x>`))).resolves.toMatchObject({ status: 'imported' });
+      // The same item again on the reopened connection: found by Message-ID, not appended twice.
+      await expect(sink.importItem(a)).resolves.toMatchObject({ status: 'duplicate' });
+    } finally {
       await sink.close();
     }
   });
