@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { onShutdown } from '../src/cli/lifecycle.js';
 import { spawnCli, type CliProcess } from './spawn-cli.js';
 
 /**
@@ -61,7 +62,7 @@ export function startSupervisor(roles: readonly SupervisedRole[], env: Record<st
 
   for (const r of roles) start(r);
 
-  return {
+  const supervisor = {
     stats,
     /** SIGKILL one role's process; the supervisor starts it again. */
     async kill(name: string): Promise<void> {
@@ -99,6 +100,9 @@ export function startSupervisor(roles: readonly SupervisedRole[], env: Record<st
       await Promise.all(all.map((p) => p.exited));
     },
   };
+  // Ctrl-C on the bench or the soak stops these too: they would otherwise go on consuming, orphaned.
+  onShutdown('supervised processes', () => supervisor.stop());
+  return supervisor;
 }
 
 /** Peak resident set size of a process (VmHWM), in MB; 0 once it is gone. */
