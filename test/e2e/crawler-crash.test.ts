@@ -35,12 +35,16 @@ describe('crawler resilience', () => {
   let resumedPublished = 0;
 
   it('a crawler killed with SIGKILL mid-run resumes from its checkpoint and completes with nothing missing', async () => {
-    sim.faults.set({ delayMs: 25 });
+    // Slow enough that the kill lands well inside the messages list, whose pages come first.
+    sim.faults.set({ delayMs: 100 });
     const first = spawnCli(['crawl'], env);
+    // Killed inside a list (a checkpoint with its next page), not in the moment between two of the
+    // crawl's lists (messages, memberships, rooms, card actions, meeting chat, transcripts), whose
+    // checkpoint names the next list but no page.
     await waitUntil(async () => {
       const cp = await kafkaCheckpoints(rt).get('events');
-      return cp !== undefined && !cp.complete;
-    }, 60_000, 'a first checkpoint');
+      return cp !== undefined && !cp.complete && cp.resource === 'messages' && typeof cp.nextPage === 'string';
+    }, 60_000, 'a first checkpoint inside a list');
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull();
     const partial = await kafkaCheckpoints(rt).get('events');
