@@ -64,7 +64,8 @@ describe('a healthy start logs no error', () => {
     const records = lines.map((l) => JSON.parse(l) as { level: number; msg: string });
     expect(records.length).toBeGreaterThan(0);
     expect(records.filter((r) => r.level >= 50).map((r) => r.msg)).toEqual([]);
-    // The refused connections were there, and said once, as a warning.
-    expect(records.filter((r) => r.level === 40 && /Connection|Failed to connect/.test(r.msg)).length).toBeGreaterThan(0);
+    // The refused connections were there, and said once, as a warning ("Connection error: …", or
+    // "Closed connection" when the relay drops a socket kafkajs had already opened).
+    expect(records.filter((r) => r.level === 40 && /connection|failed to connect/i.test(r.msg)).length).toBeGreaterThan(0);
   });
 });
