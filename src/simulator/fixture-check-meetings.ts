@@ -1,4 +1,4 @@
-import { checkArray, checkObject, checkUnique, fail } from './fixture-check.js';
+import { checkArray, checkObject, checkUnique, fail } from './fixture-shapes.js';
 
 /**
  * The `meetings` part of a fixture (docs/simulator.md): shapes and references, every error naming

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SimContext } from './context.js';
 import { escapeHtml } from './escape-html.js';
-import { MAX_EDITS } from './fixture-check.js';
+import { MAX_EDITS } from './fixture-shapes.js';
 import { sendError } from './http-errors.js';
 import { encodeId, uuidFor } from './ids.js';
 import { announceMessageVersion } from './message-events.js';
