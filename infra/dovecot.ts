@@ -111,11 +111,13 @@ service imap-login {
   chroot =
 }
 # One imap process per connection (Dovecot's default); the import pool keeps up to
-# WXA_IMAP_MAX_CONNECTIONS (256) open, tests and the bench beside it.
+# WXA_IMAP_MAX_CONNECTIONS (1024) open, tests and the bench beside it.
 service imap {
-  process_limit = 1024
+  process_limit = 2048
 }
+# Every protocol process may hold an auth connection (Dovecot warns at start otherwise).
 service auth {
+  client_limit = 2400
   inet_listener auth-sasl {
     address = ${HOST}
     port = ${PORTS.dovecotAuth}
@@ -152,8 +154,12 @@ async function launchDovecot(): Promise<number> {
   // Dovecot daemonizes; its master writes base_dir/master.pid, which becomes our pid file.
   const masterPid = path.join(DOVECOT_DIR, 'run', 'master.pid');
   rmSync(masterPid, { force: true });
-  const [cmd, args] = isRoot ? ['runuser', ['-u', RUN_USER, '--', 'dovecot', '-c', CONF]] : ['dovecot', ['-c', CONF]];
-  runToCompletion('dovecot', cmd as string, args as string[]);
+  // Its master and auth process hold a descriptor per session (up to 2,048 imap processes here),
+  // and the soft limit can be 1,024 (runuser's PAM session sets it so): raise it to the hard limit.
+  const raiseFdLimit = 'h=$(ulimit -Hn); [ "$h" = unlimited ] && h=65536; ulimit -n "$h" 2>/dev/null; exec "$@"';
+  const dovecot = ['sh', '-c', raiseFdLimit, 'sh', 'dovecot', '-c', CONF];
+  const [cmd, ...args] = isRoot ? ['runuser', '-u', RUN_USER, '--', ...dovecot] : dovecot;
+  runToCompletion('dovecot', cmd!, args);
   for (let i = 0; i < 100 && !existsSync(masterPid); i++) await sleep(50);
   const pid = readPid(masterPid);
   if (!pid) throw new Error(`dovecot: no master.pid; see ${logFile('dovecot')}`);

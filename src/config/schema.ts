@@ -61,7 +61,7 @@ export const CONFIG_SPEC = {
   imapLoginTemplate: { env: 'WXA_IMAP_LOGIN_TEMPLATE', default: '{mailbox}*archiver', parse: p.template('{mailbox}'), doc: 'Login name per mailbox; {mailbox} is replaced (Dovecot master-user style by default); required, or every mailbox would log in as one user' },
   imapPassword: { env: 'WXA_IMAP_PASSWORD', default: 'archiver-master-secret', parse: p.string, secret: true, doc: 'IMAP password (master user) when not using XOAUTH2' },
   imapAccessToken: { env: 'WXA_IMAP_ACCESS_TOKEN', default: '', parse: p.string, secret: true, doc: 'XOAUTH2 access token; when set it replaces the password' },
-  imapMaxConnections: { env: 'WXA_IMAP_MAX_CONNECTIONS', default: '256', parse: p.intRange(2, 100000), doc: 'IMAP connections one import process keeps open, across its mailboxes (at most 2 per mailbox); the least recently used is closed past it. Size it to the mailboxes a process serves: each reopen is a login and a server session' },
+  imapMaxConnections: { env: 'WXA_IMAP_MAX_CONNECTIONS', default: '1024', parse: p.intRange(2, 100000), doc: 'IMAP connections one import process keeps open, across its mailboxes (at most 2 per mailbox); the least recently used is closed past it. Size it to the mailboxes a process serves: each reopen is a login and a server session' },
   graphBaseUrl: { env: 'WXA_GRAPH_BASE_URL', default: 'https://graph.microsoft.com/beta', parse: p.url, doc: 'Microsoft Graph base URL' },
   graphAuthority: { env: 'WXA_GRAPH_AUTHORITY', default: 'https://login.microsoftonline.com', parse: p.url, doc: 'Token authority host' },
   graphTenantId: { env: 'WXA_GRAPH_TENANT_ID', default: '', parse: p.string, doc: 'Entra tenant id' },

@@ -55,6 +55,13 @@ export interface ProcessorDecl<In extends TopicKey = TopicKey, Out extends Topic
    */
   ordering?: 'key' | 'none';
   /**
+   * With ordering 'none': a chunk's records are still taken key by key, in runs of up to this
+   * many, so an effect with a session per key does several records on one session in a row. Import
+   * appends a mailbox's tasks on one IMAP connection: taken in arrival order across hundreds of
+   * mailboxes, nearly every append needed a login (a new server session) of its own.
+   */
+  keyRuns?: number;
+  /**
    * Non-blocking retry topics, shortest delay first, for a stage whose order does not matter: a
    * record still failing retriably after the quick attempts is parked on the first (then the next
    * on each park) and the partition moves on. The shell's `park` policy gives their delays.
@@ -218,6 +225,9 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
   // key that must stay in order (and stateful stages, whose pending state follows each chunk)
   // keep one chunk at a time.
   const chunksInFlight = spec.ordering === 'none' && !spec.onChunkSettled ? CHUNKS_IN_FLIGHT : 1;
+  const byKey = (m: KafkaMessage) => m.key?.toString('utf8') ?? null;
+  const keyOf = spec.ordering !== 'none' || spec.keyRuns !== undefined ? byKey : () => null;
+  const runLength = spec.ordering === 'none' ? (spec.keyRuns ?? 1) : Infinity;
 
   // Keys (mailboxes) whose record was parked a moment ago: their next records park at once, so a
   // mailbox that refuses everything costs its partition no quick attempts per item.
@@ -357,10 +367,10 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
       try {
         for (const chunk of chunks) {
           if (!isRunning() || isStale() || stopping) return;
-          const work = mapByKey(chunk, spec.ordering === 'none' ? () => null : (m) => m.key?.toString('utf8') ?? null, spec.keyConcurrency ?? 1, (message) => {
+          const work = mapByKey(chunk, keyOf, spec.keyConcurrency ?? 1, (message) => {
             const meta: RecordMeta = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, timestamp: message.timestamp };
             return handleOne(message, meta, heartbeat, () => oldestUnsettled(chunk[0]!.offset));
-          }).then((perRecord) => perRecord.flat());
+          }, runLength).then((perRecord) => perRecord.flat());
           pending.push({ chunk, work });
           if (pending.length >= chunksInFlight) await settleOldest();
         }

@@ -24,13 +24,16 @@ export const STAGES = {
   // 1 MiB of input, such as one item of a 5,000-member space, stay a few MB of tasks in memory.
   route: { input: 'staged', outputs: ['imports', 'outcomes'], chunkBytes: 1024 * 1024 },
   // Items of one mailbox are independent appends, each checked by Message-ID first, so they run at
-  // once too (up to 8 per partition, on up to 2 IMAP connections per mailbox or Graph's 4 requests
-  // in flight): queued behind one another, a mailbox that is in every space was the tail of
-  // capture latency. The shell makes the same item twice wait for the first.
+  // once too (up to 8 lanes per chunk, on up to 2 IMAP connections per mailbox or Graph's 4
+  // requests in flight): queued behind one another, a mailbox that is in every space was the tail
+  // of capture latency. The shell makes the same item twice wait for the first. A chunk is still
+  // taken mailbox by mailbox, in runs of up to 16 tasks (keyRuns), and chunks are large, so a
+  // connection appends a run in a row: in arrival order over 500 mailboxes nearly every other
+  // append needed a login of its own (docs/performance.md).
   // Its order does not matter, so a task that still fails after a few quick attempts is parked on
   // these retry topics, shortest delay first (WXA_IMPORT_RETRY_DELAYS), and the partition moves on:
   // one full or refusing mailbox never holds up the others (docs/operations.md).
-  import: { input: 'imports', outputs: ['outcomes'], chunkSize: 50, keyConcurrency: 8, ordering: 'none', retryTopics: ['importsRetry1', 'importsRetry2', 'importsRetry3'] },
+  import: { input: 'imports', outputs: ['outcomes'], chunkSize: 400, keyConcurrency: 8, ordering: 'none', keyRuns: 16, retryTopics: ['importsRetry1', 'importsRetry2', 'importsRetry3'] },
 } as const satisfies Record<string, ProcessorDecl>;
 
 export type StageName = keyof typeof STAGES;

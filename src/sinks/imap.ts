@@ -31,7 +31,7 @@ import type { ImportRequest, MailboxSink } from './sink.js';
  * `verified`: this connection has checked the kept index against the folder (see refreshKnown).
  * `lastReplyAt`: when the server last answered a command of ours on it.
  */
-interface Conn { client: ImapFlow; folderPath?: string; chain: Promise<unknown>; lastUsed: number; verified: boolean; lastReplyAt: number; inFlight: number }
+interface Conn { client: ImapFlow; chain: Promise<unknown>; lastUsed: number; verified: boolean; lastReplyAt: number; inFlight: number }
 
 /**
  * Connections per mailbox: appends to one mailbox run on up to this many at once (the Message-ID
@@ -72,6 +72,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
   const pool = new Map<string, Conn[]>();
   const indexes = new Map<string, KnownIds>();
   const opening = new Map<string, number>();
+  const folders = new Map<string, Promise<string>>();
   const plainRefusals = plainRefusalCounter();
   /** Whether our credential has logged in at all: then a refused login is that one mailbox's problem. */
   let credentialAccepted = false;
@@ -145,8 +146,24 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
     return { client, chain: Promise.resolve(), lastUsed: Date.now(), verified: false, lastReplyAt: 0, inFlight: 0 };
   }
 
-  async function folderPath(conn: Conn, folder: string): Promise<string> {
-    if (conn.folderPath) return conn.folderPath;
+  /**
+   * The folder's full name in `mailbox`, LISTed and CREATEd once per mailbox, not per connection:
+   * a mailbox's second connection waits for the first's answer. Two sessions of one user creating
+   * the same folder at once made Dovecot 2.3 abort one of them (a deadlock reported by fcntl on
+   * its mailboxes.lock), which cost that append a retry and the server a session.
+   */
+  function folderPath(mailbox: string, conn: Conn, folder: string): Promise<string> {
+    const key = `${mailbox}\n${folder}`;
+    let ready = folders.get(key);
+    if (!ready) {
+      ready = ensureFolder(conn, folder);
+      folders.set(key, ready);
+      ready.catch(() => { if (folders.get(key) === ready) folders.delete(key); });
+    }
+    return ready;
+  }
+
+  async function ensureFolder(conn: Conn, folder: string): Promise<string> {
     const list = await conn.client.list();
     const inbox = list.find((m) => m.specialUse === '\\Inbox' || m.path.toUpperCase() === 'INBOX');
     const delim = inbox?.delimiter ?? '/';
@@ -160,7 +177,6 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
         if (!isAlreadyExists(err) && !(await conn.client.list()).some((m) => m.path === wanted)) throw err;
       }
     }
-    conn.folderPath = wanted;
     return wanted;
   }
 
@@ -184,7 +200,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
   async function importOnce(item: ImportRequest): Promise<{ status: 'imported' | 'duplicate'; ref?: string }> {
     const conn = await acquire(item.mailbox);
     const run = conn.chain.then(async () => {
-      const path = await folderPath(conn, item.folder);
+      const path = await folderPath(item.mailbox, conn, item.folder);
       const lock = await conn.client.getMailboxLock(path);
       try {
         const known = await refreshKnown(conn, item.mailbox, path);
@@ -206,8 +222,9 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
       return await run;
     } catch (err) {
       const e = classifyImapFailure(`import into ${item.mailbox}`, err);
-      // The folder is gone for every connection of this mailbox, not only this one.
-      if (isFolderMissing(err)) for (const c of pool.get(item.mailbox) ?? []) c.folderPath = undefined;
+      // The folder may be gone (TRYCREATE, or Dovecot's SERVERBUG on a connection that had it
+      // selected): the next attempt on any connection of this mailbox LISTs it again.
+      folders.delete(`${item.mailbox}\n${item.folder}`);
       // A broken or refusing connection is not reused (the next attempt logs in again).
       if (e.retriable) retire(item.mailbox, conn);
       throw e;
@@ -290,7 +307,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
     async countItems(mailbox, folder) {
       const conn = await acquire(mailbox);
       try {
-        const path = await folderPath(conn, folder);
+        const path = await folderPath(mailbox, conn, folder);
         const status = await conn.client.status(path, { messages: true });
         return status ? (status.messages ?? 0) : 0;
       } finally {

@@ -18,6 +18,23 @@ describe('mapByKey', () => {
     expect(peak).toBe(2);
     for (const k of ['a', 'b']) expect(log.filter((s) => s[0] === k)).toEqual(items.filter((s) => s[0] === k));
   });
+  it("with a run length, takes a key's records in runs of at most that many, and one busy key gets several lanes", async () => {
+    // a1..a6 of one busy key and b1: runs [a1 a2] [a3 a4] [a5 a6] [b1] on three lanes.
+    const items = ['a1', 'a2', 'a3', 'b1', 'a4', 'a5', 'a6'];
+    const log: string[] = [];
+    const out = await mapByKey(items, (s) => s[0]!, 3, async (s) => {
+      log.push(`start ${s}`);
+      await new Promise((r) => setTimeout(r, 5));
+      log.push(`end ${s}`);
+      return s;
+    }, 2);
+    expect(out).toEqual(items);
+    // The three runs of a start together; each run's second record follows its first.
+    expect(log.slice(0, 3)).toEqual(['start a1', 'start a3', 'start a5']);
+    for (const [first, second] of [['a1', 'a2'], ['a3', 'a4'], ['a5', 'a6']]) expect(log.indexOf(`start ${second}`)).toBeGreaterThan(log.indexOf(`end ${first}`));
+    // b waits for a free lane, as any fourth run would.
+    expect(log.indexOf('start b1')).toBeGreaterThan(log.indexOf('end a1'));
+  });
   it('is strictly sequential with limit 1', async () => {
     let inFlight = 0; let peak = 0;
     await mapByKey([1, 2, 3], () => null, 1, async (n) => { inFlight++; peak = Math.max(peak, inFlight); await new Promise((r) => setTimeout(r, 2)); inFlight--; return n; });
