@@ -8,7 +8,7 @@ import { captureMembershipItem, captureModeratorItem, captureRoomItem, captureSu
 import { captureMeetingMessage, captureMeetingTranscript, findTranscript, type MeetingContexts } from './meeting-item.js';
 import { COVERAGE_CHECKPOINT, type MembershipStore } from './membership-store.js';
 import { walkEvents } from './event-walk.js';
-import { mapByKey } from '../kafka/keyed-concurrency.js';
+import { mapByKey, mapInOrder } from '../kafka/keyed-concurrency.js';
 import { deletedMessageStub } from './deleted-stub.js';
 import { LIST_MAX, type CrawlSource, type WxEvent } from './crawl-source.js';
 import type { WxAttachmentAction, WxMessage } from './webex-reader.js';
@@ -28,8 +28,12 @@ export interface CrawlProgress { phase: 'memberships' | 'events' | 'backfill'; d
 const EVENTS_CHECKPOINT = 'events';
 const MEMBERSHIPS_CHECKPOINT = 'events:memberships';
 const BATCH = 100;
-/** Items captured at once: their Webex reads and file downloads share the client's in-flight limit (src/webex/limiter.ts), which is what bounds them. */
-export const CAPTURE_CONCURRENCY = 8;
+/**
+ * Items captured at once. Their Webex reads and file downloads share the client's in-flight limit
+ * (WXA_WEBEX_MAX_IN_FLIGHT, src/webex/limiter.ts), which is what bounds Webex; a small file's blob upload
+ * happens after its download gave the slot back, so more items than Webex slots keep both busy.
+ */
+export const CAPTURE_CONCURRENCY = 16;
 
 export interface CrawlOptions { now: Date; overlapMinutes: number; firstRunLookbackHours?: number; /** Events per page, 1–1000 (default 1000, the API's largest). */ pageSize?: number }
 
@@ -62,16 +66,15 @@ export async function crawlEvents(deps: CrawlerDeps, opts: CrawlOptions): Promis
       // Archive a page in the order things happened (Webex documents no order for /events).
       const sorted = [...events].sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
       let published = 0;
-      for (let i = 0; i < sorted.length; i += BATCH) {
-        const slice = sorted.slice(i, i + BATCH);
-        const raws = await mapByKey(slice, () => null, CAPTURE_CONCURRENCY, (e) => (resource === 'messages' ? rawFromEvent(deps, e) : resource.startsWith('meeting') ? meetingItemFromEvent(deps, e, contexts) : changeItemFromEvent(deps, e)));
+      // Published in that order, BATCH records a send, while the next ones are being captured.
+      await mapInOrder(sorted, CAPTURE_CONCURRENCY, BATCH, (e) => (resource === 'messages' ? rawFromEvent(deps, e) : resource.startsWith('meeting') ? meetingItemFromEvent(deps, e, contexts) : changeItemFromEvent(deps, e)), async (raws) => {
         const out: Output<'raw'>[] = raws.filter((r): r is RawMessage => r !== null).map((raw) => ({ topic: 'raw', key: raw.message.roomId, value: raw }));
         await deps.publisher.publish(out);
         for (const o of out) {
           const kind = o.value.kind ?? 'message';
           if (kind === 'message') published++; else if (kind.startsWith('meeting-')) meetingItems++; else changeItems++;
         }
-      }
+      });
       return published;
     },
     progress: (p) => deps.progress?.({ phase: 'events', done: p.pages, total: 0, published: p.published, detail: p.detail }),

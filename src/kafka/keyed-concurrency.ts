@@ -53,3 +53,48 @@ export function createKeyedMutex() {
     }
   };
 }
+
+/**
+ * Runs `work` over `items`, up to `limit` at once, and hands the results to `emit` in input order,
+ * in runs of up to `runLength`, as soon as a run's records are all done. One run is emitted at a
+ * time and the work goes on meanwhile, so the crawler's publish (a Kafka round trip) no longer
+ * stops its Webex reads, and no lane idles at the end of a fixed batch waiting for its slowest
+ * item. Resolves once every run is emitted; on a failure no run past the failed item is emitted.
+ */
+export async function mapInOrder<T, R>(items: readonly T[], limit: number, runLength: number, work: (item: T) => Promise<R>, emit: (run: R[]) => Promise<void>): Promise<void> {
+  const results = new Array<R>(items.length);
+  const done = new Array<boolean>(items.length).fill(false);
+  let next = 0;
+  let emitted = 0;
+  let emitting = Promise.resolve();
+  let failed = false;
+  const emitReady = () => {
+    for (;;) {
+      let end = emitted;
+      while (end < items.length && done[end] && end - emitted < runLength) end++;
+      // A run goes when it is full, or when it ends the list.
+      if (end === emitted || (end - emitted < runLength && end < items.length)) return;
+      const run = results.slice(emitted, end);
+      emitted = end;
+      emitting = emitting.then(() => emit(run));
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+      for (let i = next++; i < items.length && !failed; i = next++) {
+        try {
+          results[i] = await work(items[i]!);
+        } catch (err) {
+          failed = true;
+          throw err;
+        }
+        done[i] = true;
+        emitReady();
+      }
+    }));
+  } catch (err) {
+    emitting.catch(() => undefined);
+    throw err;
+  }
+  await emitting;
+}

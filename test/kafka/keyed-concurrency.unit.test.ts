@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyedMutex, mapByKey } from '../../src/kafka/keyed-concurrency.js';
+import { createKeyedMutex, mapByKey, mapInOrder } from '../../src/kafka/keyed-concurrency.js';
 
 describe('mapByKey', () => {
   it('keeps each key in order, runs keys in parallel up to the limit, returns results in input order', async () => {
@@ -58,5 +58,34 @@ describe('createKeyedMutex', () => {
     // y1 ran while x1 held x; x2 started only after x1 ended.
     expect(log.indexOf('start y1')).toBeLessThan(log.indexOf('end x1'));
     expect(log.indexOf('start x2')).toBeGreaterThan(log.indexOf('end x1'));
+  });
+});
+
+describe('mapInOrder', () => {
+  const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  it('emits results in input order, in runs, while later items are still being worked on', async () => {
+    const log: string[] = [];
+    const items = [1, 2, 3, 4, 5, 6, 7];
+    const runs: number[][] = [];
+    // Item 1 is the slowest: nothing may be emitted before it, and after it the first run at once.
+    await mapInOrder(items, 3, 3, async (n) => { await tick(n === 1 ? 30 : 5); log.push(`done ${n}`); return n * 10; }, async (run) => {
+      log.push(`emit ${run.join(',')}`);
+      runs.push(run);
+      await tick(20);
+    });
+    expect(runs).toEqual([[10, 20, 30], [40, 50, 60], [70]]);
+    expect(log.indexOf('emit 10,20,30')).toBeGreaterThan(log.indexOf('done 1'));
+    // The work went on during the first emit: item 7 finished before the first emit's 20 ms were over.
+    expect(log.indexOf('done 7')).toBeLessThan(log.indexOf('emit 40,50,60'));
+  });
+  it('emits nothing past a failed item, and rejects with its error', async () => {
+    const runs: number[][] = [];
+    await expect(mapInOrder([1, 2, 3, 4], 2, 1, async (n) => { await tick(n * 3); if (n === 3) throw new Error('boom 3'); return n; }, async (run) => { runs.push(run); })).rejects.toThrow('boom 3');
+    expect(runs.flat()).toEqual([1, 2]);
+  });
+  it('emits one after the other, never two runs at once', async () => {
+    let emitting = 0; let peak = 0;
+    await mapInOrder(Array.from({ length: 20 }, (_, i) => i), 8, 2, async (n) => n, async () => { emitting++; peak = Math.max(peak, emitting); await tick(2); emitting--; });
+    expect(peak).toBe(1);
   });
 });
