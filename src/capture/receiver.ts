@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { ArchiverError, toArchiverError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Publisher } from '../kafka/publisher.js';
+import { RESOURCE_HEADER } from '../kafka/records.js';
 import { verifyWebhookSignature } from '../webex/signature.js';
 import { proxyTrust } from './proxy-trust.js';
 import { toWebhookDelivery } from './webhook-envelope.js';
@@ -71,7 +72,7 @@ export function buildReceiver(deps: ReceiverDeps): FastifyInstance {
     }
     try {
       await withTimeout(
-        publisher.publish([{ topic: 'webhooks', key: delivery.roomId ?? delivery.dataId, value: delivery }]),
+        publisher.publish([{ topic: 'webhooks', key: delivery.roomId ?? delivery.dataId, value: delivery, headers: { [RESOURCE_HEADER]: delivery.resource } }]),
         deps.publishTimeoutMs ?? 10_000,
       );
     } catch (err) {

@@ -1,12 +1,25 @@
+export interface MapByKeyOptions<T> {
+  /**
+   * A key's records are cut into runs of at most this many, and runs of one key may be in flight
+   * at once: for independent records that gain from being taken key by key (one mailbox's appends
+   * on one IMAP session) without one busy key becoming the chunk's single lane.
+   */
+  runLength?: number;
+  /**
+   * Records of one key for which this holds may be worked on together (up to `limit` of them)
+   * when they follow one another; any other record of the key waits for all before it and holds
+   * up all after it. Hydrate's message deliveries are reads (a busy room's hundred messages need
+   * not wait for one another), a membership delivery changes what the room's next messages see.
+   */
+  together?: (item: T) => boolean;
+}
+
 /**
  * Runs `work` over a chunk of records with up to `limit` keys in flight at once, records of one key
- * strictly in order (a mailbox's appends, a room's versions), and returns the results in the
- * chunk's original order so outputs and commits stay deterministic.
- * With `runLength`, a key's records are cut into runs of at most that many, and runs of one key
- * may be in flight at once: for independent records that gain from being taken key by key (one
- * mailbox's appends on one IMAP session) without one busy key becoming the chunk's single lane.
+ * strictly in order (a mailbox's appends, a room's versions) unless `opts` says otherwise, and
+ * returns the results in the chunk's original order so outputs and commits stay deterministic.
  */
-export async function mapByKey<T, R>(items: readonly T[], keyOf: (item: T) => string | null, limit: number, work: (item: T) => Promise<R>, runLength = Infinity): Promise<R[]> {
+export async function mapByKey<T, R>(items: readonly T[], keyOf: (item: T) => string | null, limit: number, work: (item: T) => Promise<R>, opts: MapByKeyOptions<T> = {}): Promise<R[]> {
   const results = new Array<R>(items.length);
   if (limit <= 1) {
     for (let i = 0; i < items.length; i++) results[i] = await work(items[i]!);
@@ -18,11 +31,27 @@ export async function mapByKey<T, R>(items: readonly T[], keyOf: (item: T) => st
     const g = groups.get(k);
     if (g) g.push(i); else groups.set(k, [i]);
   });
-  const queue = [...groups.values()].flatMap((g) => splitRuns(g, runLength));
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
-    for (let g = queue.shift(); g; g = queue.shift()) {
-      for (const i of g) results[i] = await work(items[i]!);
+  const queue = [...groups.values()].flatMap((g) => splitRuns(g, opts.runLength ?? Infinity));
+  const together = opts.together;
+  const runGroup = async (g: number[]) => {
+    for (let s = 0; s < g.length;) {
+      if (!together?.(items[g[s]!]!)) {
+        results[g[s]!] = await work(items[g[s]!]!);
+        s++;
+        continue;
+      }
+      let e = s;
+      while (e < g.length && together(items[g[e]!]!)) e++;
+      const segment = g.slice(s, e);
+      s = e;
+      let n = 0;
+      await Promise.all(Array.from({ length: Math.min(limit, segment.length) }, async () => {
+        for (let j = n++; j < segment.length; j = n++) results[segment[j]!] = await work(items[segment[j]!]!);
+      }));
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
+    for (let g = queue.shift(); g; g = queue.shift()) await runGroup(g);
   }));
   return results;
 }

@@ -5,6 +5,12 @@
  * and decodes a record of every pipeline topic with avsc and the schema under <topic>-value.
  * Avro ["null", T] unions decode to `T | null`.
  */
+/**
+ * Header the receiver puts on every webhooks record: the delivery's `resource`, so the runner can
+ * schedule hydrate by it without decoding (src/pipeline/stages.ts, concurrentInKey).
+ */
+export const RESOURCE_HEADER = 'wxa-resource';
+
 export interface WebhookDelivery {
   deliveryId: string;
   receivedAt: string;

@@ -62,6 +62,14 @@ export interface ProcessorDecl<In extends TopicKey = TopicKey, Out extends Topic
    */
   keyRuns?: number;
   /**
+   * With ordering 'key': records of one key whose `header` is one of `values` may be worked on at
+   * once when they follow one another (outputs still in input order); any other record of the key
+   * waits for those before it and holds up those after. Hydrate's message deliveries are reads
+   * that need not queue behind one another in a busy room; a membership delivery changes what
+   * the room's later messages see, so it stays in its place.
+   */
+  concurrentInKey?: { header: string; values: readonly string[] };
+  /**
    * Non-blocking retry topics, shortest delay first, for a stage whose order does not matter: a
    * record still failing retriably after the quick attempts is parked on the first (then the next
    * on each park) and the partition moves on. The shell's `park` policy gives their delays.
@@ -228,6 +236,8 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
   const byKey = (m: KafkaMessage) => m.key?.toString('utf8') ?? null;
   const keyOf = spec.ordering !== 'none' || spec.keyRuns !== undefined ? byKey : () => null;
   const runLength = spec.ordering === 'none' ? (spec.keyRuns ?? 1) : Infinity;
+  const inKey = spec.ordering === 'none' ? undefined : spec.concurrentInKey;
+  const together = inKey ? (m: KafkaMessage) => inKey.values.includes(headerText(m.headers?.[inKey.header])) : undefined;
 
   // Keys (mailboxes) whose record was parked a moment ago: their next records park at once, so a
   // mailbox that refuses everything costs its partition no quick attempts per item.
@@ -370,7 +380,7 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
           const work = mapByKey(chunk, keyOf, spec.keyConcurrency ?? 1, (message) => {
             const meta: RecordMeta = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, timestamp: message.timestamp };
             return handleOne(message, meta, heartbeat, () => oldestUnsettled(chunk[0]!.offset));
-          }, runLength).then((perRecord) => perRecord.flat());
+          }, { runLength, together }).then((perRecord) => perRecord.flat());
           pending.push({ chunk, work });
           if (pending.length >= chunksInFlight) await settleOldest();
         }
@@ -405,4 +415,10 @@ async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, ca
     await new Promise((r) => setTimeout(r, Math.min(1000, end - Date.now())));
     await heartbeat().catch(() => undefined);
   }
+}
+
+/** A kafkajs header value as text ('' when absent). */
+function headerText(v: Buffer | string | (Buffer | string)[] | undefined): string {
+  const one = Array.isArray(v) ? v[0] : v;
+  return one === undefined ? '' : one.toString();
 }

@@ -1,4 +1,5 @@
 import type { ProcessorDecl } from '../kafka/runner.js';
+import { RESOURCE_HEADER } from '../kafka/records.js';
 
 /**
  * The pipeline as declared: every processor in pipeline order, its input topic, the topics it
@@ -10,8 +11,11 @@ import type { ProcessorDecl } from '../kafka/runner.js';
  * without `retryTopics` keeps its order: it retries in place and reports a stall.
  */
 export const STAGES = {
-  // One Webex read per delivery (message, room, memberships, files); 4 rooms at once.
-  hydrate: { input: 'webhooks', outputs: ['raw', 'memberships'], chunkSize: 50, keyConcurrency: 4 },
+  // One Webex read per delivery (message, room, memberships, files); 4 rooms at once. A room's
+  // message deliveries that follow one another are read at once too (up to 4): in one busy room
+  // they queued behind each other, the largest hop of capture latency. A membership or room
+  // delivery still waits for the room's earlier ones and holds up the later ones.
+  hydrate: { input: 'webhooks', outputs: ['raw', 'memberships'], chunkSize: 50, keyConcurrency: 4, concurrentInKey: { header: RESOURCE_HEADER, values: ['messages'] } },
   convert: { input: 'raw', outputs: ['converted', 'outcomes'] },
   // Stateful (the seen set): one record after another per partition.
   dedupe: { input: 'converted', outputs: ['unique', 'dedupeState'] },

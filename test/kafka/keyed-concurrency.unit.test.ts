@@ -27,13 +27,31 @@ describe('mapByKey', () => {
       await new Promise((r) => setTimeout(r, 5));
       log.push(`end ${s}`);
       return s;
-    }, 2);
+    }, { runLength: 2 });
     expect(out).toEqual(items);
     // The three runs of a start together; each run's second record follows its first.
     expect(log.slice(0, 3)).toEqual(['start a1', 'start a3', 'start a5']);
     for (const [first, second] of [['a1', 'a2'], ['a3', 'a4'], ['a5', 'a6']]) expect(log.indexOf(`start ${second}`)).toBeGreaterThan(log.indexOf(`end ${first}`));
     // b waits for a free lane, as any fourth run would.
     expect(log.indexOf('start b1')).toBeGreaterThan(log.indexOf('end a1'));
+  });
+  it('with `together`, runs a key\'s consecutive such records at once; any other record of the key is a barrier', async () => {
+    // m = message delivery (together), J = a join (barrier), all of one room.
+    const items = ['m1', 'm2', 'm3', 'J4', 'm5', 'm6'];
+    const log: string[] = [];
+    const out = await mapByKey(items, () => 'room', 4, async (s) => {
+      log.push(`start ${s}`);
+      await new Promise((r) => setTimeout(r, s === 'm1' ? 20 : 5));
+      log.push(`end ${s}`);
+      return s;
+    }, { together: (s) => s.startsWith('m') });
+    expect(out).toEqual(items);
+    expect(log.slice(0, 3)).toEqual(['start m1', 'start m2', 'start m3']);
+    // The join waits for every message before it, even the slow first one, and holds up the ones after.
+    const startJ = log.indexOf('start J4');
+    for (const m of ['m1', 'm2', 'm3']) expect(startJ).toBeGreaterThan(log.indexOf(`end ${m}`));
+    for (const m of ['m5', 'm6']) expect(log.indexOf(`start ${m}`)).toBeGreaterThan(log.indexOf('end J4'));
+    expect(log.indexOf('start m6')).toBeLessThan(log.indexOf('end m5'));
   });
   it('is strictly sequential with limit 1', async () => {
     let inFlight = 0; let peak = 0;
