@@ -1,7 +1,12 @@
 import type { FixtureMeeting } from './fixture-types.js';
 import { encodeId, uuidFor } from './ids.js';
-import type { OrgStore } from './store.js';
-import type { MeetingRec, PersonRec, TranscriptRec } from './store-types.js';
+import type { EventRec, MeetingRec, PersonRec, TranscriptRec } from './store-types.js';
+
+/** What meetings need of the organization's store (store.ts, which calls in here): its people and its event log. */
+interface MeetingHost {
+  readonly people: ReadonlyMap<string, PersonRec>;
+  addEvent(resource: EventRec['resource'], type: EventRec['type'], actorKey: string, created: string, data: Record<string, unknown>, name: string): unknown;
+}
 
 /**
  * Fixture meetings to records, and their history to compliance events: each chat message a
@@ -27,7 +32,7 @@ export function meetingRecords(fixture: FixtureMeeting[]): MeetingRec[] {
   });
 }
 
-export function addMeetingEvents(store: OrgStore, meetings: Iterable<MeetingRec>): void {
+export function addMeetingEvents(store: MeetingHost, meetings: Iterable<MeetingRec>): void {
   for (const m of meetings) {
     for (const x of m.messages) {
       store.addEvent('meetingMessages', 'created', x.personKey, x.at, { meetingKey: m.key, messageKey: x.key }, `meeting-message:${m.key}:${x.key}:created`);
@@ -41,7 +46,7 @@ export function addMeetingEvents(store: OrgStore, meetings: Iterable<MeetingRec>
 }
 
 /** A transcript as WebVTT (W3C WebVTT: cues with `<v Speaker>` voice spans), each line until the next. */
-export function transcriptVtt(store: OrgStore, t: TranscriptRec): string {
+export function transcriptVtt(store: MeetingHost, t: TranscriptRec): string {
   const cues = t.lines.map((l, i) => {
     const end = t.lines[i + 1]?.offset ?? l.offset + 5;
     return `${i + 1}\n${clock(l.offset)} --> ${clock(Math.max(end, l.offset + 0.5))}\n<v ${speaker(store, l.personKey).displayName}>${l.text}`;
@@ -50,11 +55,11 @@ export function transcriptVtt(store: OrgStore, t: TranscriptRec): string {
 }
 
 /** The same transcript as plain text: the speaker and time, then what they said. */
-export function transcriptTxt(store: OrgStore, t: TranscriptRec): string {
+export function transcriptTxt(store: MeetingHost, t: TranscriptRec): string {
   return t.lines.map((l) => `${speaker(store, l.personKey).displayName} ${clock(l.offset).slice(0, 8)}\n${l.text}\n`).join('\n');
 }
 
-function speaker(store: OrgStore, key: string): PersonRec {
+function speaker(store: MeetingHost, key: string): PersonRec {
   return store.people.get(key)!;
 }
 
