@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { buffer } from 'node:stream/consumers';
+import { readAll } from '../src/memory/read-all.js';
 import { infraUp } from '../infra/index.js';
 import { startProcessor } from '../src/pipeline/processors.js';
 import { stageWriteSlots } from '../src/processors/stage/index.js';
@@ -135,7 +135,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const staged: StagedItem[] = [];
     await readTopicToEnd<StagedItem>(rt.kafka, rt.serde, topicName(config, 'staged'), (v) => v && staged.push(v));
     const sample = staged.slice(0, Math.min(staged.length, 1000));
-    const emls = await Promise.all(sample.map(async (s) => buffer(await rt.blob.openRead(s.container, s.blobName))));
+    const emls = await Promise.all(sample.map(async (s) => readAll(await rt.blob.openRead(s.container, s.blobName))));
     // The crawl's ceiling: the same reads over the same range with the same kind of client, no Kafka, no blob.
     const plainPass = await webexPass(webexSource(createWebexFromConfig(config, rt.logger)), { from: new Date(crawlNow.getTime() - lookbackHours * 3600_000).toISOString(), to: crawlNow.toISOString() }, config.crawlPageSize);
     const crawl = crawlReport({ ms: crawlMs, published: captured.published, requests: crawlStats.requests, eventsRequests: crawlStats.byRoute['GET /v1/events'] ?? 0, plainPass, pages: crawlPages });

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
+import { readAll } from '../memory/read-all.js';
 
 /**
  * A small LRU of recently read small blobs. One staged .eml is imported into every participant's
@@ -27,7 +27,7 @@ export function cachedReader(read: (container: string, name: string) => Promise<
     if (size > maxItem) return read(container, name);
     let pending = inFlight.get(key);
     if (!pending) {
-      pending = (async () => buffer(await read(container, name)))();
+      pending = (async () => readAll(await read(container, name)))();
       inFlight.set(key, pending);
       void pending.then((data) => {
         cache.set(key, data);

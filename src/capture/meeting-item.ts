@@ -5,6 +5,7 @@ import type { MeetingMessageRecipient } from '../webex/meeting-types.js';
 import type { CaptureDeps } from './capture-message.js';
 import { buildRawMessage } from './raw-record.js';
 import type { MeetingReader, WxMeetingTranscript, WxMembership } from './webex-reader.js';
+import { readAll } from '../memory/read-all.js';
 
 /**
  * In-meeting chat and meeting transcripts as items (raw kinds `meeting-message` and
@@ -189,11 +190,6 @@ export function transcriptBodyText(txt: Buffer): string {
   return txt.subarray(0, cut > 0 ? cut + 1 : TRANSCRIPT_BODY_MAX_BYTES).toString('utf8').replace(/\uFFFD$/, '');
 }
 
-async function readAll(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
-}
 
 function notFoundAs<T>(value: T): (err: unknown) => T {
   return (err) => {

@@ -14,6 +14,7 @@ import { daysBetween, toConversationDays } from './conversation.js';
 import { assembleSlice } from './assemble.js';
 import { rsmfFileName } from './file-name.js';
 import { planSlices, type PlannedSlice } from './slices.js';
+import { readAll } from '../memory/read-all.js';
 
 /**
  * The RSMF export: reads the raw message versions the archive holds (webex.raw.v1) and their
@@ -99,8 +100,3 @@ export async function renderSlice(blob: BlobStore, slice: PlannedSlice): Promise
   return assembleSlice(slice, data);
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-  return Buffer.concat(chunks);
-}

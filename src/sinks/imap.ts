@@ -1,4 +1,4 @@
-import { buffer } from 'node:stream/consumers';
+import { readAll } from '../memory/read-all.js';
 import { ImapFlow } from 'imapflow';
 import type { Config } from '../config/schema.js';
 import { ArchiverError } from '../errors.js';
@@ -207,7 +207,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
         const wanted = normalizeMessageId(item.messageId);
         const foundUid = known.get(wanted);
         if (foundUid !== undefined) return { status: 'duplicate' as const, ref: `${path}#${foundUid}` };
-        const body = await buffer(await item.open());
+        const body = await readAll(await item.open());
         const res = await conn.client.append(path, body, ['\\Seen'], item.date);
         if (!res) throw new ArchiverError('UNAVAILABLE', `append to ${item.mailbox} returned nothing`);
         conn.lastReplyAt = Date.now();

@@ -1,4 +1,4 @@
-import { buffer } from 'node:stream/consumers';
+import { readAll } from '../../memory/read-all.js';
 import type { BlobStore } from '../../blob/store.js';
 import type { Config } from '../../config/schema.js';
 import { INLINE_MAX_BYTES, type EmailPlan } from '../../kafka/records.js';
@@ -41,7 +41,7 @@ export function stageProcessor(deps: { config: Config; blob: BlobStore }): Proce
         if (expectedSize > INLINE_MAX_BYTES) return blob.putStream(container, name, body, headers);
         // Small: keep the bytes, so they can ride along to import (INLINE_MAX_BYTES), and send
         // that same buffer in one Put Blob.
-        const bytes = await buffer(body);
+        const bytes = await readAll(body);
         return { ...(await blob.putBytes(container, name, bytes, headers)), inline: bytes };
       })),
     }),

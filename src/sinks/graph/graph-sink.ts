@@ -1,4 +1,4 @@
-import { buffer } from 'node:stream/consumers';
+import { readAll } from '../../memory/read-all.js';
 import type { Config } from '../../config/schema.js';
 import { ArchiverError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -118,7 +118,7 @@ export function createGraphSink(config: Pick<Config, 'graphBaseUrl' | 'graphAuth
         const existing = await limited(item.mailbox, () => graphRequest<{ value?: unknown }>(token, 'GET', `${user(item.mailbox)}/mailFolders/${encodeURIComponent(folder)}/messages?$filter=${filter}&$select=id,internetMessageId`));
         const found = listOf<{ id: string }>(existing.body, `Message-ID lookup in ${item.mailbox}`)[0];
         if (found) return { status: 'duplicate' as const, ref: found.id };
-        const raw = await buffer(await item.open());
+        const raw = await readAll(await item.open());
         // The planned size is the staged blob's; check the bytes actually read as well.
         if (importMimeBodyBytes(raw.length) > GRAPH_MAX_REQUEST_BYTES) throw tooLarge(item, raw.length);
         const mime = raw.toString('base64');

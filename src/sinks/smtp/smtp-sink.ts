@@ -1,5 +1,4 @@
 import nodemailer from 'nodemailer';
-import type { Readable } from 'node:stream';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
 import type { ImportRequest, MailboxSink } from '../sink.js';
@@ -7,6 +6,7 @@ import { toJournalReport } from './journal-report.js';
 import type { SmtpLedger } from './ledger.js';
 import { withHeaders } from './message-headers.js';
 import { classifySmtpError } from './smtp-reply.js';
+import { readAll } from '../../memory/read-all.js';
 
 /**
  * The SMTP journaling sink (WXA_SINK=smtp): every item goes to one journal address over a pool of
@@ -82,8 +82,3 @@ export function createSmtpSink(config: SmtpConfig, logger: Logger, ledger: SmtpL
   };
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-  return Buffer.concat(chunks);
-}
