@@ -62,6 +62,13 @@ export interface ProcessorDecl<In extends TopicKey = TopicKey, Out extends Topic
    */
   keyRuns?: number;
   /**
+   * With ordering 'none': chunks of one partition worked on at once (default CHUNKS_IN_FLIGHT).
+   * A chunk is committed only when its slowest record is done, so one large item (a 2 MB file
+   * rendered and uploaded in blocks) holds its partition's progress while the chunks after it
+   * wait to start; more in flight lets them run meanwhile.
+   */
+  chunksInFlight?: number;
+  /**
    * With ordering 'key': records of one key whose `header` is one of `values` may be worked on at
    * once when they follow one another (outputs still in input order); any other record of the key
    * waits for those before it and holds up those after. Hydrate's message deliveries are reads
@@ -232,7 +239,7 @@ async function runOne<In extends TopicKey, Out extends TopicKey>(spec: Processor
   // partition idle. Outputs and commits still go chunk by chunk, in input order. Records of one
   // key that must stay in order (and stateful stages, whose pending state follows each chunk)
   // keep one chunk at a time.
-  const chunksInFlight = spec.ordering === 'none' && !spec.onChunkSettled ? CHUNKS_IN_FLIGHT : 1;
+  const chunksInFlight = spec.ordering === 'none' && !spec.onChunkSettled ? (spec.chunksInFlight ?? CHUNKS_IN_FLIGHT) : 1;
   const byKey = (m: KafkaMessage) => m.key?.toString('utf8') ?? null;
   const keyOf = spec.ordering !== 'none' || spec.keyRuns !== undefined ? byKey : () => null;
   const runLength = spec.ordering === 'none' ? (spec.keyRuns ?? 1) : Infinity;

@@ -23,7 +23,9 @@ export const STAGES = {
   // Each item is its own deterministic blob, so a room's items need not be rendered one by one
   // (the shell makes a repeat of the same item wait for the first). A whole chunk at once: the
   // shell bounds the blob writes per process (stageWriteSlots), not per partition.
-  stage: { input: 'limited', outputs: ['staged'], chunkSize: 50, keyConcurrency: 50, ordering: 'none' },
+  // Four chunks in flight: a chunk with one large item (uploaded in blocks) no longer stops the
+  // partition's next chunks from starting; the process's write slots still bound the blob writes.
+  stage: { input: 'limited', outputs: ['staged'], chunkSize: 50, keyConcurrency: 50, ordering: 'none', chunksInFlight: 4 },
   // A staged item's outputs grow with its participants (one import task each): chunks of at most
   // 1 MiB of input, such as one item of a 5,000-member space, stay a few MB of tasks in memory.
   route: { input: 'staged', outputs: ['imports', 'outcomes'], chunkBytes: 1024 * 1024 },

@@ -60,4 +60,31 @@ describe('runner: chunks of independent records overlap (real Kafka + schema reg
       } finally { await admin.disconnect(); }
     }, 30_000);
   });
+
+  it('with chunksInFlight 3, a slow first item waits for the third chunk to start (one record per chunk)', async () => {
+    const plans = Array.from({ length: 4 }, (_, i) => samplePlan({ itemId: `deep-${i}:created:1`, webexMessageId: `deep-${i}` }));
+    await rt.publisher.publish(plans.map((p) => ({ topic: 'unique' as const, key: 'one-room', value: p })));
+    let thirdStarted!: () => void;
+    const started = new Promise<void>((resolve) => { thirdStarted = resolve; });
+    const seen: string[] = [];
+    const spec: ProcessorSpec<'unique', 'limited'> = {
+      name: 'overlap-deep-probe', input: 'unique', outputs: ['limited'], chunkSize: 1, ordering: 'none', chunksInFlight: 3,
+      async transform(plan) {
+        if (plan.itemId === plans[2]!.itemId) { seen.push('third chunk started'); thirdStarted(); }
+        // With two chunks in flight the third cannot start before the first ends: 15 s, then it does.
+        if (plan.itemId === plans[0]!.itemId) {
+          await Promise.race([started, new Promise((r) => setTimeout(r, 15_000))]);
+          seen.push('first item done');
+        }
+        return [{ topic: 'limited', key: 'one-room', value: plan }];
+      },
+    };
+    const deep = await runProcessor(spec, { ...rt, config: rt.config });
+    try {
+      await waitUntil(async () => seen.length >= 2, 60_000);
+      expect(seen).toEqual(['third chunk started', 'first item done']);
+    } finally {
+      await deep.stop();
+    }
+  });
 });
