@@ -42,7 +42,14 @@ describe('SMTP journaling through the import processor (Postfix 421 burst, 550, 
     };
   };
   const ITEMS = 12;
-  const tasks = [...Array(ITEMS).keys()].flatMap((n) => [task(n, `alice-${id}@example.com`), task(n, `bob-${id}@example.com`)]);
+  // Import takes a chunk mailbox by mailbox: alice's run and bob's run go at once. Bob's items come
+  // in reverse order so the two runs send different items at the same moment (in the same order,
+  // bob's copy of each item would wait for alice's, one send at a time, and no second connection
+  // would meet Postfix's 421).
+  const tasks = [
+    ...[...Array(ITEMS).keys()].map((n) => task(n, `alice-${id}@example.com`)),
+    ...[...Array(ITEMS).keys()].reverse().map((n) => task(n, `bob-${id}@example.com`)),
+  ];
   const refused = task(99, `alice-${id}@example.com`, true);
 
   async function run(pipeWork: (pipe: TestPipeline) => Promise<void>): Promise<void> {
