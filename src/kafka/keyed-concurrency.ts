@@ -44,16 +44,19 @@ export async function mapByKey<T, R>(items: readonly T[], keyOf: (item: T) => st
       while (e < g.length && together(items[g[e]!]!)) e++;
       const segment = g.slice(s, e);
       s = e;
-      let n = 0;
-      await Promise.all(Array.from({ length: Math.min(limit, segment.length) }, async () => {
-        for (let j = n++; j < segment.length; j = n++) results[segment[j]!] = await work(items[segment[j]!]!);
-      }));
+      await inLanes(segment.length, limit, async (j) => { results[segment[j]!] = await work(items[segment[j]!]!); });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
-    for (let g = queue.shift(); g; g = queue.shift()) await runGroup(g);
-  }));
+  await inLanes(queue.length, limit, (q) => runGroup(queue[q]!));
   return results;
+}
+
+/** Calls `each(0 .. count-1)` in index order from up to `limit` lanes, each lane taking the next index when it is free. */
+async function inLanes(count: number, limit: number, each: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
+    for (let i = next++; i < count; i = next++) await each(i);
+  }));
 }
 
 function splitRuns(group: number[], runLength: number): number[][] {
@@ -93,7 +96,6 @@ export function createKeyedMutex() {
 export async function mapInOrder<T, R>(items: readonly T[], limit: number, runLength: number, work: (item: T) => Promise<R>, emit: (run: R[]) => Promise<void>): Promise<void> {
   const results = new Array<R>(items.length);
   const done = new Array<boolean>(items.length).fill(false);
-  let next = 0;
   let emitted = 0;
   let emitting = Promise.resolve();
   let failed = false;
@@ -109,18 +111,18 @@ export async function mapInOrder<T, R>(items: readonly T[], limit: number, runLe
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-      for (let i = next++; i < items.length && !failed; i = next++) {
-        try {
-          results[i] = await work(items[i]!);
-        } catch (err) {
-          failed = true;
-          throw err;
-        }
-        done[i] = true;
-        emitReady();
+    await inLanes(items.length, limit, async (i) => {
+      // After a failure the lanes only drain: nothing past it would be emitted.
+      if (failed) return;
+      try {
+        results[i] = await work(items[i]!);
+      } catch (err) {
+        failed = true;
+        throw err;
       }
-    }));
+      done[i] = true;
+      emitReady();
+    });
   } catch (err) {
     emitting.catch(() => undefined);
     throw err;

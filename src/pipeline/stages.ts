@@ -35,7 +35,7 @@ export const STAGES = {
   // of capture latency. The shell makes the same item twice wait for the first. A chunk is still
   // taken mailbox by mailbox, in runs of up to 16 tasks (keyRuns), and chunks are large, so a
   // connection appends a run in a row: in arrival order over 500 mailboxes nearly every other
-  // append needed a login of its own (docs/performance.md).
+  // append needed a login of its own (README, Benchmark).
   // Its order does not matter, so a task that still fails after a few quick attempts is parked on
   // these retry topics, shortest delay first (WXA_IMPORT_RETRY_DELAYS), and the partition moves on:
   // one full or refusing mailbox never holds up the others (docs/operations.md).

@@ -72,7 +72,9 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
   const pool = new Map<string, Conn[]>();
   const indexes = new Map<string, KnownIds>();
   const opening = new Map<string, number>();
+  /** Each mailbox's folder path, by folderKey: LISTed and CREATEd once (see folderPath). */
   const folders = new Map<string, Promise<string>>();
+  const folderKey = (mailbox: string, folder: string) => `${mailbox}\n${folder}`;
   const plainRefusals = plainRefusalCounter();
   /** Whether our credential has logged in at all: then a refused login is that one mailbox's problem. */
   let credentialAccepted = false;
@@ -153,7 +155,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
    * its mailboxes.lock), which cost that append a retry and the server a session.
    */
   function folderPath(mailbox: string, conn: Conn, folder: string): Promise<string> {
-    const key = `${mailbox}\n${folder}`;
+    const key = folderKey(mailbox, folder);
     let ready = folders.get(key);
     if (!ready) {
       ready = ensureFolder(conn, folder);
@@ -224,7 +226,7 @@ export function createImapSink(config: Pick<Config, 'imapHost' | 'imapPort' | 'i
       const e = classifyImapFailure(`import into ${item.mailbox}`, err);
       // The folder may be gone (TRYCREATE, or Dovecot's SERVERBUG on a connection that had it
       // selected): the next attempt on any connection of this mailbox LISTs it again.
-      folders.delete(`${item.mailbox}\n${item.folder}`);
+      folders.delete(folderKey(item.mailbox, item.folder));
       // A broken or refusing connection is not reused (the next attempt logs in again).
       if (e.retriable) retire(item.mailbox, conn);
       throw e;
